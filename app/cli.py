@@ -1,0 +1,50 @@
+"""The ``diligence`` command line: one Typer app with a sub-command group per feature."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from app.auth.cli import app as users_app
+from app.core.config import get_settings
+from app.core.db_cli import app as db_app
+from app.demo.cli import app as demo_app
+
+app = typer.Typer(
+    help="Diligence: vendor security due diligence.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(demo_app, name="demo")
+
+
+@app.command()
+def serve(
+    port: Annotated[int | None, typer.Option(help="Port (default DILIGENCE_PORT or 8000).")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface (default DILIGENCE_HOST).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+) -> None:
+    """Serve the web application with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=settings.is_production,
+        log_level=settings.log_level.lower(),
+    )
+
+
+def main() -> None:
+    """Entry point of the ``diligence`` console script."""
+    app()

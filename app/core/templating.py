@@ -1,0 +1,41 @@
+"""The one Jinja2 environment: autoescape is on for every template, whatever its extension."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
+    """Build the environment used for pages and e-mails."""
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = _format_date
+    return env
+
+
+def _current_user(request: Request) -> dict[str, object]:
+    # Every page shows the navigation for the signed-in user, even pages that do not load one.
+    return {"user": getattr(request.state, "user", None)}
+
+
+templates = Jinja2Templates(env=build_environment(), context_processors=[_current_user])

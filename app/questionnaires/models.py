@@ -1,0 +1,68 @@
+"""Questionnaire requests sent to vendors, and the answers they give."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from app.core.db import JSONType, UTCDateTime, enum_type, utcnow
+
+
+class RequestStatus(StrEnum):
+    draft = "draft"
+    sent = "sent"
+    opened = "opened"
+    in_progress = "in_progress"
+    submitted = "submitted"
+    changes_requested = "changes_requested"
+    accepted = "accepted"
+    cancelled = "cancelled"
+
+
+class QuestionnaireRequest(SQLModel, table=True):
+    """One questionnaire sent to one vendor contact, frozen at the version that was sent."""
+
+    __tablename__ = "questionnaire_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
+    contact_id: int | None = Field(
+        default=None, foreign_key="vendor_contact.id", ondelete="SET NULL"
+    )
+    questionnaire_slug: str = Field(sa_type=sa.String(100))
+    questionnaire_version: int
+    content_hash: str = Field(sa_type=sa.String(64))
+    status: RequestStatus = Field(
+        default=RequestStatus.draft, sa_type=enum_type(RequestStatus, 24), index=True
+    )
+    message: str = Field(default="", sa_type=sa.Text)
+    due_on: date | None = None
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    token_hash: str | None = Field(default=None, sa_type=sa.String(64), unique=True)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(
+        default=None, foreign_key="staff_user.id", ondelete="SET NULL"
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Answer(SQLModel, table=True):
+    """The current answer to one question; ``row_version`` guards concurrent saves."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("request_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="questionnaire_request.id", ondelete="CASCADE")
+    question_id: str = Field(sa_type=sa.String(100))
+    value: Any = Field(default=None, sa_type=JSONType)
+    row_version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,74 @@
+"""The CLI against a real database file (SQLite) or a fresh PostgreSQL database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.core.config import get_settings
+from app.core.db import dispose_engines
+from tests.conftest import fresh_database_url
+
+
+@pytest.fixture
+def cli_env(backend, tmp_path, monkeypatch):
+    url = fresh_database_url(backend, "cli", tmp_path)
+    monkeypatch.setenv("DILIGENCE_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    dispose_engines()
+    get_settings.cache_clear()
+
+
+def test_upgrade_then_demo_load_prints_a_generated_password_once(cli_env):
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["db", "current"]).exit_code == 0
+    first = runner.invoke(app, ["demo", "load", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    password = re.search(r"with password (\S+)", first.output)
+    assert password is not None and len(password.group(1)) >= 16
+    second = runner.invoke(app, ["demo", "load", "--if-empty"])
+    assert second.exit_code == 0
+    assert "already has data" in second.output
+    assert password.group(1) not in second.output
+
+
+def test_users_create_refuses_duplicates_and_short_passwords(cli_env):
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    ok = runner.invoke(
+        app, ["users", "create", "--email", "ro@example.com", "--role", "risk_officer"]
+    )
+    assert ok.exit_code == 0
+    assert "password (shown once)" in ok.output
+    again = runner.invoke(app, ["users", "create", "--email", "RO@example.com", "--role", "admin"])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    short = runner.invoke(
+        app,
+        ["users", "create", "--email", "x@example.com", "--role", "admin", "--password", "short"],
+    )
+    assert short.exit_code == 1
+    assert "at least 12" in short.output
+
+
+def test_db_current_exits_1_before_migrating(cli_env):
+    result = CliRunner().invoke(app, ["db", "current"])
+    assert result.exit_code == 1
+    assert "not migrated" in result.output
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    for args in (
+        ["--help"],
+        ["db", "--help"],
+        ["users", "create", "--help"],
+        ["demo", "load", "--help"],
+        ["serve", "--help"],
+    ):
+        assert runner.invoke(app, args).exit_code == 0

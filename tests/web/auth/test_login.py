@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from sqlmodel import select
+
+from app.auth.deps import SESSION_COOKIE
+from app.auth.models import Role, StaffSession
+from tests.factories import TEST_PASSWORD, make_user, sign_in
+
+
+def test_staff_pages_send_anonymous_visitors_to_sign_in(client):
+    response = client.get("/vendors", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/vendors"
+
+
+def test_signing_in_sets_an_httponly_cookie_and_returns_to_the_page(client, session):
+    user = make_user(session)
+    response = client.post(
+        "/login",
+        data={"email": user.email.upper(), "password": TEST_PASSWORD, "next": "/vendors"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/vendors"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie or "samesite=lax" in cookie.lower()
+    assert client.get("/vendors").status_code == 200
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, session):
+    user = make_user(session)
+    response = client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    assert response.status_code == 401
+    assert "wrong e-mail address or password" in response.text
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client, session):
+    user = make_user(session)
+    for _ in range(5):
+        client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 401
+    assert "too many failed attempts" in response.text
+
+
+def test_next_cannot_redirect_to_another_site(client, session):
+    user = make_user(session)
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": TEST_PASSWORD, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_signing_out_revokes_the_server_side_session(client, session):
+    user = make_user(session, role=Role.procurement)
+    sign_in(client, user)
+    cookie = client.cookies.get(SESSION_COOKIE)
+    client.post("/logout")
+    client.cookies.set(SESSION_COOKIE, cookie)
+    assert client.get("/vendors", follow_redirects=False).status_code == 303
+    rows = session.exec(select(StaffSession).where(StaffSession.user_id == user.id)).all()
+    assert all(row.revoked_at is not None for row in rows)
+
+
+def test_the_dashboard_shows_the_navigation_for_signed_in_staff(client, session):
+    user = make_user(session)
+    sign_in(client, user)
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Sign out" in page.text
+    assert user.email in page.text

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from app.core.config import Environment, Settings
+from app.main import create_app
+
+UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:9/none"
+
+
+def test_healthz_answers_without_touching_the_database():
+    app = create_app(Settings(env=Environment.test, database_url=UNREACHABLE_DB))
+    with TestClient(app) as client:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_is_ok_when_the_database_answers(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_readyz_is_503_with_a_reason_when_the_database_is_down():
+    app = create_app(Settings(env=Environment.test, database_url=UNREACHABLE_DB))
+    with TestClient(app) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "database unreachable"}
+
+
+def test_a_database_outage_shows_a_503_page_not_a_trace():
+    app = create_app(Settings(env=Environment.test, database_url=UNREACHABLE_DB))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post("/login", data={"email": "a@example.com", "password": "x" * 12})
+    assert response.status_code == 503
+    assert "text/html" in response.headers["content-type"]
+    assert "not reachable" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_unknown_pages_get_an_html_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.text
+
+
+def test_unknown_api_paths_get_the_json_error_body(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "http_404"
+    assert set(response.json()["error"]) == {"code", "message", "details"}
+
+
+def test_home_page_welcomes_anonymous_visitors(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Sign in" in response.text
