@@ -1,0 +1,1 @@
+"""Scoring: explainable vendor assurance scores; the pure engine is `rules.score_vendor`."""

@@ -1,0 +1,1 @@
+"""Versioned scoring policy files (one immutable YAML file per version)."""

@@ -1,0 +1,30 @@
+"""Read scoring policy files: the packaged default and reviewer-supplied ones."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from app.scoring.errors import PolicyError
+from app.scoring.policy import Policy, load_policy
+
+DEFAULT_POLICY_FILE = "default-v1.yaml"
+
+
+def default_policy_text() -> str:
+    """Return the text of the packaged default policy."""
+    return resources.files("app.scoring.policies").joinpath(DEFAULT_POLICY_FILE).read_text("utf-8")
+
+
+def load_default_policy() -> Policy:
+    """Load and validate the packaged default policy."""
+    return load_policy(default_policy_text())
+
+
+def load_policy_file(path: Path) -> Policy:
+    """Load and validate a policy from a YAML file."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"cannot read policy file {path}: {exc.__class__.__name__}") from exc
+    return load_policy(text)
