@@ -1,0 +1,224 @@
+"""`diligence questionnaires …`: lint wording, import spreadsheets, export definitions."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from app.questionnaires.definition import definition_to_yaml, parse_definition
+from app.questionnaires.errors import InvalidDefinition, QuestionnaireError, SpreadsheetImportError
+from app.questionnaires.lint import Finding, Severity, lint_definition, lint_text
+from app.questionnaires.loader import (
+    definition_files,
+    display_name,
+    find_definition,
+    load_definition_file,
+    released_versions,
+)
+from app.questionnaires.spreadsheet import (
+    definition_to_rows,
+    read_rows,
+    rows_to_definition,
+    write_rows,
+)
+
+app = typer.Typer(
+    help="Questionnaire definitions: lint wording, import and export spreadsheets.",
+    no_args_is_help=True,
+)
+
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class SheetFormat(StrEnum):
+    """Spreadsheet formats for export."""
+
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+@dataclass(frozen=True)
+class _Report:
+    """One finding with where it was found, as the CLI prints it."""
+
+    finding: Finding
+    file: str | None = None
+    line: int | None = None
+    question: str | None = None
+    path: str | None = None
+
+    def as_json(self) -> dict[str, str | int | None]:
+        """Return the JSON object printed by `--json`."""
+        return {
+            "rule": self.finding.rule,
+            "severity": self.finding.severity.value,
+            "message": self.finding.message,
+            "suggestion": self.finding.suggestion,
+            "file": self.file,
+            "line": self.line,
+            "question": self.question,
+            "path": self.path,
+        }
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False).print(Text(f"error: {message}"), soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def _lint_file(path: Path) -> list[_Report]:
+    try:
+        loaded = load_definition_file(path)
+    except InvalidDefinition as error:
+        return [
+            _Report(
+                Finding("invalid-definition", Severity.ERROR, problem.message, "Fix the file."),
+                file=problem.source,
+                line=problem.line,
+                path=problem.path or None,
+            )
+            for problem in error.problems
+        ]
+    name = display_name(path)
+    return [
+        _Report(
+            located.finding,
+            file=name,
+            line=loaded.parsed.line_for(located.path),
+            question=located.question_id,
+            path=located.path_text,
+        )
+        for located in lint_definition(loaded.definition)
+    ]
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = definition_files(path) or sorted(path.rglob("*.yaml"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise _fail(f"no such file or folder: {path}")
+    return files
+
+
+def _print_reports(reports: list[_Report], *, as_json: bool, checked: str) -> None:
+    if as_json:
+        typer.echo(json.dumps({"findings": [report.as_json() for report in reports]}, indent=2))
+        return
+    console = Console(highlight=False)
+    for report in reports:
+        where = report.file or "text"
+        if report.line is not None:
+            where += f":{report.line}"
+        line = Text(f"{where}: ")
+        line.append(report.finding.severity.value, style=_STYLES[report.finding.severity])
+        line.append(f" [{report.finding.rule}]")
+        if report.question:
+            line.append(f" {report.question}")
+        line.append(f": {report.finding.message}")
+        console.print(line, soft_wrap=True)
+        console.print(Text(f"    suggestion: {report.finding.suggestion}"), soft_wrap=True)
+    counts = dict.fromkeys(Severity, 0)
+    for report in reports:
+        counts[report.finding.severity] += 1
+    summary = ", ".join(f"{counts[severity]} {severity.value}" for severity in Severity)
+    console.print(Text(f"{checked}: {summary}"), soft_wrap=True)
+
+
+@app.command("lint")
+def lint_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Definition files or folders.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="Lint one question text.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print findings as JSON.")] = False,
+) -> None:
+    """Lint question wording in definition files, folders or one `--text`; exit 1 on errors."""
+    if text is None and not paths:
+        raise _fail("give one or more PATHs or --text 'QUESTION'")
+    reports = [_Report(finding) for finding in lint_text(text)] if text is not None else []
+    files = _expand(paths or [])
+    for file in files:
+        reports.extend(_lint_file(file))
+    checked = f"{len(files)} file(s)" if files else "1 question"
+    _print_reports(reports, as_json=as_json, checked=checked)
+    if any(report.finding.severity is Severity.ERROR for report in reports):
+        raise typer.Exit(code=1)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A .xlsx or .csv file, one question per row.")],
+    slug: Annotated[str, typer.Option("--slug", help="Questionnaire slug, e.g. cloud-hosting.")],
+    title: Annotated[str, typer.Option("--title", help="Questionnaire title.")],
+    description: Annotated[str | None, typer.Option("--description")] = None,
+    out_dir: Annotated[Path, typer.Option("--out-dir")] = Path("questionnaires"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print lint findings as JSON.")] = False,
+) -> None:
+    """Turn a spreadsheet into the next version of a definition and print its lint report."""
+    if not _SLUG.match(slug):
+        raise _fail(f"'{slug}' is not a valid slug (lower-case words joined by '-')")
+    if file.suffix.lower() not in (".xlsx", ".csv") or not file.is_file():
+        raise _fail(f"{file}: expected an existing .xlsx or .csv file")
+    versions = released_versions(out_dir, slug) if out_dir.is_dir() else []
+    version = (versions[-1] + 1) if versions else 1
+    try:
+        definition = rows_to_definition(
+            read_rows(file), slug=slug, title=title, version=version, description=description
+        )
+        target = out_dir / slug / f"v{version}.yaml"
+        yaml_text = definition_to_yaml(definition)
+        parse_definition(yaml_text, display_name(target))
+    except SpreadsheetImportError as error:
+        err = Console(stderr=True, highlight=False)
+        for problem in error.problems:
+            err.print(Text(f"{file}: {problem}"), soft_wrap=True)
+        raise _fail("nothing was written") from error
+    except QuestionnaireError as error:
+        raise _fail(str(error)) from error
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(yaml_text)
+    if not as_json:
+        Console(highlight=False).print(Text(f"wrote {display_name(target)}"), soft_wrap=True)
+    reports = _lint_file(target)
+    _print_reports(reports, as_json=as_json, checked=display_name(target))
+    if any(report.finding.severity is Severity.ERROR for report in reports):
+        raise typer.Exit(code=1)
+
+
+@app.command("export")
+def export_command(
+    slug: Annotated[str, typer.Argument(help="Questionnaire slug.")],
+    sheet_format: Annotated[SheetFormat, typer.Option("--format", help="xlsx or csv.")],
+    version: Annotated[int | None, typer.Option("--version", help="Default: latest.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Output file.")] = None,
+    root: Annotated[Path, typer.Option("--root", help="Library folder.")] = Path("questionnaires"),
+) -> None:
+    """Export a definition to a spreadsheet, one question per row, safe to open in Excel."""
+    try:
+        loaded = find_definition(root, slug, version)
+    except QuestionnaireError as error:
+        raise _fail(str(error)) from error
+    definition = loaded.definition
+    target = output or Path(f"{slug}-v{definition.version}.{sheet_format.value}")
+    if target.suffix.lower() != f".{sheet_format.value}":
+        raise _fail(f"--output must end in .{sheet_format.value}")
+    try:
+        write_rows(definition_to_rows(definition), target)
+    except OSError as error:
+        raise _fail(f"cannot write {target}: {error.strerror}") from error
+    Console(highlight=False).print(
+        Text(f"wrote {target} ({definition.slug} v{definition.version})"), soft_wrap=True
+    )

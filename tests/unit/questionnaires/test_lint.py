@@ -1,0 +1,118 @@
+"""Wording linter: the example table, precision/recall, scopes and definition locations."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.questionnaires.definition import parse_definition
+from app.questionnaires.lint import RULES, Severity, TextScope, lint_definition, lint_text
+
+CASES = yaml.safe_load((Path(__file__).parent / "lint_cases.yaml").read_text())["cases"]
+
+
+def _rules(text, **kwargs):
+    return sorted(finding.rule for finding in lint_text(text, **kwargs))
+
+
+def test_the_table_is_big_and_covers_every_rule():
+    assert len(CASES) >= 80
+    assert sum(1 for case in CASES if not case["rules"]) >= 30
+    assert {rule for case in CASES for rule in case["rules"]} == set(RULES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["text"][:60] for case in CASES])
+def test_each_example_triggers_exactly_its_expected_rules(case):
+    assert _rules(case["text"]) == sorted(case["rules"])
+
+
+def test_precision_and_recall_per_rule_with_no_false_positive_on_correct_wording():
+    true_pos, false_pos, false_neg = Counter(), Counter(), Counter()
+    flagged_correct = []
+    for case in CASES:
+        expected, got = set(case["rules"]), set(_rules(case["text"]))
+        for rule in got & expected:
+            true_pos[rule] += 1
+        for rule in got - expected:
+            false_pos[rule] += 1
+        for rule in expected - got:
+            false_neg[rule] += 1
+        if not expected and got:
+            flagged_correct.append(case["text"])
+    lines = ["", f"{'rule':24} precision recall  (tp/fp/fn)"]
+    for rule in RULES:
+        tp, fp, fn = true_pos[rule], false_pos[rule], false_neg[rule]
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        lines.append(f"{rule:24} {precision:9.2f} {recall:6.2f}  ({tp}/{fp}/{fn})")
+    print("\n".join(lines))  # noqa: T201
+    assert flagged_correct == []
+    assert sum(false_pos.values()) == 0
+    assert sum(false_neg.values()) == 0
+
+
+def test_findings_carry_severity_message_and_a_suggestion():
+    (finding,) = lint_text("Are you SOC 1 certified?")
+    assert finding.severity is Severity.ERROR
+    assert "attestation" in finding.message
+    assert "SOC 1 Type 2 report" in finding.suggestion
+
+
+def test_missing_type_is_only_informational():
+    (finding,) = lint_text("Are you SOC 2 compliant?")
+    assert (finding.rule, finding.severity) == ("soc2-missing-type", Severity.INFO)
+
+
+def test_prose_scope_applies_only_terminology_rules():
+    help_text = "If you have a SOC 2 report, upload it. Do you have other evidence? Is it current?"
+    assert _rules(help_text) == ["double-barrelled", "soc2-missing-type"]
+    assert _rules(help_text, scope=TextScope.PROSE) == []
+    assert _rules("SOC 2 certified", scope=TextScope.PROSE) == ["soc-certification"]
+
+
+def test_explaining_that_a_standard_is_superseded_is_not_flagged():
+    assert _rules("SSAE 16 was superseded by SSAE 18 in 2017.", scope=TextScope.PROSE) == []
+
+
+def test_empty_text_has_no_findings():
+    assert lint_text("  ?! ") == []
+
+
+def test_lint_definition_locates_findings_by_question_and_field():
+    text = """slug: demo
+version: 1
+title: Demo
+description: Demo.
+sections:
+  - id: main
+    title: Main
+    questions:
+      - id: certified
+        type: single_choice
+        text: Which assurance do you hold?
+        help: Answer yes if you are ISO 27001 compliant.
+        choices:
+          - {value: soc2, label: SOC 2 certification}
+          - {value: iso, label: ISO/IEC 27001 certificate}
+      - id: fine
+        type: yes_no
+        text: Do you hold a current SOC 2 Type 2 report?
+"""
+    parsed = parse_definition(text, "demo.yaml")
+    located = lint_definition(parsed.definition)
+    summary = [
+        (f.question_id, f.path_text, f.finding.rule, parsed.line_for(f.path)) for f in located
+    ]
+    assert summary == [
+        ("certified", "sections[0].questions[0].help", "iso27001-compliance", 12),
+        ("certified", "sections[0].questions[0].choices[0].label", "soc-certification", 14),
+    ]
+
+
+def test_pathological_whitespace_does_not_slow_the_linter():
+    import time
+
+    started = time.perf_counter()
+    lint_text("SOC" + " " * 200_000 + "x ISO" + "\t" * 100_000 + "27001 compliant")
+    assert time.perf_counter() - started < 1.0
