@@ -11,6 +11,7 @@ from app.core.config import get_settings
 from app.core.db_cli import app as db_app
 from app.demo.cli import app as demo_app
 from app.questionnaires.cli import app as questionnaires_app
+from app.reports.cli import app as reports_app
 from app.scoring.cli import app as scores_app
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(demo_app, name="demo")
 app.add_typer(questionnaires_app, name="questionnaires")
+app.add_typer(reports_app, name="reports")
 app.add_typer(scores_app, name="scores")
 
 

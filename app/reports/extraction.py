@@ -1,0 +1,56 @@
+"""Read the facts of an uploaded PDF: sandboxed text extraction, then the pure rules."""
+
+from __future__ import annotations
+
+from app.reports.facts import ExtractionResult, ExtractionWarning
+from app.reports.pdf_text import PdfText
+from app.reports.sandbox import DEFAULT_LIMITS, SandboxLimits, read_pdf_text_sandboxed
+from app.reports.soc_metadata import extract_facts
+
+
+def extract_facts_from_pdf(
+    data: bytes, *, limits: SandboxLimits = DEFAULT_LIMITS
+) -> ExtractionResult:
+    """Read a PDF in the sandbox and return its facts; raises ReportReadError if unreadable."""
+    return facts_from_text(read_pdf_text_sandboxed(data, limits=limits))
+
+
+def facts_from_text(text: PdfText) -> ExtractionResult:
+    """Turn a PDF's text layer into facts, or into warnings when there is nothing to read."""
+    warnings: list[ExtractionWarning] = []
+    if text.needs_password:
+        warnings.append(
+            _warning(
+                "USER_PASSWORD", "The PDF needs a password to open; upload an unprotected copy."
+            )
+        )
+        return ExtractionResult(warnings=tuple(warnings))
+    if text.is_encrypted:
+        warnings.append(
+            _warning(
+                "ENCRYPTED",
+                "The PDF is encrypted with owner restrictions; it was read without a password.",
+            )
+        )
+    if text.needs_ocr:
+        warnings.append(
+            _warning(
+                "NEEDS_OCR",
+                "The PDF has scanned images but no text layer; it needs OCR before it can be read.",
+            )
+        )
+        return ExtractionResult(page_count=text.page_count, warnings=tuple(warnings))
+    if not text.has_text:
+        warnings.append(_warning("TEXT_MISSING", "The PDF has no readable text."))
+        return ExtractionResult(page_count=text.page_count, warnings=tuple(warnings))
+    if text.layout_pages:
+        pages = ", ".join(str(number) for number in text.layout_pages[:10])
+        warnings.append(
+            _warning("LAYOUT_FALLBACK", f"Table rows were rebuilt from positions on pages {pages}.")
+        )
+    result = extract_facts(list(text.pages))
+    return result.model_copy(update={"warnings": (*warnings, *result.warnings)})
+
+
+def _warning(code: str, message: str) -> ExtractionWarning:
+    return ExtractionWarning(code=code, message=message)

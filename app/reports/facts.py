@@ -1,0 +1,110 @@
+"""Frozen result models: the facts read from one assurance document, with evidence."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+DocKind = Literal["soc_report", "bridge_letter", "iso_certificate", "other"]
+Framework = Literal["SOC 1", "SOC 2", "SOC 3"]
+ReportType = Literal["type1", "type2"]
+Opinion = Literal["unqualified", "qualified", "adverse", "disclaimer"]
+SubserviceMethod = Literal["carve-out", "inclusive"]
+
+# The sixteen labelled fields, in the order of the corpus label schema.
+FIELD_NAMES: tuple[str, ...] = (
+    "doc_kind",
+    "framework",
+    "report_type",
+    "service_organization",
+    "service_auditor",
+    "period_start",
+    "period_end",
+    "report_date",
+    "opinion",
+    "trust_services_criteria",
+    "exceptions_count",
+    "subservice_organizations",
+    "subservice_method",
+    "cuecs",
+    "bridge_through",
+    "certificate_expiry",
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Frozen):
+    """Where a fact was read: 1-based page number and a short quote."""
+
+    page: int
+    snippet: str
+
+
+class ExtractionWarning(_Frozen):
+    """Something a reviewer should know about the reading (code plus sentence)."""
+
+    code: str
+    message: str
+
+
+class ControlException(_Frozen):
+    """One tested control whose result reports an exception or deviation."""
+
+    control_id: str | None
+    criteria: tuple[str, ...]
+    result: str
+    page: int
+
+
+class SectionSpan(_Frozen):
+    """A report section found by its heading (pages are 1-based and inclusive)."""
+
+    kind: str
+    title: str
+    page_start: int
+    page_end: int
+
+
+class ExtractionResult(_Frozen):
+    """Every fact read from one document, with per-field confidence and evidence."""
+
+    doc_kind: DocKind = "other"
+    framework: Framework | None = None
+    report_type: ReportType | None = None
+    service_organization: str | None = None
+    service_auditor: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    report_date: str | None = None
+    opinion: Opinion | None = None
+    trust_services_criteria: tuple[str, ...] = ()
+    exceptions_count: int | None = None
+    subservice_organizations: tuple[str, ...] = ()
+    subservice_method: SubserviceMethod | None = None
+    cuecs: bool = False
+    bridge_through: str | None = None
+    certificate_expiry: str | None = None
+    exceptions: tuple[ControlException, ...] = ()
+    cuec_list: tuple[str, ...] = ()
+    warnings: tuple[ExtractionWarning, ...] = ()
+    evidence: dict[str, tuple[Evidence, ...]] = {}
+    confidence: dict[str, float] = {}
+    page_count: int = 0
+    sections: tuple[SectionSpan, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the result as plain JSON-ready data (lists, strings, numbers)."""
+        return self.model_dump(mode="json")
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Return the result as one JSON object."""
+        return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False)
+
+    def warning_codes(self) -> tuple[str, ...]:
+        """Return the codes of all warnings, in order."""
+        return tuple(warning.code for warning in self.warnings)
