@@ -6,13 +6,17 @@ from typing import Annotated
 
 import typer
 
+from app.audit.cli import app as audit_app
 from app.auth.cli import app as users_app
 from app.core.config import get_settings
 from app.core.db_cli import app as db_app
 from app.demo.cli import app as demo_app
 from app.questionnaires.cli import app as questionnaires_app
+from app.questionnaires.reminders_cli import app as reminders_app
 from app.reports.cli import app as reports_app
+from app.reviews.cli import app as digest_app
 from app.scoring.cli import app as scores_app
+from app.scoring.recompute_cli import recompute
 
 app = typer.Typer(
     help="Diligence: vendor security due diligence.",
@@ -22,10 +26,14 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(questionnaires_app, name="questionnaires")
 app.add_typer(reports_app, name="reports")
+scores_app.command("recompute")(recompute)
 app.add_typer(scores_app, name="scores")
+app.add_typer(reminders_app, name="reminders")
+app.add_typer(digest_app, name="digest")
 
 
 @app.command()

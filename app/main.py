@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.audit.routes import router as audit_router
+from app.auth.deps import enforce_route_access
 from app.auth.routes import router as auth_router
 from app.core.config import Settings, get_settings
+from app.core.csrf import CsrfMiddleware, register_template_globals
 from app.core.db import get_engine
 from app.core.handlers import install_error_handlers
 from app.core.health import router as health_router
+from app.core.limits import FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT
 from app.core.logging import configure_logging
+from app.core.ratelimit import RateLimiter, install_rate_limits
+from app.core.security import install_security_headers
+from app.core.templating import templates
+from app.core.upload_gate import GateRule, UploadGateMiddleware
+from app.portal.gate import has_portal_session
+from app.portal.routes import router as portal_router
+from app.questionnaires.library_routes import router as library_router
+from app.questionnaires.routes import router as requests_router
+from app.reports.routes import router as documents_router
 from app.reviews.routes import router as reviews_router
 from app.vendors.routes import router as vendors_router
 
@@ -36,14 +50,48 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        openapi_url="/api/v1/openapi.json",
+        openapi_url=None if settings.is_production else "/api/v1/openapi.json",
+        # Every route is checked against the one permission table (app/auth/permissions.py).
+        dependencies=[Depends(enforce_route_access)],
+        # Bytes read before routing (the CSRF check) count against this outer limit; each
+        # router below sets the small form limit, and upload routes raise it for themselves.
+        max_body_size=UPLOAD_BODY_LIMIT,
     )
     app.state.settings = settings
     app.state.engine = get_engine(settings.database_url, pool_size=settings.db_pool_size)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(health_router)
-    app.include_router(auth_router)
-    app.include_router(reviews_router)
-    app.include_router(vendors_router)
+    app.include_router(health_router, max_body_size=FORM_BODY_LIMIT)
+    app.include_router(auth_router, max_body_size=FORM_BODY_LIMIT)
+    app.include_router(reviews_router, max_body_size=FORM_BODY_LIMIT)
+    app.include_router(vendors_router, max_body_size=FORM_BODY_LIMIT)
+    app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT)
+    app.include_router(library_router, max_body_size=FORM_BODY_LIMIT)
+    app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT)
+    app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT)
+    app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT)
     install_error_handlers(app)
+    _install_upload_gate(app)
+    _install_security(app, settings)
     return app
+
+
+def _install_upload_gate(app: FastAPI) -> None:
+    rules = [
+        GateRule(
+            re.compile(r"/portal/uploads/[^/]+"),
+            has_portal_session,
+            "Your session ended. Open the link from your e-mail again, then upload the file.",
+        ),
+    ]
+    app.add_middleware(UploadGateMiddleware, rules=rules)
+
+
+def _install_security(app: FastAPI, settings: Settings) -> None:
+    # The last middleware added runs first: portal rate limits, then CSRF, both before routing.
+    app.add_middleware(
+        CsrfMiddleware, signing_key=settings.signing_key(), secure=settings.uses_https
+    )
+    limiter = RateLimiter(settings.rate_limits, storage=settings.rate_limit_storage)
+    install_rate_limits(app, limiter)
+    register_template_globals(templates.env)
+    install_security_headers(app, force_https=settings.uses_https)

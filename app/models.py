@@ -2,22 +2,30 @@
 
 from app.audit.models import AuditEvent
 from app.auth.models import StaffSession, User
-from app.questionnaires.models import Answer, QuestionnaireRequest
+from app.mail.models import OutgoingMail
+from app.portal.models import PortalSession
+from app.questionnaires.models import Answer, QuestionnaireRequest, ReminderLog
 from app.reports.models import Document, ReportFacts
-from app.reviews.models import Decision
+from app.reviews.models import CuecOwner, Decision, ReportAcknowledgement, VendorReview
 from app.scoring.models import Score
 from app.vendors.models import Vendor, VendorContact
 
 __all__ = [
     "Answer",
     "AuditEvent",
+    "CuecOwner",
     "Decision",
     "Document",
+    "OutgoingMail",
+    "PortalSession",
     "QuestionnaireRequest",
+    "ReminderLog",
+    "ReportAcknowledgement",
     "ReportFacts",
     "Score",
     "StaffSession",
     "User",
     "Vendor",
     "VendorContact",
+    "VendorReview",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from sqlmodel import Session
 
 from app.core import migrate
 from app.core.config import Environment, Settings
-from app.core.db import create_db_engine, get_session, normalise_url
+from app.core.db import create_db_engine, dispose_engines, get_session, normalise_url
 from app.main import create_app
 
 POSTGRES_URL_VAR = "DILIGENCE_TEST_POSTGRES_URL"
@@ -27,7 +28,22 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Unique per run and worker, so two suites on one server never drop each other's database.
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"p{os.getpid()}")[:8]
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{run}"
+
+
+def drop_postgres_database(url: str) -> None:
+    """Drop a database made by create_postgres_database."""
+    name = make_url(url).database
+    admin = create_db_engine(os.environ[POSTGRES_URL_VAR], pool_size=1).execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def create_postgres_database(name: str) -> str:
@@ -56,16 +72,43 @@ def fresh_database_url(backend: str, label: str, tmp_dir: Path) -> str:
     return create_postgres_database(f"diligence_{label}_{_worker()}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _drop_this_runs_postgres_databases() -> Iterator[None]:
+    """Leave no database of this run behind on the shared server."""
+    yield
+    if not os.environ.get(POSTGRES_URL_VAR):
+        return
+    dispose_engines()
+    admin = create_db_engine(os.environ[POSTGRES_URL_VAR], pool_size=1)
+    try:
+        with admin.connect() as conn:
+            names = (
+                conn.execute(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"),
+                    {"pattern": f"diligence\\_%\\_{_worker()}"},
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        admin.dispose()
+    for name in names:
+        drop_postgres_database(f"postgresql://x/{name}")
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture(scope="session")
-def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = fresh_database_url(backend, "test", tmp_path_factory.mktemp(backend))
     migrate.upgrade(url)
-    return url
+    yield url
+    if backend == "postgresql":
+        dispose_engines()
+        drop_postgres_database(url)
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +153,7 @@ def app(settings: Settings, session: Session):
         session.flush()
 
     application.dependency_overrides[get_session] = _test_session
+    application.state.session_factory = lambda: nullcontext(session)
     return application
 
 
@@ -117,3 +161,29 @@ def app(settings: Settings, session: Session):
 def client(app) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+class RecordingMailer:
+    """A mailer that keeps what it was asked to send."""
+
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    def send(self, mail) -> None:
+        self.sent.append(mail)
+
+
+@pytest.fixture
+def mailbox(app, session: Session) -> RecordingMailer:
+    """Deliver queued mail inside the test's transaction, into a list."""
+    from app.mail.deps import get_mail_dispatcher
+    from app.mail.service import deliver_queued
+
+    mailer = RecordingMailer()
+
+    class _Dispatcher:
+        def deliver(self) -> int:
+            return deliver_queued(session, mailer)
+
+    app.dependency_overrides[get_mail_dispatcher] = _Dispatcher
+    return mailer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -37,9 +38,30 @@ def make_vendor(session: Session, **overrides: object) -> Vendor:
     return vendors_service.create_vendor(session, **fields)  # type: ignore[arg-type]
 
 
+_CSRF_IN_PAGE = re.compile(r'name="csrf_token" value="([^"]+)"|name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client: TestClient, path: str = "/login") -> str:
+    """Return the CSRF token of this client's browser, read from a page's form or meta tag.
+
+    The token belongs to the browser (its CSRF cookie), not to one page; when ``path`` shows
+    none (e.g. /login redirects a signed-in user), the 404 page's meta tag is read instead.
+    """
+    match = _CSRF_IN_PAGE.search(client.get(path, follow_redirects=False).text)
+    if match is None:
+        match = _CSRF_IN_PAGE.search(client.get("/.csrf-token-probe").text)
+    assert match is not None, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client: TestClient, path: str, data: dict[str, object] | None = None, **kwargs):
+    """POST a form the way a browser does: with the page's CSRF token."""
+    fields = {"csrf_token": csrf_token(client), **(data or {})}
+    kwargs.setdefault("follow_redirects", False)
+    return client.post(path, data=fields, **kwargs)
+
+
 def sign_in(client: TestClient, user: User, password: str = TEST_PASSWORD) -> None:
     """Sign a test client in through the real sign-in form."""
-    response = client.post(
-        "/login", data={"email": user.email, "password": password}, follow_redirects=False
-    )
+    response = post_form(client, "/login", {"email": user.email, "password": password})
     assert response.status_code == 303, response.text

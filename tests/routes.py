@@ -18,4 +18,6 @@ def iter_routes(routes: list[Any]) -> Iterator[Any]:
 
 def route_names(app: Any) -> set[str]:
     """Return the name of every route of the application."""
-    return {name for route in iter_routes(list(app.routes)) if (name := getattr(route, "name", None))}
+    return {
+        name for route in iter_routes(list(app.routes)) if (name := getattr(route, "name", None))
+    }

@@ -37,7 +37,7 @@ def verify_chain(links: Iterable[ChainLink]) -> ChainBreak | None:
     expected_sequence = 1
     for link in links:
         if link.sequence != expected_sequence:
-            return ChainBreak(link.sequence, f"expected sequence {expected_sequence}")
+            return ChainBreak(link.sequence, f"event {expected_sequence} is missing before it")
         if link.prev_hash != expected_prev:
             return ChainBreak(link.sequence, "previous hash does not match")
         if event_hash(link.prev_hash, link.content) != link.hash:

@@ -1,18 +1,51 @@
-"""Recording and verifying audit events."""
+"""Recording, browsing, exporting and verifying audit events.
+
+``record()`` appends inside the caller's transaction, so an event exists exactly when the change
+it describes was committed. The table is append-only at the database too (triggers refuse
+UPDATE and DELETE); the hash chain still detects changes made by someone who drops them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, func, select
 
 from app.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, event_hash, verify_chain
 from app.audit.models import AuditEvent
 from app.core.db import utcnow
+from app.core.pagination import Page, PageRequest
 
 _PG_AUDIT_LOCK = 7_316_001  # advisory lock id that serialises appends on PostgreSQL
+
+
+class AuditLogAction(StrEnum):
+    """Audit actions about the audit log itself."""
+
+    verified = "audit.verified"
+    exported = "audit.exported"
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""
+    subject_type: str = ""
+    subject_id: str = ""
+    since: date | None = None
+    until: date | None = None  # inclusive
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    sequence: int
+    hash: str
 
 
 def _content(event: AuditEvent) -> dict[str, Any]:
@@ -36,17 +69,24 @@ def record(
     subject_id: str | int = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event to the chain within the caller's transaction."""
+    """Append an event to the chain within the caller's transaction.
+
+    ``actor`` is ``user:<id>``, ``cli``, ``system`` or ``portal:<request id>``; ``action`` is a
+    feature's StrEnum value (``"document.downloaded"``); ``data`` holds what changed, never
+    secrets, document contents or free-text answers.
+    """
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK}
+        )
     last = session.exec(
         select(AuditEvent).order_by(col(AuditEvent.sequence).desc()).limit(1)
     ).first()
     event = AuditEvent(
         sequence=(last.sequence + 1) if last else 1,
         occurred_at=utcnow(),
-        actor=actor,
+        actor=actor[:200],
         action=str(action),
         subject_type=subject_type,
         subject_id=str(subject_id),
@@ -60,7 +100,8 @@ def record(
     return event
 
 
-def _links(session: Session, batch: int = 1000) -> Iterator[ChainLink]:
+def iter_events(session: Session, *, batch: int = 1000) -> Iterator[AuditEvent]:
+    """Yield every event in sequence order, reading in batches."""
     after = 0
     while True:
         rows = session.exec(
@@ -71,11 +112,87 @@ def _links(session: Session, batch: int = 1000) -> Iterator[ChainLink]:
         ).all()
         if not rows:
             return
-        for row in rows:
-            yield ChainLink(row.sequence, _content(row), row.prev_hash, row.hash)
+        yield from rows
         after = rows[-1].sequence
 
 
-def verify(session: Session) -> ChainBreak | None:
-    """Walk the whole log and return the first break, or None when it is intact."""
-    return verify_chain(_links(session))
+def verify(session: Session, *, expected_head: ChainHead | None = None) -> ChainBreak | None:
+    """Walk the whole log and return the first break, or None when it is intact.
+
+    ``expected_head`` is a (sequence, hash) pair kept off-site from an earlier export: the chain
+    must still pass through it, which catches truncation and a wholesale recomputed chain.
+    """
+    links = (
+        ChainLink(row.sequence, _content(row), row.prev_hash, row.hash)
+        for row in iter_events(session)
+    )
+    broken = verify_chain(links)
+    if broken is not None or expected_head is None:
+        return broken
+    anchor = session.exec(
+        select(AuditEvent).where(AuditEvent.sequence == expected_head.sequence)
+    ).first()
+    if anchor is None:
+        return ChainBreak(expected_head.sequence, "event is missing (log truncated)")
+    if anchor.hash != expected_head.hash:
+        return ChainBreak(expected_head.sequence, "hash differs from the kept head")
+    return None
+
+
+def head(session: Session) -> ChainHead | None:
+    """Return the newest event's sequence and hash (keep it off-site)."""
+    last = session.exec(
+        select(AuditEvent).order_by(col(AuditEvent.sequence).desc()).limit(1)
+    ).first()
+    return ChainHead(last.sequence, last.hash) if last else None
+
+
+def count_events(session: Session) -> int:
+    """Return how many events the log holds."""
+    return session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+def event_as_dict(event: AuditEvent) -> dict[str, Any]:
+    """Return the exported form of an event (what the hash covers, plus the hashes)."""
+    content = _content(event)
+    content["occurred_at"] = event.occurred_at.astimezone(UTC).isoformat()
+    return {**content, "prev_hash": event.prev_hash, "hash": event.hash}
+
+
+def _conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.action:
+        conditions.append(col(AuditEvent.action) == filters.action)
+    if filters.actor:
+        conditions.append(col(AuditEvent.actor) == filters.actor)
+    if filters.subject_type:
+        conditions.append(col(AuditEvent.subject_type) == filters.subject_type)
+    if filters.subject_id:
+        conditions.append(col(AuditEvent.subject_id) == filters.subject_id)
+    if filters.since is not None:
+        start = datetime.combine(filters.since, time.min, tzinfo=UTC)
+        conditions.append(col(AuditEvent.occurred_at) >= start)
+    if filters.until is not None:
+        end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=UTC)
+        conditions.append(col(AuditEvent.occurred_at) < end)
+    return conditions
+
+
+def list_events(session: Session, *, filters: AuditFilter, page: PageRequest) -> Page[AuditEvent]:
+    """Return one page of matching events, newest first."""
+    conditions = _conditions(filters)
+    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    rows = session.exec(
+        select(AuditEvent)
+        .where(*conditions)
+        .order_by(col(AuditEvent.sequence).desc())
+        .offset(page.offset)
+        .limit(page.size)
+    ).all()
+    return Page(items=list(rows), total=total, request=page)
+
+
+def list_actions(session: Session) -> list[str]:
+    """Return every action name that occurs in the log, for the filter menu."""
+    query = select(AuditEvent.action).distinct().order_by(col(AuditEvent.action))
+    return list(session.exec(query).all())

@@ -30,7 +30,7 @@ def create(
     chosen = password or generate_password()
     with cli_session() as session:
         user = auth_service.create_user(
-            session, email=email, role=role, password=chosen, full_name=name
+            session, email=email, role=role, password=chosen, full_name=name, actor="cli"
         )
     console.print(f"created {user.email} ({user.role.value})")
     if password is None:
@@ -47,9 +47,30 @@ def reset_password(
     """Give an account a new password and sign it out everywhere."""
     chosen = password or generate_password()
     with cli_session() as session:
-        user = auth_service.reset_password(session, email=email, password=chosen)
+        user = auth_service.reset_password(session, email=email, password=chosen, actor="cli")
     console.print(f"password reset for {user.email}")
     if password is None:
         console.print(
             f"new password (shown once): [bold]{chosen}[/]", highlight=False, soft_wrap=True
         )
+
+
+@app.command("set-role")
+def set_role(
+    email: Annotated[str, typer.Option(help="E-mail address of the account.")],
+    role: Annotated[Role, typer.Option(help="New role; applies from the user's next request.")],
+) -> None:
+    """Change an account's role."""
+    with cli_session() as session:
+        user = auth_service.set_role(session, email=email, role=role, actor="cli")
+    console.print(f"{user.email} is now {user.role.value}")
+
+
+@app.command("disable")
+def disable(
+    email: Annotated[str, typer.Option(help="E-mail address of the account.")],
+) -> None:
+    """Disable an account and end all of its sessions immediately."""
+    with cli_session() as session:
+        user = auth_service.disable_user(session, email=email, actor="cli")
+    console.print(f"{user.email} is disabled; its sessions have ended")

@@ -1,27 +1,71 @@
-"""Dependencies that resolve the signed-in staff user and check roles."""
+"""Dependencies that resolve the signed-in staff user and enforce the permission table."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from typing import Annotated
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from app.auth import service as auth_service
 from app.auth.models import Role, User
+from app.auth.permissions import Audience, Permission, access_for, can
+from app.core.config import Settings
 from app.core.db import SessionDep
-from app.core.errors import NotAuthenticated, PermissionDenied
+from app.core.errors import NotAuthenticated, NotFound, PermissionDenied
+
+logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "diligence_session"
+# Under HTTPS the prefix makes browsers refuse the cookie unless Secure, Path=/ and host-only.
+SECURE_SESSION_COOKIE = "__Host-diligence_session"
+
+
+def session_cookie_name(settings: Settings) -> str:
+    """Return the session cookie's name for this deployment."""
+    return SECURE_SESSION_COOKIE if settings.uses_https else SESSION_COOKIE
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    """What pages show about the signed-in user; safe to read after the request's session ends.
+
+    Error pages render after the session has rolled back and expired every row, so templates
+    get this copy (as ``user``) rather than the ``User`` row.
+    """
+
+    id: int
+    email: str
+    full_name: str
+    role: Role
 
 
 def get_optional_user(request: Request, session: SessionDep) -> User | None:
-    """Return the signed-in user, or None for an anonymous visitor."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    user = auth_service.resolve_session(session, token)
-    request.state.user = user
+    """Return the signed-in user, or None for an anonymous visitor (resolved once per request)."""
+    if getattr(request.state, "user_resolved", False):
+        cached: User | None = request.state.staff_user
+        return cached
+    settings = _settings(request)
+    token = request.cookies.get(session_cookie_name(settings))
+    user = None
+    if token:
+        idle = timedelta(minutes=settings.session_idle_minutes)
+        user = auth_service.resolve_session(session, token, idle_timeout=idle)
+    request.state.staff_user = user
+    request.state.user = (
+        SignedInUser(id=user.id or 0, email=user.email, full_name=user.full_name, role=user.role)
+        if user is not None
+        else None
+    )
+    request.state.user_resolved = True
     return user
 
 
@@ -38,8 +82,54 @@ def get_current_user(user: OptionalUserDep) -> User:
 CurrentUserDep = Annotated[User, Depends(get_current_user)]
 
 
+def authorize(user: User, permission: Permission, *, hide: bool = False) -> None:
+    """Refuse when the user's role lacks the permission; ``hide`` answers 404 instead of 403.
+
+    Use ``hide=True`` for object-level checks so that a refusal does not reveal that the
+    object exists.
+    """
+    if can(user.role, permission):
+        return
+    logger.warning("authz.denied user=%s role=%s needs=%s", user.id, user.role, permission)
+    if hide:
+        raise NotFound("There is nothing here.")
+    raise PermissionDenied("Your role does not allow this.")
+
+
+def enforce_route_access(request: Request, session: SessionDep) -> None:
+    """Check the permission table for the matched route; installed on the whole application."""
+    route: Any = request.scope.get("route")
+    name = getattr(route, "name", None)
+    access = access_for(name, getattr(route, "path", request.url.path))
+    if access is None:
+        logger.error("route %s (%s) is missing from the permission table", name, request.url.path)
+        raise PermissionDenied("This page is not available.")
+    if isinstance(access, Audience):
+        return
+    user = get_optional_user(request, session)
+    if user is None:
+        raise NotAuthenticated("please sign in to continue")
+    authorize(user, access)
+
+
+def require(permission: Permission) -> Any:
+    """Return ``Depends(...)`` giving the signed-in user who holds the permission.
+
+    ``user: Annotated[User, require(Permission.vendors_read)]`` in a handler's signature.
+    """
+
+    def check(user: CurrentUserDep) -> User:
+        authorize(user, permission)
+        return user
+
+    return Depends(check)
+
+
 def require_roles(*roles: Role) -> Callable[[User], User]:
-    """Build a dependency that admits only the given roles (admins always pass)."""
+    """Build a dependency that admits only the given roles (admins always pass).
+
+    Prefer ``require(Permission.x)``: roles are mapped to permissions in one table.
+    """
 
     def check(user: CurrentUserDep) -> User:
         if user.role is not Role.admin and user.role not in roles:

@@ -1,6 +1,6 @@
 """Errors of staff sign-in and user management."""
 
-from app.core.errors import Conflict, DiligenceError, InvalidInput
+from app.core.errors import Conflict, DiligenceError, InvalidInput, NotFound
 
 
 class InvalidCredentials(DiligenceError):
@@ -13,5 +13,17 @@ class UserExists(Conflict):
     code = "user_exists"
 
 
+class UnknownUser(NotFound):
+    code = "unknown_user"
+
+
 class WeakPassword(InvalidInput):
     code = "weak_password"
+
+
+class SsoFailed(DiligenceError):
+    """Single sign-on did not produce a usable identity (tampered, expired or not allowed)."""
+
+    status_code = 400
+    code = "sso_failed"
+    title = "Single sign-on failed"

@@ -18,14 +18,33 @@ class Role(StrEnum):
     auditor = "auditor"
 
 
+class AuthAction(StrEnum):
+    """Audit actions of staff accounts and sign-in."""
+
+    user_created = "user.created"
+    signed_in = "user.signed_in"
+    sign_in_failed = "user.sign_in_failed"
+    signed_out = "user.signed_out"
+    password_reset = "user.password_reset"  # noqa: S105 - an action name, not a secret
+    role_changed = "user.role_changed"
+    disabled = "user.disabled"
+    sessions_revoked = "user.sessions_revoked"
+
+
 class User(SQLModel, table=True):
+    """A staff account: local (argon2id password) or single sign-on (issuer + subject)."""
+
     __tablename__ = "staff_user"
+    # Single sign-on identity is (issuer, subject), never the e-mail address.
+    __table_args__ = (sa.UniqueConstraint("oidc_issuer", "oidc_subject"),)
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_type=sa.String(320), unique=True, index=True)
     full_name: str = Field(default="", sa_type=sa.String(200))
     role: Role = Field(sa_type=enum_type(Role, 32))
     password_hash: str | None = Field(default=None, sa_type=sa.String(255))
+    oidc_issuer: str | None = Field(default=None, sa_type=sa.String(500))
+    oidc_subject: str | None = Field(default=None, sa_type=sa.String(255))
     is_active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,19 +1,33 @@
-"""Sign-in and sign-out pages for staff."""
+"""Sign-in (local password or single sign-on) and sign-out pages for staff."""
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
+from app.auth import oidc, sso
 from app.auth import service as auth_service
-from app.auth.deps import SESSION_COOKIE, OptionalUserDep
-from app.auth.errors import InvalidCredentials
+from app.auth.deps import OptionalUserDep, session_cookie_name
+from app.auth.errors import InvalidCredentials, SsoFailed
+from app.auth.models import User
+from app.core.config import Settings
 from app.core.db import SessionDep
+from app.core.errors import NotFound
+from app.core.ratelimit import RateLimiter, rate_limit
 from app.core.templating import templates
 
 router = APIRouter(tags=["auth"])
+SSO_COOKIE_PATH = "/auth/sso"
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def _safe_next(target: str | None) -> str:
@@ -23,15 +37,53 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _login_page(
+    request: Request,
+    *,
+    next_path: str,
+    error: str | None = None,
+    email: str = "",
+    status: int = 200,
+) -> Response:
+    context = {
+        "next": _safe_next(next_path),
+        "error": error,
+        "email": email,
+        "sso_enabled": _settings(request).oidc_enabled,
+    }
+    return templates.TemplateResponse(request, "auth/login.html", context, status_code=status)
+
+
+def _signed_in_redirect(request: Request, session: Session, user: User, *, method: str) -> Response:
+    settings = _settings(request)
+    cookie = session_cookie_name(settings)
+    previous = request.cookies.get(cookie)
+    if previous:
+        # A fresh id at every sign-in: a planted or older cookie never becomes authenticated.
+        auth_service.end_session(session, previous)
+    lifetime = timedelta(hours=settings.session_absolute_hours)
+    token = auth_service.start_session(session, user, method=method, absolute_timeout=lifetime)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        cookie,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.uses_https,
+        max_age=int(lifetime.total_seconds()),
+        path="/",
+    )
+    return response
+
+
 @router.get("/login", name="auth.login_form")
 def login_form(request: Request, user: OptionalUserDep, next: str | None = None) -> Response:
     if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    context = {"next": _safe_next(next), "error": None, "email": ""}
-    return templates.TemplateResponse(request, "auth/login.html", context)
+    return _login_page(request, next_path=_safe_next(next))
 
 
-@router.post("/login", name="auth.login")
+@router.post("/login", name="auth.login", dependencies=[Depends(rate_limit("login"))])
 def login(
     request: Request,
     session: SessionDep,
@@ -39,29 +91,94 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check("login_account", auth_service.normalise_email(email))
     try:
         user = auth_service.authenticate(session, email=email, password=password)
     except InvalidCredentials as exc:
-        context = {"next": _safe_next(next), "error": exc.message, "email": email}
-        return templates.TemplateResponse(request, "auth/login.html", context, status_code=401)
-    token = auth_service.start_session(session, user)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.public_base_url.startswith("https://"),
-        max_age=int(auth_service.SESSION_ABSOLUTE_TIMEOUT.total_seconds()),
-    )
+        return _login_page(request, next_path=next, error=exc.message, email=email, status=401)
+    response = _signed_in_redirect(request, session, user, method="password")
+    response.headers["location"] = _safe_next(next)
     return response
 
 
 @router.post("/logout", name="auth.logout")
 def logout(request: Request, session: SessionDep) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
+    cookie = session_cookie_name(_settings(request))
+    token = request.cookies.get(cookie)
     if token:
         auth_service.end_session(session, token)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(cookie, path="/", secure=_settings(request).uses_https, httponly=True)
+    return response
+
+
+def _oidc_config(request: Request) -> oidc.OidcClientConfig:
+    settings = _settings(request)
+    if not settings.oidc_enabled:
+        raise NotFound("Single sign-on is not configured.")
+    base = settings.base_url.rstrip("/")
+    callback = request.url_for("auth.sso_callback")
+    secret = settings.oidc_client_secret
+    return oidc.OidcClientConfig(
+        discovery_url=settings.oidc_discovery_url,
+        client_id=settings.oidc_client_id,
+        client_secret=secret.get_secret_value() if secret else "",
+        redirect_uri=f"{base}{callback.path}" if base else str(callback),
+    )
+
+
+@router.get("/auth/sso/start", name="auth.sso_start", dependencies=[Depends(rate_limit("sso"))])
+def sso_start(request: Request, next: Annotated[str, Query(max_length=2000)] = "/") -> Response:
+    config = _oidc_config(request)
+    settings = _settings(request)
+    try:
+        start = oidc.begin_sign_in(
+            config, signing_key=settings.signing_key(), next_path=_safe_next(next)
+        )
+    except SsoFailed as exc:
+        return _login_page(request, next_path=next, error=exc.message, status=502)
+    response = RedirectResponse(start.authorization_url, status_code=303)
+    response.set_cookie(
+        oidc.FLOW_COOKIE,
+        start.flow_cookie,
+        max_age=oidc.FLOW_LIFETIME_SECONDS,
+        path=SSO_COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=settings.uses_https,
+    )
+    return response
+
+
+@router.get(
+    "/auth/sso/callback", name="auth.sso_callback", dependencies=[Depends(rate_limit("sso"))]
+)
+def sso_callback(
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Query(max_length=2000)] = "",
+    state: Annotated[str, Query(max_length=500)] = "",
+    error: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    config = _oidc_config(request)
+    settings = _settings(request)
+    next_path = "/"
+    try:
+        if error or not code:
+            raise SsoFailed("The sign-in provider did not sign you in.")
+        flow = oidc.read_flow(
+            settings.signing_key(), request.cookies.get(oidc.FLOW_COOKIE), now=time.time()
+        )
+        next_path = _safe_next(str(flow.get("next", "/")))
+        identity = oidc.complete_sign_in(config, flow=flow, code=code, state=state)
+        user = sso.sign_in_user(
+            session, identity=identity, policy=sso.SsoPolicy.from_settings(settings)
+        )
+    except SsoFailed as exc:
+        response = _login_page(request, next_path=next_path, error=exc.message, status=400)
+    else:
+        response = _signed_in_redirect(request, session, user, method="oidc")
+        response.headers["location"] = next_path
+    response.delete_cookie(oidc.FLOW_COOKIE, path=SSO_COOKIE_PATH)
     return response

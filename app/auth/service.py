@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
-from app.auth.errors import InvalidCredentials, UserExists, WeakPassword
-from app.auth.models import Role, StaffSession, User
-from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.auth.errors import InvalidCredentials, UnknownUser, UserExists, WeakPassword
+from app.auth.models import AuthAction, Role, StaffSession, User
+from app.auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
 from app.core.db import utcnow
 
-SESSION_IDLE_TIMEOUT = timedelta(hours=8)
-SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=24)
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# Writing last_seen_at on every request would turn every page view into a write.
+_TOUCH_INTERVAL = timedelta(minutes=1)
 LOCKOUT_THRESHOLD = 5
-LOCKOUT_DURATION = timedelta(minutes=15)
+LOCKOUT_BASE = timedelta(minutes=1)
+LOCKOUT_MAX = timedelta(minutes=15)
+LOCKED_MESSAGE = "too many failed attempts; try again in a few minutes"
+WRONG_CREDENTIALS_MESSAGE = "wrong e-mail address or password"
 
 
 def _token_hash(token: str) -> str:
@@ -39,100 +45,145 @@ def count_users(session: Session) -> int:
     return session.exec(select(func.count()).select_from(User)).one()
 
 
-def create_user(
-    session: Session, *, email: str, role: Role, password: str, full_name: str = ""
-) -> User:
-    """Create a local account; the password is stored only as an argon2id hash."""
-    email = normalise_email(email)
+def _require_user(session: Session, email: str) -> User:
+    user = get_user_by_email(session, email)
+    if user is None:
+        raise UnknownUser(f"no user with e-mail {normalise_email(email)}")
+    return user
+
+
+def _check_new_email(session: Session, email: str) -> None:
     if "@" not in email or len(email) > 320:
         raise WeakPassword(f"'{email}' is not an e-mail address")
     if get_user_by_email(session, email) is not None:
         raise UserExists(f"a user with e-mail {email} already exists")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    role: Role,
+    password: str,
+    full_name: str = "",
+    actor: str = "system",
+) -> User:
+    """Create a local account; the password is stored only as an argon2id hash."""
+    email = normalise_email(email)
+    _check_new_email(session, email)
+    check_password_policy(password, email=email)
     user = User(email=email, role=role, password_hash=hash_password(password), full_name=full_name)
     session.add(user)
     session.flush()
-    audit_service.record(
-        session,
-        actor="system",
-        action="user.created",
-        subject_type="user",
-        subject_id=user.id or "",
-        data={"email": email, "role": role.value},
-    )
+    _audit(session, user, AuthAction.user_created, actor=actor, data={"role": role.value})
     return user
 
 
+def create_sso_user(
+    session: Session, *, email: str, role: Role, issuer: str, subject: str, full_name: str = ""
+) -> User:
+    """Create an account on first single sign-on; it has no local password."""
+    email = normalise_email(email)
+    _check_new_email(session, email)
+    user = User(
+        email=email, role=role, full_name=full_name, oidc_issuer=issuer, oidc_subject=subject
+    )
+    session.add(user)
+    session.flush()
+    data = {"role": role.value, "method": "oidc", "issuer": issuer}
+    _audit(session, user, AuthAction.user_created, actor="system", data=data)
+    return user
+
+
+def get_user_by_identity(session: Session, *, issuer: str, subject: str) -> User | None:
+    """Return the account bound to a single sign-on identity, if any."""
+    query = select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject)
+    return session.exec(query).first()
+
+
+def _lockout_for(failures: int) -> timedelta:
+    # Backoff doubles from one minute: slows guessing without locking people out for long.
+    steps = min(max(0, failures - LOCKOUT_THRESHOLD), 10)
+    backoff: timedelta = LOCKOUT_BASE * (2**steps)
+    return min(LOCKOUT_MAX, backoff)
+
+
+def _record_failure(session: Session, user: User, now: datetime) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= LOCKOUT_THRESHOLD:
+        user.locked_until = now + _lockout_for(user.failed_logins)
+    session.add(user)
+    _audit(session, user, AuthAction.sign_in_failed, data={"failures": user.failed_logins})
+
+
 def authenticate(session: Session, *, email: str, password: str) -> User:
-    """Check a local sign-in; repeated failures lock the account for a while."""
+    """Check a local sign-in; repeated failures lock the account for a growing while."""
     user = get_user_by_email(session, email)
     now = utcnow()
     is_valid = verify_password(user.password_hash if user else None, password)
     if user is None or not user.is_active:
-        raise InvalidCredentials("wrong e-mail address or password")
+        raise InvalidCredentials(WRONG_CREDENTIALS_MESSAGE)
     if user.locked_until is not None and user.locked_until > now:
-        raise InvalidCredentials("too many failed attempts; try again in a few minutes")
+        _audit(session, user, AuthAction.sign_in_failed, data={"reason": "locked"})
+        raise InvalidCredentials(LOCKED_MESSAGE)
     if not is_valid:
-        user.failed_logins += 1
-        if user.failed_logins >= LOCKOUT_THRESHOLD:
-            user.locked_until = now + LOCKOUT_DURATION
-            user.failed_logins = 0
-        session.add(user)
+        _record_failure(session, user, now)
         session.flush()
-        raise InvalidCredentials("wrong e-mail address or password")
+        raise InvalidCredentials(WRONG_CREDENTIALS_MESSAGE)
+    if user.password_hash is not None and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
     session.add(user)
     return user
 
 
-def start_session(session: Session, user: User) -> str:
+def start_session(
+    session: Session,
+    user: User,
+    *,
+    method: str = "password",
+    absolute_timeout: timedelta = SESSION_ABSOLUTE_TIMEOUT,
+) -> str:
     """Create a server-side session and return the cookie value (only its hash is kept)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     assert user.id is not None
+    user.last_login_at = now
+    session.add(user)
     session.add(
         StaffSession(
             token_hash=_token_hash(token),
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + SESSION_ABSOLUTE_TIMEOUT,
+            expires_at=now + absolute_timeout,
         )
     )
-    audit_service.record(
-        session,
-        actor=f"user:{user.id}",
-        action="user.signed_in",
-        subject_type="user",
-        subject_id=user.id,
-    )
+    _audit(session, user, AuthAction.signed_in, data={"method": method})
     session.flush()
     return token
 
 
-def _is_live(staff_session: StaffSession, now: datetime) -> bool:
-    return (
-        staff_session.revoked_at is None
-        and staff_session.expires_at > now
-        and staff_session.last_seen_at + SESSION_IDLE_TIMEOUT > now
-    )
+def _find_session(session: Session, token: str) -> StaffSession | None:
+    query = select(StaffSession).where(StaffSession.token_hash == _token_hash(token))
+    return session.exec(query).first()
 
 
-def resolve_session(session: Session, token: str) -> User | None:
+def resolve_session(
+    session: Session, token: str, *, idle_timeout: timedelta = SESSION_IDLE_TIMEOUT
+) -> User | None:
     """Return the active user behind a session cookie, refreshing its idle timer."""
     now = utcnow()
-    row = session.exec(
-        select(StaffSession).where(StaffSession.token_hash == _token_hash(token))
-    ).first()
-    if row is None or not _is_live(row, now):
+    row = _find_session(session, token)
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    if row.last_seen_at + idle_timeout <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    if now - row.last_seen_at > timedelta(minutes=1):
+    if now - row.last_seen_at > _TOUCH_INTERVAL:
         row.last_seen_at = now
         session.add(row)
     return user
@@ -140,34 +191,83 @@ def resolve_session(session: Session, token: str) -> User | None:
 
 def end_session(session: Session, token: str) -> None:
     """Revoke a session so its cookie stops working at once."""
-    row = session.exec(
-        select(StaffSession).where(StaffSession.token_hash == _token_hash(token))
-    ).first()
+    row = _find_session(session, token)
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)
+        audit_service.record(
+            session,
+            actor=f"user:{row.user_id}",
+            action=AuthAction.signed_out,
+            subject_type="user",
+            subject_id=row.user_id,
+        )
 
 
-def reset_password(session: Session, *, email: str, password: str) -> User:
+def revoke_sessions(session: Session, user: User) -> int:
+    """End every live session of a user and return how many there were."""
+    now = utcnow()
+    query = select(StaffSession).where(
+        StaffSession.user_id == user.id, col(StaffSession.revoked_at).is_(None)
+    )
+    rows = session.exec(query).all()
+    for row in rows:
+        row.revoked_at = now
+        session.add(row)
+    session.flush()
+    return len(rows)
+
+
+def reset_password(session: Session, *, email: str, password: str, actor: str = "system") -> User:
     """Set a new password, unlock the account and end its sessions."""
-    user = get_user_by_email(session, email)
-    if user is None:
-        raise InvalidCredentials(f"no user with e-mail {normalise_email(email)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    user = _require_user(session, email)
+    if user.oidc_subject is not None:
+        raise WeakPassword("this account signs in with single sign-on and has no password")
+    check_password_policy(password, email=user.email)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
-    for row in session.exec(select(StaffSession).where(StaffSession.user_id == user.id)).all():
-        row.revoked_at = row.revoked_at or utcnow()
-        session.add(row)
+    ended = revoke_sessions(session, user)
+    _audit(session, user, AuthAction.password_reset, actor=actor, data={"sessions_ended": ended})
+    return user
+
+
+def set_role(session: Session, *, email: str, role: Role, actor: str = "system") -> User:
+    """Change a user's role; it applies from the user's next request."""
+    user = _require_user(session, email)
+    previous = user.role
+    user.role = role
+    session.add(user)
+    session.flush()
+    data = {"from": previous.value, "to": role.value}
+    _audit(session, user, AuthAction.role_changed, actor=actor, data=data)
+    return user
+
+
+def disable_user(session: Session, *, email: str, actor: str = "system") -> User:
+    """Disable an account and end all of its sessions immediately."""
+    user = _require_user(session, email)
+    user.is_active = False
+    session.add(user)
+    ended = revoke_sessions(session, user)
+    _audit(session, user, AuthAction.disabled, actor=actor, data={"sessions_ended": ended})
+    return user
+
+
+def _audit(
+    session: Session,
+    user: User,
+    action: AuthAction,
+    *,
+    actor: str | None = None,
+    data: Mapping[str, object] | None = None,
+) -> None:
     audit_service.record(
         session,
-        actor="system",
-        action="user.password_reset",
+        actor=actor or f"user:{user.id}",
+        action=action,
         subject_type="user",
         subject_id=user.id or "",
+        data={"email": user.email, **(data or {})},
     )
-    session.flush()
-    return user

@@ -35,8 +35,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str = ""
+    organisation_name: str = "Your organisation"
+    portal_link_days_after_due: int = 30
     secret_key: SecretStr | None = None
     storage_dir: Path = Path("var/storage")
+    questionnaire_dir: Path = Path(__file__).resolve().parents[2] / "questionnaires"
     max_upload_mb: int = 50
     log_level: str = "INFO"
     db_pool_size: int = 40
@@ -49,6 +52,20 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
+    smtp_ssl: bool = False
+
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+
+    oidc_discovery_url: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr | None = None
+    oidc_allowed_domains: str = ""
+    oidc_role_claim: str = ""
+    oidc_default_role: str = ""
+
+    rate_limits: dict[str, str] = {}
+    rate_limit_storage: str = "memory://"
 
     @model_validator(mode="after")
     def _require_production_secrets(self) -> Settings:
@@ -64,6 +81,16 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.production
+
+    @property
+    def uses_https(self) -> bool:
+        """Tell whether the public address is HTTPS (Secure and ``__Host-`` cookies)."""
+        return self.public_base_url.startswith("https://")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Tell whether single sign-on is configured."""
+        return bool(self.oidc_discovery_url and self.oidc_client_id)
 
     @property
     def public_base_url(self) -> str:

@@ -57,9 +57,11 @@ async def handle_diligence_error(request: Request, exc: Exception) -> Response:
 
 
 async def handle_database_down(request: Request, exc: Exception) -> Response:
-    logger.error("database unavailable on %s: %s", request.url.path, type(exc).__name__)
+    logger.error("database unavailable on %s: %s: %s", request.url.path, type(exc).__name__, exc)
     err = ServiceUnavailable("The database is not reachable right now. Please try again shortly.")
-    return _render(request, status=503, code=err.code, title=err.title, message=err.message)
+    response = _render(request, status=503, code=err.code, title=err.title, message=err.message)
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:

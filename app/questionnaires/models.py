@@ -66,3 +66,18 @@ class Answer(SQLModel, table=True):
     value: Any = Field(default=None, sa_type=JSONType)
     row_version: int = 1
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReminderLog(SQLModel, table=True):
+    """One reminder or notice that went out; the unique key keeps each from repeating."""
+
+    __tablename__ = "reminder_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(sa_type=sa.String(200), unique=True)
+    kind: str = Field(sa_type=sa.String(64))
+    request_id: int | None = Field(
+        default=None, foreign_key="questionnaire_request.id", index=True, ondelete="CASCADE"
+    )
+    vendor_id: int | None = Field(default=None, foreign_key="vendor.id", ondelete="CASCADE")
+    sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from app.reports.facts import ExtractionResult, ExtractionWarning
 from app.reports.pdf_text import PdfText
-from app.reports.sandbox import DEFAULT_LIMITS, SandboxLimits, read_pdf_text_sandboxed
+from app.reports.sandbox import (
+    DEFAULT_LIMITS,
+    SandboxLimits,
+    prepare_next_document,
+    read_pdf_text_sandboxed,
+)
 from app.reports.soc_metadata import extract_facts
 
 
@@ -12,7 +17,12 @@ def extract_facts_from_pdf(
     data: bytes, *, limits: SandboxLimits = DEFAULT_LIMITS
 ) -> ExtractionResult:
     """Read a PDF in the sandbox and return its facts; raises ReportReadError if unreadable."""
-    return facts_from_text(read_pdf_text_sandboxed(data, limits=limits))
+    try:
+        text = read_pdf_text_sandboxed(data, limits=limits, prepare_next=False)
+        return facts_from_text(text)
+    finally:
+        # Starting the next document's readers would compete with the rules for the CPU.
+        prepare_next_document(limits)
 
 
 def facts_from_text(text: PdfText) -> ExtractionResult:

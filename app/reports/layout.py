@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
 
 # Section kinds; the keys of SOC-REPORTS.md §4.4 plus the cover before the first heading.
 COVER = "cover"
@@ -76,9 +78,11 @@ _UNNUMBERED_ALLOWED = re.compile(
 _ENDS_WITH_ASSERTION = re.compile(r"assertion$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One body line and the 1-based page it is printed on."""
+
+    # A named tuple rather than a frozen dataclass: a long report has thousands of
+    # lines, and a frozen dataclass costs several times more to build.
 
     text: str
     page: int
@@ -145,40 +149,57 @@ class Document:
 
 def build_document(pages: Sequence[str]) -> Document:
     """Split pages into body lines, drop running headers/footers and find sections."""
-    page_lines = [[line.strip() for line in page.split("\n") if line.strip()] for page in pages]
-    running_keys = _running_keys(page_lines)
+    page_lines = [[text for line in page.split("\n") if (text := line.strip())] for page in pages]
+    keys: dict[str, str] = {}
+    running_keys = _running_keys(page_lines, keys)
     body: list[Line] = []
     running: list[Line] = []
     for number, lines in enumerate(page_lines, start=1):
-        for position, text in enumerate(lines):
-            at_edge = position < _EDGE_LINES or position >= len(lines) - _EDGE_LINES
-            if at_edge and (
-                _PAGE_NUMBER.match(text) or (running_keys and _line_key(text) in running_keys)
-            ):
-                running.append(Line(text, number))
-            else:
-                body.append(Line(text, number))
-    offsets: list[int] = []
-    cursor = 0
-    for line in body:
-        offsets.append(cursor)
-        cursor += len(line.text) + 1
-    text = "\n".join(line.text for line in body)
+        # Only the lines at the top and bottom of a page can be running headers/footers.
+        head_end = min(_EDGE_LINES, len(lines))
+        tail_start = max(head_end, len(lines) - _EDGE_LINES)
+        for text in lines[:head_end]:
+            _place_edge_line(Line(text, number), running_keys, keys, body, running)
+        body.extend([Line(text, number) for text in lines[head_end:tail_start]])
+        for text in lines[tail_start:]:
+            _place_edge_line(Line(text, number), running_keys, keys, body, running)
+    offsets = list(accumulate([len(line.text) + 1 for line in body], initial=0))
+    offsets.pop()
     return Document(
         lines=tuple(body),
         running_lines=tuple(running),
         sections=tuple(_find_sections(body, page_lines)),
         page_count=len(pages),
-        text=text,
+        text="\n".join([line.text for line in body]),
         line_offsets=tuple(offsets),
     )
 
 
+def _place_edge_line(
+    line: Line, running_keys: set[str], keys: dict[str, str], body: list[Line], running: list[Line]
+) -> None:
+    is_running = _PAGE_NUMBER.match(line.text) or (
+        running_keys and _cached_key(line.text, keys) in running_keys
+    )
+    (running if is_running else body).append(line)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
 def _line_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+    return _DIGITS.sub("#", " ".join(text.lower().split()))
 
 
-def _running_keys(page_lines: list[list[str]]) -> set[str]:
+def _cached_key(text: str, keys: dict[str, str]) -> str:
+    """Return the line key of a text; running lines repeat on every page, so keys are memoised."""
+    key = keys.get(text)
+    if key is None:
+        key = keys[text] = _line_key(text)
+    return key
+
+
+def _running_keys(page_lines: list[list[str]], keys: dict[str, str]) -> set[str]:
     """Return keys of lines repeated once per page at the top or bottom of many pages."""
     if len(page_lines) < 3:
         return set()
@@ -188,7 +209,9 @@ def _running_keys(page_lines: list[list[str]]) -> set[str]:
         # A running header or footer is printed once per page; table cell text that
         # happens to sit at a page edge usually repeats within the page as well.
         repeated = {text for text in edges if lines.count(text) > 1}
-        counts.update(_line_key(text) for text in edges - repeated if not _RESULT_LINE.search(text))
+        counts.update(
+            _cached_key(text, keys) for text in edges - repeated if not _RESULT_LINE.search(text)
+        )
     threshold = max(3, int(0.4 * len(page_lines)))
     return {key for key, count in counts.items() if count >= threshold}
 
@@ -237,20 +260,29 @@ def _toc_pages(page_lines: list[list[str]]) -> set[int]:
     return pages
 
 
-def _could_be_heading(text: str) -> bool:
-    """Cheap first test of a line, so only a few lines reach the heading dictionary."""
-    return len(text) <= _MAX_HEADING_CHARS and bool(
-        _NUMBERED_PREFIX.match(text)
-        or _UNNUMBERED_ALLOWED.match(text)
-        or text.endswith(("ssertion", "SSERTION"))
-    )
+# The cheap first test of a line, so only a few lines reach the heading dictionary.
+_HEADING_START = re.compile(
+    f"{_NUMBERED_PREFIX.pattern}|{_UNNUMBERED_ALLOWED.pattern}", re.IGNORECASE
+)
+_ASSERTION_ENDINGS = ("ssertion", "SSERTION")
+
+
+def _heading_candidates(body: list[Line]) -> list[int]:
+    """Return the indexes of lines that pass the cheap first test for a heading."""
+    start = _HEADING_START.match
+    return [
+        index
+        for index, (text, _) in enumerate(body)
+        if len(text) <= _MAX_HEADING_CHARS and (start(text) or text.endswith(_ASSERTION_ENDINGS))
+    ]
 
 
 def _find_sections(body: list[Line], page_lines: list[list[str]]) -> list[Section]:
     toc = _toc_pages(page_lines)
     headings: list[tuple[int, str, bool]] = []
-    for index, line in enumerate(body):
-        if not _could_be_heading(line.text) or line.page in toc or _TOC_ENTRY_END.search(line.text):
+    for index in _heading_candidates(body):
+        line = body[index]
+        if line.page in toc or _TOC_ENTRY_END.search(line.text):
             continue
         found = heading_kind(line.text)
         if found is None and index + 1 < len(body) and _NUMBERED_PREFIX.match(line.text):

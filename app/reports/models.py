@@ -58,6 +58,7 @@ class Document(SQLModel, table=True):
         default=ExtractionStatus.pending, sa_type=enum_type(ExtractionStatus, 16)
     )
     extraction_error: str | None = Field(default=None, sa_type=sa.Text)
+    vendor_feedback: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class ReportFacts(SQLModel, table=True):

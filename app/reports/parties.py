@@ -95,9 +95,15 @@ def organization_votes(doc: Document) -> list[Vote[str]]:
         first = doc.lines[0].text
         if clean_name(first):
             votes.append(Vote(first, 1.0, 1, first, "first-line"))
+    # A running header repeats the same name on every page: judge each distinct one once.
+    usable: dict[str, bool] = {}
     for line in doc.running_lines:
+        if "|" not in line.text:
+            continue
         head = line.text.split("|")[0].strip()
-        if "|" in line.text and has_legal_suffix(head) and clean_name(head):
+        if head not in usable:
+            usable[head] = has_legal_suffix(head) and bool(clean_name(head))
+        if usable[head]:
             votes.append(Vote(head, 0.5, line.page, line.text, "running-header"))
     return votes
 
@@ -137,16 +143,18 @@ def _signature_votes(doc: Document) -> list[Vote[str]]:
 
 def decide_name(votes: list[Vote[str]]) -> Decision[str]:
     """Vote on names, merging short defined forms into the full legal name."""
-    keys = sorted({normalize_name(v.value) for v in votes}, key=len, reverse=True)
+    # Names repeat across votes (a running header gives one per page): normalise each once.
+    normal = {name: normalize_name(name) for name in {v.value for v in votes}}
+    keys = sorted(set(normal.values()), key=len, reverse=True)
     canonical: dict[str, str] = {}
     for key in keys:
         canonical[key] = next((k for k in keys if len(k) > len(key) and same_entity(key, k)), key)
-    decision = decide(votes, key=lambda name: canonical[normalize_name(name)])
+    decision = decide(votes, key=lambda name: canonical[normal[name]])
     if decision.value is None:
         return decision
-    winner_key = canonical[normalize_name(decision.value)]
-    forms = [v.value for v in votes if canonical[normalize_name(v.value)] == winner_key]
-    full = [form for form in forms if normalize_name(form) == winner_key] or forms
+    winner_key = canonical[normal[decision.value]]
+    forms = [v.value for v in votes if canonical[normal[v.value]] == winner_key]
+    full = [form for form in forms if normal[form] == winner_key] or forms
     return Decision(
         value=preferred_form(full),
         confidence=decision.confidence,

@@ -2,15 +2,19 @@
 
 PDFium has no decompression limits and aborts the whole process when an allocation
 fails, so a one-megabyte compression bomb would take the server down if parsed in
-process. Each document is read in a fresh child forked from a forkserver that has
-already imported the reader, which keeps the per-document cost to a few milliseconds.
-The child runs only code from this package, so the caller's main module is hidden while
-a child starts: multiprocessing would otherwise re-run the main script (a web server's
-launcher, a CLI, a benchmark) in every child.
+process. Every document is read by fresh children that have never seen another upload
+and exit after one reply. Starting a child costs tens of milliseconds on a busy machine,
+so the children for the next document are started ahead of time: each is forked from a
+forkserver that has already imported the reader and warmed PDFium's font caches (see
+reader_warmup.py), applies its limits at once and then waits for a document. The child
+runs only code from this package, so the caller's main module is hidden while a child
+starts: multiprocessing would otherwise re-run the main script (a web server's launcher,
+a CLI, a benchmark) in every child.
 """
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import multiprocessing
 import os
@@ -25,13 +29,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
+from multiprocessing.process import BaseProcess
 from typing import Literal
 
 from app.reports.errors import ReportReadError
 from app.reports.pdf_text import PdfText, check_pdf_bytes, merge_parts, read_pdf_text
 
 _MIB = 1024 * 1024
-_PRELOAD = ["app.reports.pdf_text"]
+_PRELOAD = ["app.reports.reader_warmup"]
+_READY = b"ready"
+# Page texts travel as one UTF-8 block; the reader drops NUL from page text.
+_PAGE_SEPARATOR = "\x00"
+_READY_TIMEOUT_SECONDS = 30.0
 _ChildReply = tuple[Literal["ok"], PdfText] | tuple[Literal["error", "memory"], str]
 
 
@@ -48,6 +57,95 @@ class SandboxLimits:
 
 
 DEFAULT_LIMITS = SandboxLimits()
+# The limits a child applies to itself when it starts; the others travel with the document.
+_ChildLimits = tuple[int, int]
+
+
+@dataclass
+class _Child:
+    """One sandboxed reader process: it reads at most one document, then exits."""
+
+    process: BaseProcess
+    connection: Connection
+    limits: _ChildLimits
+    ready: bool = False
+
+
+def _child_limits(limits: SandboxLimits) -> _ChildLimits:
+    return (limits.memory_bytes, limits.cpu_seconds)
+
+
+class _SparePool:
+    """Children started before the next document arrives, each used for one document."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._refill_lock = threading.Lock()
+        self._spares: list[_Child] = []
+        self._refills: list[threading.Thread] = []
+
+    def take(self, limits: SandboxLimits, count: int) -> list[_Child]:
+        """Hand out `count` unused children with these limits, starting any that are missing."""
+        wanted = _child_limits(limits)
+        with self._lock:
+            taken = [child for child in self._spares if child.limits == wanted][:count]
+            self._spares = [child for child in self._spares if child not in taken]
+        fresh = [child for child in taken if child.process.is_alive()]
+        return fresh + [_start_child(wanted) for _ in range(count - len(fresh))]
+
+    def refill(self, limits: SandboxLimits, count: int) -> None:
+        """Keep `count` spare children for these limits; drop spares made for other limits."""
+        wanted = _child_limits(limits)
+        with self._refill_lock:
+            with self._lock:
+                stale = [child for child in self._spares if child.limits != wanted]
+                self._spares = [child for child in self._spares if child.limits == wanted]
+                missing = count - len(self._spares)
+            _retire(stale)
+            started = [_start_child(wanted) for _ in range(missing)]
+            with self._lock:
+                self._spares.extend(started)
+
+    def refill_in_background(self, limits: SandboxLimits, count: int) -> None:
+        """Start the refill on a thread, so the caller's document is not kept waiting."""
+        thread = threading.Thread(
+            target=self._refill_quietly, args=(limits, count), name="sandbox-refill", daemon=True
+        )
+        with self._lock:
+            self._refills = [running for running in self._refills if running.is_alive()]
+            self._refills.append(thread)
+        thread.start()
+
+    def finish_refills(self) -> None:
+        """Wait for refills still running, so none is cut off half-way at interpreter exit."""
+        # A child whose start is cut off prints a traceback from the forkserver.
+        while self._refills:
+            self._refills.pop().join(timeout=_READY_TIMEOUT_SECONDS)
+
+    def _refill_quietly(self, limits: SandboxLimits, count: int) -> None:
+        try:
+            self.refill(limits, count)
+        except OSError:
+            # Out of processes or file descriptors: the next document starts its own children.
+            return
+
+    def wait_until_ready(self, limits: SandboxLimits, count: int) -> None:
+        """Refill now and block until every spare has started and applied its limits."""
+        self.refill(limits, count)
+        children = self.take(limits, count)
+        deadline = time.monotonic() + _READY_TIMEOUT_SECONDS
+        try:
+            for child in children:
+                _await_ready(child, deadline, "the PDF reader did not start in time")
+        except (ReportReadError, EOFError, OSError):
+            _retire(children)
+            raise
+        with self._lock:
+            self._spares.extend(children)
+
+
+_pool = _SparePool()
+atexit.register(_pool.finish_refills)
 _context: ForkServerContext | None = None
 
 
@@ -60,50 +158,51 @@ def _fork_context() -> ForkServerContext:
     return _context
 
 
-def warm_up() -> None:
-    """Start the forkserver now so the first upload does not pay for it."""
-    read_pdf_text_sandboxed(_TINY_PDF)
+def warm_up(limits: SandboxLimits = DEFAULT_LIMITS) -> None:
+    """Start the forkserver and the next document's children, and wait until they are ready."""
+    _pool.wait_until_ready(limits, max(1, limits.workers))
 
 
-def read_pdf_text_sandboxed(data: bytes, *, limits: SandboxLimits = DEFAULT_LIMITS) -> PdfText:
+def prepare_next_document(limits: SandboxLimits = DEFAULT_LIMITS) -> None:
+    """Start the children for the next document in the background."""
+    _pool.refill_in_background(limits, max(1, limits.workers))
+
+
+def read_pdf_text_sandboxed(
+    data: bytes, *, limits: SandboxLimits = DEFAULT_LIMITS, prepare_next: bool = True
+) -> PdfText:
     """Read a PDF's page texts in resource-limited child processes.
 
     With `limits.workers` > 1 the pages are shared out between that many children (page
     i goes to child i mod n), which uses the machine's other cores for long reports.
+    With `prepare_next` False the caller starts the next document's children itself
+    (`prepare_next_document`), e.g. once its own work on this document is done.
     """
     if len(data) > limits.max_bytes:
         raise ReportReadError(f"file too large: the limit is {limits.max_bytes // _MIB} MB")
     check_pdf_bytes(data)
     workers = max(1, limits.workers)
-    children = [_start_child(data, limits, part, workers) for part in range(workers)]
-    deadline = time.monotonic() + limits.wall_seconds
+    children = _pool.take(limits, workers)
     try:
-        replies = [_await_reply(receiver, deadline, limits) for receiver, _ in children]
+        deadline = time.monotonic() + limits.wall_seconds
+        for part, child in enumerate(children):
+            _send_document(child, data, limits.max_pages, part, workers)
+        parts = [_receive_part(child, deadline, limits) for child in children]
     finally:
-        for receiver, process in children:
-            receiver.close()
-            if process.is_alive():
-                process.kill()
-            process.join(timeout=5)
-    parts = [
-        _unwrap(reply, process.exitcode, limits)
-        for reply, (_, process) in zip(replies, children, strict=True)
-    ]
+        _retire(children)
+        if prepare_next:
+            prepare_next_document(limits)
     return merge_parts(parts)
 
 
-def _start_child(
-    data: bytes, limits: SandboxLimits, part: int, parts: int
-) -> tuple[Connection, multiprocessing.process.BaseProcess]:
+def _start_child(limits: _ChildLimits) -> _Child:
     context = _fork_context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child_main, args=(sender, data, limits, part, parts), daemon=True
-    )
+    parent_end, child_end = context.Pipe(duplex=True)
+    process = context.Process(target=_child_main, args=(child_end, *limits), daemon=True)
     with _main_module_hidden():
         process.start()
-    sender.close()
-    return receiver, process
+    child_end.close()
+    return _Child(process=process, connection=parent_end, limits=limits)
 
 
 _start_lock = threading.Lock()
@@ -121,28 +220,57 @@ def _main_module_hidden() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
-def _await_reply(
-    receiver: Connection, deadline: float, limits: SandboxLimits
-) -> _ChildReply | None:
-    if not receiver.poll(max(0.0, deadline - time.monotonic())):
-        raise ReportReadError(
-            f"reading the PDF took longer than the {limits.wall_seconds:g} s time limit"
-        )
+def _retire(children: list[_Child]) -> None:
+    """Close used or unwanted children; multiprocessing reaps them on its next start."""
+    for child in children:
+        child.connection.close()
+        if child.process.is_alive():
+            child.process.kill()
+
+
+def _send_document(child: _Child, data: bytes, max_pages: int, part: int, parts: int) -> None:
     try:
-        reply: _ChildReply = receiver.recv()
+        child.connection.send((max_pages, part, parts))
+        # Raw bytes, not a pickle: the file is copied into the pipe once.
+        child.connection.send_bytes(data)
+    except OSError:
+        # The child is gone; _receive_part reports why from its exit code.
+        return
+
+
+def _await_ready(child: _Child, deadline: float, late: str) -> None:
+    if child.ready:
+        return
+    if not child.connection.poll(max(0.0, deadline - time.monotonic())):
+        raise ReportReadError(late)
+    if child.connection.recv_bytes() != _READY:
+        raise ReportReadError("the PDF reader sent an unexpected reply")
+    child.ready = True
+
+
+def _receive_part(child: _Child, deadline: float, limits: SandboxLimits) -> PdfText:
+    try:
+        # A child still starting up uses the document's time: the limit is end to end.
+        _await_ready(child, deadline, _time_limit_message(limits))
+        _await_message(child, deadline, limits)
+        reply: _ChildReply = child.connection.recv()
+        if reply[0] != "ok":
+            raise ReportReadError(_memory_message(limits) if reply[0] == "memory" else reply[1])
+        _await_message(child, deadline, limits)
+        pages = child.connection.recv_bytes().decode("utf-8", "surrogatepass")
     except (EOFError, OSError):
-        return None
-    return reply
+        child.process.join(timeout=5)
+        raise ReportReadError(_crash_message(child.process.exitcode, limits)) from None
+    return dataclasses.replace(reply[1], pages=tuple(pages.split(_PAGE_SEPARATOR)) if pages else ())
 
 
-def _unwrap(reply: _ChildReply | None, exitcode: int | None, limits: SandboxLimits) -> PdfText:
-    if reply is None:
-        raise ReportReadError(_crash_message(exitcode, limits))
-    if reply[0] == "ok":
-        return reply[1]
-    if reply[0] == "memory":
-        raise ReportReadError(_memory_message(limits))
-    raise ReportReadError(reply[1])
+def _await_message(child: _Child, deadline: float, limits: SandboxLimits) -> None:
+    if not child.connection.poll(max(0.0, deadline - time.monotonic())):
+        raise ReportReadError(_time_limit_message(limits))
+
+
+def _time_limit_message(limits: SandboxLimits) -> str:
+    return f"reading the PDF took longer than the {limits.wall_seconds:g} s time limit"
 
 
 def _memory_message(limits: SandboxLimits) -> str:
@@ -160,35 +288,41 @@ def _crash_message(exitcode: int | None, limits: SandboxLimits) -> str:
     return f"reading the PDF failed: the reader stopped unexpectedly (exit code {exitcode})"
 
 
-def _child_main(
-    sender: Connection, data: bytes, limits: SandboxLimits, part: int, parts: int
-) -> None:
-    _apply_limits(limits)
+def _child_main(connection: Connection, memory_bytes: int, cpu_seconds: int) -> None:
+    _apply_limits(memory_bytes, cpu_seconds)
     try:
-        text = read_pdf_text(data, max_pages=limits.max_pages, part=part, parts=parts)
+        connection.send_bytes(_READY)
+        max_pages, part, parts = connection.recv()
+        data = connection.recv_bytes()
+    except (EOFError, OSError):
+        # The parent went away or dropped this spare before giving it a document.
+        return
+    reply, pages = _read_part(data, max_pages, part, parts)
+    connection.send(reply)
+    if pages is not None:
+        connection.send_bytes(pages)
+    connection.close()
+
+
+def _read_part(
+    data: bytes, max_pages: int, part: int, parts: int
+) -> tuple[_ChildReply, bytes | None]:
+    try:
+        text = read_pdf_text(data, max_pages=max_pages, part=part, parts=parts)
+        pages = _PAGE_SEPARATOR.join(text.pages).encode("utf-8", "surrogatepass")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        reply: _ChildReply = ("ok", dataclasses.replace(text, peak_memory_kb=peak))
+        return ("ok", dataclasses.replace(text, pages=(), peak_memory_kb=peak)), pages
     except ReportReadError as error:
-        reply = ("error", str(error))
+        return ("error", str(error)), None
     except MemoryError:
-        reply = ("memory", "")
+        return ("memory", ""), None
     except Exception as error:
-        reply = ("error", f"unreadable PDF: {type(error).__name__}")
-    sender.send(reply)
-    sender.close()
+        return ("error", f"unreadable PDF: {type(error).__name__}"), None
 
 
-def _apply_limits(limits: SandboxLimits) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+def _apply_limits(memory_bytes: int, cpu_seconds: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     # No core files from an aborted parse, and the child has no reason to write files.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-
-
-_TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)

@@ -1,19 +1,40 @@
-"""The home page: a welcome for visitors, the dashboard for staff."""
+"""Review pages: the dashboard, reports expiring soon, a vendor's review and its actions."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
-from app.auth.deps import OptionalUserDep
-from app.core.db import SessionDep
+from app.auth.deps import OptionalUserDep, require
+from app.auth.models import User
+from app.auth.permissions import Permission, can
+from app.core.db import SessionDep, utcnow
+from app.core.errors import InvalidInput
+from app.core.forms import form_errors, parse_form
 from app.core.pagination import PageRequest
 from app.core.templating import templates
+from app.mail.deps import MailDispatcherDep
+from app.reviews import decisions
 from app.reviews import service as reviews_service
+from app.reviews.deps import FiltersDep
+from app.reviews.document_routes import router as document_router
+from app.reviews.export_routes import router as export_router
+from app.reviews.pages import render_review
+from app.reviews.schemas import SORT_LABELS, DecisionForm, OverrideForm
+from app.scoring import service as scoring_service
+from app.vendors.deps import VendorDep
+from app.vendors.models import InherentTier, Vendor
 
 router = APIRouter(tags=["reviews"])
+router.include_router(document_router)
+router.include_router(export_router)
+ScoreReaderDep = Annotated[User, require(Permission.scores_read)]
+DeciderDep = Annotated[User, require(Permission.decisions_write)]
+ScorerDep = Annotated[User, require(Permission.scores_write)]
+DashboardDep = Annotated[User, require(Permission.dashboard_view)]
 
 
 @router.get("/", name="reviews.dashboard")
@@ -21,11 +42,114 @@ def dashboard(
     request: Request,
     session: SessionDep,
     user: OptionalUserDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    filters: FiltersDep,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     if user is None:
         return templates.TemplateResponse(request, "home.html", {"user": None})
-    rows = reviews_service.dashboard(session, page=PageRequest.of(page), search=q)
-    context = {"user": user, "rows": rows, "q": q}
+    today = utcnow().date()
+    rows = reviews_service.dashboard(
+        session, filters=filters, page=PageRequest.of(page), today=today
+    )
+    context = {
+        "rows": rows,
+        "filters": filters,
+        "params": filters.query_params(),
+        "today": today,
+        "tiers": list(InherentTier),
+        "sorts": SORT_LABELS,
+        "can_export": can(user.role, Permission.exports_create),
+    }
     return templates.TemplateResponse(request, "reviews/dashboard.html", context)
+
+
+@router.get("/reviews/expiring", name="reviews.expiring")
+def expiring(
+    request: Request,
+    session: SessionDep,
+    _user: DashboardDep,
+    days: Annotated[int, Query(ge=1, le=730)] = 60,
+) -> Response:
+    today = utcnow().date()
+    upcoming, lapsed = reviews_service.expiring(session, today=today, within_days=days)
+    context = {"upcoming": upcoming, "lapsed": lapsed, "days": days, "today": today}
+    return templates.TemplateResponse(request, "reviews/expiring.html", context)
+
+
+@router.get("/vendors/{vendor_id}/review", name="reviews.vendor")
+def vendor_page(
+    request: Request, session: SessionDep, user: ScoreReaderDep, vendor: VendorDep
+) -> Response:
+    return render_review(request, session, user, vendor)
+
+
+def _back(vendor: Vendor, note: str, anchor: str) -> RedirectResponse:
+    return RedirectResponse(f"/vendors/{vendor.id}/review?done={note}#{anchor}", status_code=303)
+
+
+@router.post("/vendors/{vendor_id}/decisions", name="reviews.decide")
+async def decide(
+    request: Request,
+    session: SessionDep,
+    user: DeciderDep,
+    vendor: VendorDep,
+    background: BackgroundTasks,
+    dispatcher: MailDispatcherDep,
+) -> Response:
+    form = await request.form()
+    values = {key: str(form.get(key) or "") for key in DecisionForm.model_fields}
+    try:
+        data = parse_form(DecisionForm, form)
+        decisions.record_decision(
+            session,
+            vendor=vendor,
+            form=data,
+            user=user,
+            settings=request.app.state.settings,
+            today=utcnow().date(),
+        )
+    except ValidationError as exc:
+        errors = {"decision": "; ".join(form_errors(exc).values())}
+        return render_review(
+            request, session, user, vendor, errors=errors, values=values, status=422
+        )
+    except InvalidInput as exc:
+        errors = {"decision": exc.message}
+        return render_review(
+            request, session, user, vendor, errors=errors, values=values, status=422
+        )
+    background.add_task(dispatcher.deliver)
+    return _back(vendor, "decision", "decisions")
+
+
+@router.post("/vendors/{vendor_id}/override", name="reviews.override")
+async def override(
+    request: Request, session: SessionDep, user: ScorerDep, vendor: VendorDep
+) -> Response:
+    form = await request.form()
+    try:
+        data = parse_form(OverrideForm, form)
+    except ValidationError as exc:
+        errors = {"override": "; ".join(form_errors(exc).values())}
+        values = {
+            "override_value": str(form.get("value") or ""),
+            "override_reason": str(form.get("reason") or ""),
+        }
+        return render_review(
+            request, session, user, vendor, errors=errors, values=values, status=422
+        )
+    decisions.override(
+        session,
+        vendor=vendor,
+        value=data.value,
+        reason=data.reason,
+        user=user,
+        today=utcnow().date(),
+    )
+    return _back(vendor, "override", "score")
+
+
+@router.post("/vendors/{vendor_id}/override/clear", name="reviews.clear_override")
+def clear_override(session: SessionDep, user: ScorerDep, vendor: VendorDep) -> Response:
+    scoring_service.clear_override(session, vendor, user_id=user.id or 0)
+    return _back(vendor, "override_removed", "score")

@@ -1,39 +1,160 @@
-"""The risk officer's dashboard."""
+"""The risk officer's dashboard and the list of reports about to stop being current."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, func, select
 
 from app.core.pagination import Page, PageRequest
-from app.scoring.models import Score
-from app.vendors import service as vendors_service
+from app.reviews import summary  # noqa: F401  (keeps vendor_review current on every flush)
+from app.reviews.models import VendorReview
+from app.reviews.rules import EXPIRING_SOON_DAYS
+from app.reviews.schemas import DashboardFilters, DashboardRow
 from app.vendors.models import Vendor
 
+MAX_EXPORT_ROWS = 20_000
+_REVIEW_COLUMNS = (
+    "score_value",
+    "computed_value",
+    "is_overridden",
+    "band",
+    "residual_risk",
+    "provisional",
+    "best_report",
+    "period_end",
+    "current_until",
+    "exceptions_count",
+    "open_findings",
+    "has_contradictions",
+    "request_status",
+    "latest_decision",
+    "latest_decision_at",
+    "follow_up_on",
+)
 
-@dataclass(frozen=True)
-class DashboardRow:
-    vendor: Vendor
-    score: Score | None
 
-
-def _latest_scores(session: Session, vendor_ids: list[int]) -> dict[int, Score]:
-    if not vendor_ids:
-        return {}
-    latest = (
-        select(Score.vendor_id, func.max(Score.id).label("score_id"))
-        .where(col(Score.vendor_id).in_(vendor_ids))
-        .group_by(col(Score.vendor_id))
-        .subquery()
+def _base_query() -> Any:
+    columns = [getattr(VendorReview, name) for name in _REVIEW_COLUMNS]
+    return select(Vendor.id, Vendor.name, Vendor.inherent_tier, *columns).outerjoin(
+        VendorReview, col(VendorReview.vendor_id) == Vendor.id
     )
-    rows = session.exec(select(Score).join(latest, col(Score.id) == latest.c.score_id)).all()
-    return {row.vendor_id: row for row in rows}
 
 
-def dashboard(session: Session, *, page: PageRequest, search: str = "") -> Page[DashboardRow]:
-    """Return one page of vendors with their latest score."""
-    vendors = vendors_service.list_vendors(session, page=page, search=search)
-    scores = _latest_scores(session, [v.id for v in vendors.items if v.id is not None])
-    rows = [DashboardRow(v, scores.get(v.id or 0)) for v in vendors.items]
-    return Page(rows, vendors.total, vendors.request)
+def _conditions(filters: DashboardFilters, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.q:
+        conditions.append(func.lower(Vendor.name).contains(filters.q.lower(), autoescape=True))
+    if filters.band:
+        conditions.append(col(VendorReview.band) == filters.band)
+    if filters.tier:
+        conditions.append(col(Vendor.inherent_tier) == filters.tier)
+    if filters.status == "none":
+        conditions.append(col(VendorReview.request_status).is_(None))
+    elif filters.status:
+        conditions.append(col(VendorReview.request_status) == filters.status)
+    until = col(VendorReview.current_until)
+    if filters.currency == "expiring":
+        soon = today + timedelta(days=EXPIRING_SOON_DAYS)
+        conditions.append(and_(until >= today, until <= soon))
+    elif filters.currency == "lapsed":
+        conditions.append(until < today)
+    elif filters.currency == "none":
+        conditions.append(until.is_(None))
+    if filters.contradictions:
+        conditions.append(col(VendorReview.has_contradictions).is_(True))
+    if filters.no_decision:
+        conditions.append(col(VendorReview.latest_decision).is_(None))
+    return conditions
+
+
+def _needs_review(filters: DashboardFilters) -> bool:
+    return bool(
+        filters.band
+        or filters.status
+        or filters.currency
+        or filters.contradictions
+        or filters.no_decision
+    )
+
+
+def _ordering(sort: str) -> list[Any]:
+    # The indexed column, not lower(name): sorting 10,000 computed keys costs more than the page.
+    name = col(Vendor.name)
+    orders: dict[str, list[Any]] = {
+        "name": [name],
+        "score": [col(VendorReview.score_value).asc().nulls_last(), name],
+        "-score": [col(VendorReview.score_value).desc().nulls_last(), name],
+        "risk": [col(VendorReview.risk_rank).desc().nulls_last(), name],
+        "current_until": [col(VendorReview.current_until).asc().nulls_last(), name],
+        "decided": [col(VendorReview.latest_decision_at).desc().nulls_last(), name],
+    }
+    return [*orders.get(sort, orders["name"]), col(Vendor.id)]
+
+
+def _to_row(row: Any) -> DashboardRow:
+    vendor_id, name, tier, *rest = row
+    values = dict(zip(_REVIEW_COLUMNS, rest, strict=True))
+    values["is_overridden"] = bool(values["is_overridden"])
+    values["provisional"] = bool(values["provisional"])
+    values["has_contradictions"] = bool(values["has_contradictions"])
+    values["open_findings"] = values["open_findings"] or 0
+    return DashboardRow(
+        vendor_id=vendor_id, name=name, inherent_tier=tier.value if tier else None, **values
+    )
+
+
+def dashboard(
+    session: Session, *, filters: DashboardFilters, page: PageRequest, today: date
+) -> Page[DashboardRow]:
+    """Return one page of vendors with their review summary, filtered and sorted."""
+    conditions = _conditions(filters, today)
+    query = _base_query().where(*conditions).order_by(*_ordering(filters.sort))
+    count = select(func.count()).select_from(Vendor)
+    if _needs_review(filters):
+        count = count.outerjoin(VendorReview, col(VendorReview.vendor_id) == Vendor.id)
+    count = count.where(*conditions)
+    rows = session.exec(query.offset(page.offset).limit(page.size)).all()
+    return Page([_to_row(row) for row in rows], session.exec(count).one(), page)
+
+
+def dashboard_rows(
+    session: Session, *, filters: DashboardFilters, today: date, limit: int = MAX_EXPORT_ROWS
+) -> list[DashboardRow]:
+    """Return every row of the current dashboard view (for exports), up to a limit."""
+    query = _base_query().where(*_conditions(filters, today)).order_by(*_ordering(filters.sort))
+    return [_to_row(row) for row in session.exec(query.limit(limit)).all()]
+
+
+def expiring(
+    session: Session, *, today: date, within_days: int, limit: int = 500
+) -> tuple[list[DashboardRow], list[DashboardRow]]:
+    """Return reports that stop being current within some days, and those already lapsed."""
+    until = col(VendorReview.current_until)
+    soon = today + timedelta(days=within_days)
+    base = _base_query().where(until.is_not(None))
+    upcoming = session.exec(
+        base.where(until >= today, until <= soon).order_by(until, col(Vendor.id)).limit(limit)
+    ).all()
+    lapsed = session.exec(
+        base.where(until < today).order_by(until.desc(), col(Vendor.id)).limit(limit)
+    ).all()
+    return [_to_row(row) for row in upcoming], [_to_row(row) for row in lapsed]
+
+
+def follow_ups_due(session: Session, *, today: date, within_days: int) -> list[DashboardRow]:
+    """Return vendors whose conditional approval has a follow-up date due soon or passed."""
+    due = col(VendorReview.follow_up_on)
+    query = (
+        _base_query()
+        .where(
+            due.is_not(None),
+            due <= today + timedelta(days=within_days),
+            col(VendorReview.latest_decision) == "approved_with_conditions",
+        )
+        .order_by(due, col(Vendor.id))
+        .limit(500)
+    )
+    return [_to_row(row) for row in session.exec(query).all()]

@@ -24,6 +24,8 @@ class Score(SQLModel, table=True):
     provisional: bool = False
     factors: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     findings: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    explanation: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    fingerprint: str = Field(default="", sa_type=sa.String(64))
     policy_version: str = Field(sa_type=sa.String(32))
     evaluated_on: date
     computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

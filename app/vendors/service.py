@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, func, select
 
+from app.audit import service as audit_service
 from app.core.db import utcnow
 from app.core.pagination import Page, PageRequest
+from app.questionnaires.profile import inherent_tier
+from app.vendors.actions import VendorAction
 from app.vendors.models import InherentTier, Vendor, VendorContact
+from app.vendors.schemas import ContactForm, VendorForm
 
 
 def list_vendors(session: Session, *, page: PageRequest, search: str = "") -> Page[Vendor]:
@@ -83,3 +89,134 @@ def add_contact(
     session.add(contact)
     session.flush()
     return contact
+
+
+def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: str) -> Vendor:
+    """Apply the edit form to a vendor and record what changed."""
+    before = {
+        "name": vendor.name,
+        "domain": vendor.domain,
+        "services_used": vendor.services_used,
+        "data_categories": vendor.data_categories,
+        "inherent_tier": vendor.inherent_tier.value if vendor.inherent_tier else None,
+        "status": vendor.status.value,
+        "profile": vendor.profile,
+    }
+    vendor.name = form.name
+    vendor.domain = form.domain.lower()
+    vendor.services_used = form.services_used
+    vendor.data_categories = sorted(set(form.data_categories))
+    vendor.inherent_tier = form.inherent_tier
+    vendor.status = form.status
+    vendor.profile = {**vendor.profile, **form.profile()}
+    vendor.updated_at = utcnow()
+    session.add(vendor)
+    session.flush()
+    after = {
+        "name": vendor.name,
+        "domain": vendor.domain,
+        "services_used": vendor.services_used,
+        "data_categories": vendor.data_categories,
+        "inherent_tier": vendor.inherent_tier.value if vendor.inherent_tier else None,
+        "status": vendor.status.value,
+        "profile": vendor.profile,
+    }
+    changed = {
+        key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]
+    }
+    audit_service.record(
+        session,
+        actor=actor,
+        action=VendorAction.updated,
+        subject_type="vendor",
+        subject_id=vendor.id or "",
+        data={"changed": changed},
+    )
+    return vendor
+
+
+def create_vendor_from_form(session: Session, form: VendorForm, *, actor: str) -> Vendor:
+    """Create a vendor from the form and record it."""
+    vendor = create_vendor(
+        session,
+        name=form.name,
+        domain=form.domain,
+        services_used=form.services_used,
+        data_categories=form.data_categories,
+        inherent_tier=form.inherent_tier,
+    )
+    vendor.status = form.status
+    vendor.profile = form.profile()
+    session.add(vendor)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=VendorAction.created,
+        subject_type="vendor",
+        subject_id=vendor.id or "",
+        data={"name": vendor.name},
+    )
+    return vendor
+
+
+def add_contact_from_form(
+    session: Session, vendor: Vendor, form: ContactForm, *, actor: str
+) -> VendorContact:
+    """Add a contact from the form; a new primary contact replaces the old one."""
+    assert vendor.id is not None
+    if form.is_primary:
+        for other in list_contacts(session, vendor_id=vendor.id):
+            other.is_primary = False
+            session.add(other)
+    contact = add_contact(
+        session,
+        vendor_id=vendor.id,
+        name=form.name,
+        email=str(form.email),
+        title=form.title,
+        is_primary=form.is_primary or not list_contacts(session, vendor_id=vendor.id),
+    )
+    audit_service.record(
+        session,
+        actor=actor,
+        action=VendorAction.contact_added,
+        subject_type="vendor",
+        subject_id=vendor.id,
+        data={"contact_id": contact.id, "email": contact.email},
+    )
+    return contact
+
+
+def assess_profile(
+    session: Session, vendor: Vendor, answers: dict[str, Any], *, actor: str
+) -> InherentTier:
+    """Store the vendor-profile intake and the inherent tier and flags derived from it."""
+    result = inherent_tier(answers)
+    flags = {
+        "personal_data": result.flags.personal_data,
+        "confidential_data": result.flags.confidential_data,
+        "uptime_critical": result.flags.uptime_critical,
+        "transaction_processing": result.flags.transaction_processing,
+        "icfr_relevant": result.flags.icfr_relevant,
+    }
+    vendor.profile = {
+        **vendor.profile,
+        **flags,
+        "intake": answers,
+        "tier_reasons": list(result.reasons),
+        "tier_points": result.points,
+    }
+    vendor.inherent_tier = InherentTier(result.tier.value)
+    vendor.updated_at = utcnow()
+    session.add(vendor)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=VendorAction.profile_assessed,
+        subject_type="vendor",
+        subject_id=vendor.id or "",
+        data={"tier": result.tier.value, "points": result.points},
+    )
+    return vendor.inherent_tier

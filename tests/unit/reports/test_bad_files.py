@@ -77,3 +77,12 @@ def test_wall_clock_limit_gives_a_clean_error():
 def test_oversized_upload_is_rejected_before_parsing():
     with pytest.raises(ReportReadError, match="too large"):
         extract_facts_from_pdf(corpus_bytes("a01.pdf"), limits=SandboxLimits(max_bytes=1000))
+
+
+def test_stricter_memory_limit_is_applied_even_when_readers_were_started_in_advance():
+    # Inflates to 160 MB: readable under the default 512 MB limit, stopped under 96 MB.
+    bomb = fixture_pdfs.build_compression_bomb(expanded_bytes=160 * 1024 * 1024)
+    assert extract_facts_from_pdf(bomb).warning_codes() == ("TEXT_MISSING",)
+    limits = SandboxLimits(memory_bytes=96 * 1024 * 1024)
+    with pytest.raises(ReportReadError, match="96 MB memory limit"):
+        extract_facts_from_pdf(bomb, limits=limits)

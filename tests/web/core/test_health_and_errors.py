@@ -4,6 +4,7 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Environment, Settings
 from app.main import create_app
+from tests.factories import csrf_token
 
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:9/none"
 
@@ -33,7 +34,10 @@ def test_readyz_is_503_with_a_reason_when_the_database_is_down():
 def test_a_database_outage_shows_a_503_page_not_a_trace():
     app = create_app(Settings(env=Environment.test, database_url=UNREACHABLE_DB))
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.post("/login", data={"email": "a@example.com", "password": "x" * 12})
+        token = csrf_token(client, "/login")
+        response = client.post(
+            "/login", data={"email": "a@example.com", "password": "x" * 12, "csrf_token": token}
+        )
     assert response.status_code == 503
     assert "text/html" in response.headers["content-type"]
     assert "not reachable" in response.text

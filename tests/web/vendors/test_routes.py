@@ -40,3 +40,134 @@ def test_vendor_page_shows_profile_and_unknown_vendor_is_404(client, session):
     page = client.get(f"/vendors/{vendor.id}")
     assert "Initech" in page.text and "Payroll" in page.text
     assert client.get("/vendors/999999").status_code == 404
+
+
+def test_procurement_creates_and_edits_a_vendor_with_its_profile(client, session):
+    from sqlmodel import select
+
+    from app.audit.models import AuditEvent
+    from app.vendors.models import Vendor
+    from tests.factories import post_form
+
+    sign_in(client, make_user(session, role=Role.procurement))
+    response = post_form(
+        client,
+        "/vendors",
+        {
+            "name": "Northwind Payroll",
+            "domain": "Northwind.example",
+            "services_used": "Payroll",
+            "data_categories": ["employee_personal_data", "financial_data"],
+            "flags": ["personal_data", "icfr_relevant"],
+            "inherent_tier": "high",
+            "status": "onboarding",
+        },
+    )
+    assert response.status_code == 303
+    vendor = session.exec(select(Vendor).where(Vendor.name == "Northwind Payroll")).one()
+    assert vendor.domain == "northwind.example"
+    assert vendor.profile["icfr_relevant"] is True
+    assert vendor.profile["uptime_critical"] is False
+    response = post_form(
+        client,
+        f"/vendors/{vendor.id}",
+        {
+            "name": "Northwind Payroll Ltd",
+            "inherent_tier": "critical",
+            "status": "active",
+        },
+    )
+    assert response.status_code == 303
+    session.refresh(vendor)
+    assert vendor.inherent_tier.value == "critical"
+    event = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "vendor.updated", AuditEvent.subject_id == str(vendor.id)
+        )
+    ).one()
+    assert event.data["changed"]["name"] == {
+        "from": "Northwind Payroll",
+        "to": "Northwind Payroll Ltd",
+    }
+
+
+def test_a_vendor_without_a_name_is_not_created_and_the_form_says_why(client, session):
+    from tests.factories import post_form
+
+    sign_in(client, make_user(session, role=Role.procurement))
+    response = post_form(client, "/vendors", {"name": "", "domain": "x.example"})
+    assert response.status_code == 422
+    assert "Please correct the marked fields" in response.text
+    assert 'value="x.example"' in response.text
+
+
+def test_contacts_can_be_added_and_a_bad_email_is_refused(client, session):
+    from tests.factories import post_form
+
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session, role=Role.procurement))
+    assert (
+        post_form(
+            client, f"/vendors/{vendor.id}/contacts", {"name": "Pat", "email": "pat@vendor.example"}
+        ).status_code
+        == 303
+    )
+    bad = post_form(client, f"/vendors/{vendor.id}/contacts", {"name": "Q", "email": "nope"})
+    page = client.get(bad.headers["location"])
+    assert "Contact not added" in page.text
+    assert "pat@vendor.example" in page.text
+
+
+def test_staff_upload_a_report_for_a_vendor_and_it_is_read_and_scored(client, session):
+    from pathlib import Path
+
+    from tests.factories import csrf_token
+
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    pdf = (Path(__file__).resolve().parents[2] / "fixtures" / "corpus" / "a02.pdf").read_bytes()
+    response = client.post(
+        f"/vendors/{vendor.id}/documents",
+        data={"csrf_token": csrf_token(client, "/vendors")},
+        files={"file": ("corvid-soc2.pdf", pdf, "application/pdf")},
+    )
+    assert response.status_code == 200
+    assert "corvid-soc2.pdf" in response.text
+    assert "2 exception(s)" in response.text
+    from app.scoring import service as scoring_service
+
+    score = scoring_service.latest_score(session, vendor.id)
+    assert score is not None
+    assert score.value is not None
+
+
+def test_the_vendor_profile_intake_derives_the_inherent_tier_and_scoring_flags(client, session):
+    from tests.factories import post_form
+
+    vendor = make_vendor(session, inherent_tier=None)
+    sign_in(client, make_user(session, role=Role.procurement))
+    page = client.get(f"/vendors/{vendor.id}/profile")
+    assert page.status_code == 200
+    assert "q__data_categories" in page.text
+    answers = {
+        "q__vendor_services": "Payment processing",
+        "q__business_owner": "Finance",
+        "q__data_categories": ["personal", "payment_card"],
+        "q__personal_data_volume": "over_100000",
+        "q__system_access": "privileged",
+        "q__integration_depth": "deep",
+        "q__business_criticality": "high",
+        "q__uptime_critical": "yes",
+        "q__max_tolerable_outage": "under_1h",
+        "q__transaction_processing": "yes",
+        "q__icfr_relevant": "yes",
+    }
+    response = post_form(client, f"/vendors/{vendor.id}/profile", answers)
+    assert response.status_code == 303, response.text
+    session.refresh(vendor)
+    assert vendor.inherent_tier.value == "critical"
+    assert vendor.profile["personal_data"] is True
+    assert vendor.profile["uptime_critical"] is True
+    incomplete = post_form(client, f"/vendors/{vendor.id}/profile", {"q__system_access": "user"})
+    assert incomplete.status_code == 422
+    assert "Please answer the marked questions" in incomplete.text

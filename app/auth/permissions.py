@@ -1,0 +1,154 @@
+"""The one permission table: who may reach every route, and what each role may do.
+
+Two mappings, both checked on every request by ``deps.enforce_route_access``:
+
+* ``ROLE_PERMISSIONS`` — role -> permissions (actions on kinds of objects).
+* ``ROUTE_ACCESS`` — route name -> the permission it needs, or ``Audience.public`` /
+  ``Audience.portal`` for routes that need no staff session. A route that is missing here is
+  refused (fail closed) and makes ``tests/security/test_route_permissions.py`` fail.
+
+To add a route: give it ``name="<feature>.<action>"`` and add one line to ``ROUTE_ACCESS``. Inside
+a handler, ``deps.require(Permission.x)`` returns the user and re-checks the permission; services
+that act on an object call ``deps.authorize(user, Permission.x)`` for object-level checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from app.auth.models import Role
+
+
+class Permission(StrEnum):
+    dashboard_view = "dashboard.view"
+    vendors_read = "vendors.read"
+    vendors_write = "vendors.write"
+    questionnaires_read = "questionnaires.read"
+    questionnaires_write = "questionnaires.write"  # send, remind, revoke or re-issue links
+    reports_read = "reports.read"  # metadata and facts read from SOC reports
+    reports_download = "reports.download"  # the NDA-restricted documents themselves
+    reports_upload = "reports.upload"
+    scores_read = "scores.read"
+    scores_write = "scores.write"  # recompute, override
+    decisions_read = "decisions.read"
+    decisions_write = "decisions.write"  # approve / reject a vendor
+    exports_create = "exports.create"
+    audit_read = "audit.read"
+    users_manage = "users.manage"
+
+
+class Audience(StrEnum):
+    public = "public"  # anyone, signed in or not
+    portal = "portal"  # vendors through a portal link; the portal checks its own token
+
+
+RouteAccess = Permission | Audience
+
+_READ = frozenset(
+    {
+        Permission.dashboard_view,
+        Permission.vendors_read,
+        Permission.questionnaires_read,
+        Permission.scores_read,
+        Permission.decisions_read,
+    }
+)
+
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.admin: frozenset(Permission),
+    # Procurement runs the process but does not read the NDA-restricted SOC reports.
+    Role.procurement: _READ
+    | {Permission.vendors_write, Permission.questionnaires_write, Permission.reports_upload},
+    Role.risk_officer: _READ
+    | {
+        Permission.vendors_write,
+        Permission.questionnaires_write,
+        Permission.reports_read,
+        Permission.reports_download,
+        Permission.reports_upload,
+        Permission.scores_write,
+        Permission.decisions_write,
+        Permission.exports_create,
+    },
+    # Auditors read the records, including the audit log, and change nothing; the
+    # NDA-restricted report files stay with risk officers (least privilege).
+    Role.auditor: _READ
+    | {Permission.reports_read, Permission.exports_create, Permission.audit_read},
+}
+
+ROUTE_ACCESS: dict[str, RouteAccess] = {
+    # Infrastructure: static files, probes, the API schema (no data in any of them).
+    "static": Audience.public,
+    "openapi": Audience.public,
+    "health.live": Audience.public,
+    "health.ready": Audience.public,
+    # Sign-in and sign-out (CSRF-protected; OIDC uses state, nonce and PKCE).
+    "auth.login_form": Audience.public,
+    "auth.login": Audience.public,
+    "auth.logout": Audience.public,
+    "auth.sso_start": Audience.public,
+    "auth.sso_callback": Audience.public,
+    # The home page welcomes visitors and shows the dashboard to signed-in staff.
+    "reviews.dashboard": Audience.public,
+    "reviews.expiring": Permission.dashboard_view,
+    "reviews.export_dashboard": Permission.exports_create,
+    "reviews.vendor": Permission.scores_read,
+    "reviews.export_vendor": Permission.exports_create,
+    "reviews.decide": Permission.decisions_write,
+    "reviews.override": Permission.scores_write,
+    "reviews.clear_override": Permission.scores_write,
+    "reviews.correct_fact": Permission.scores_write,
+    "reviews.assign_cuecs": Permission.scores_write,
+    # Opening a restricted-use report; DILIGENCE_REPORT_VIEWER_ROLES narrows it further.
+    "reviews.document_download": Permission.reports_download,
+    "reviews.evidence": Permission.reports_download,
+    "reviews.acknowledge_form": Permission.reports_download,
+    "reviews.acknowledge": Permission.reports_download,
+    "vendors.list": Permission.vendors_read,
+    "vendors.detail": Permission.vendors_read,
+    "vendors.new": Permission.vendors_write,
+    "vendors.create": Permission.vendors_write,
+    "vendors.edit": Permission.vendors_write,
+    "vendors.update": Permission.vendors_write,
+    "vendors.add_contact": Permission.vendors_write,
+    "vendors.profile_form": Permission.vendors_write,
+    "vendors.profile_save": Permission.vendors_write,
+    "questionnaires.library": Permission.questionnaires_read,
+    "questionnaires.preview": Permission.questionnaires_read,
+    "questionnaires.check_wording": Permission.questionnaires_read,
+    "questionnaires.export": Permission.questionnaires_read,
+    "questionnaires.import_form": Permission.questionnaires_write,
+    "questionnaires.import_file": Permission.questionnaires_write,
+    "requests.list": Permission.questionnaires_read,
+    "requests.detail": Permission.questionnaires_read,
+    "requests.send": Permission.questionnaires_write,
+    "requests.resend": Permission.questionnaires_write,
+    "requests.revoke": Permission.questionnaires_write,
+    "requests.extend": Permission.questionnaires_write,
+    "requests.request_changes": Permission.questionnaires_write,
+    "requests.cancel": Permission.questionnaires_write,
+    "requests.accept": Permission.questionnaires_write,
+    "documents.upload": Permission.reports_upload,
+    "audit.list": Permission.audit_read,
+}
+
+# Every route named ``portal.*`` whose path is under one of these prefixes is the vendor portal.
+PORTAL_ROUTE_PREFIX = "portal."
+PORTAL_PATH_PREFIXES = ("/portal", "/p/")
+
+
+def access_for(route_name: str | None, path: str) -> RouteAccess | None:
+    """Return what a route requires, or None when it is not in the table (refuse it)."""
+    if route_name is None:
+        return None
+    if route_name in ROUTE_ACCESS:
+        return ROUTE_ACCESS[route_name]
+    if route_name.startswith(PORTAL_ROUTE_PREFIX) and path.startswith(PORTAL_PATH_PREFIXES):
+        return Audience.portal
+    return None
+
+
+def can(role: Role, permission: Permission) -> bool:
+    """Tell whether a role holds a permission."""
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())

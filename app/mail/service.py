@@ -1,0 +1,84 @@
+"""Queue mail with the database change that causes it; deliver it after the commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from app.core.db import session_scope, utcnow
+from app.mail.models import OutgoingMail
+from app.mail.transport import Mail, Mailer, render_mail
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def queue_mail(
+    session: Session,
+    template: str,
+    *,
+    to: str,
+    subject: str,
+    context: dict[str, Any],
+    purpose: str = "",
+) -> OutgoingMail:
+    """Render a message and queue it; nothing is sent unless the transaction commits."""
+    mail = render_mail(template, to=to, subject=subject, context=context)
+    row = OutgoingMail(
+        to=mail.to,
+        subject=mail.subject,
+        text_body=mail.text,
+        html_body=mail.html,
+        purpose=purpose,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def deliver_queued(session: Session, mailer: Mailer, *, limit: int = 100) -> int:
+    """Send queued messages; return how many went out. Failures stay queued for a retry."""
+    rows = session.exec(
+        select(OutgoingMail)
+        .where(col(OutgoingMail.sent_at).is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
+        .order_by(col(OutgoingMail.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    sent = 0
+    for row in rows:
+        row.attempts += 1
+        try:
+            mailer.send(Mail(row.to, row.subject, row.text_body, row.html_body))
+        except OSError as exc:
+            row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            logger.warning("mail %s to %s failed: %s", row.id, row.to, row.last_error)
+        else:
+            # The body may hold a portal link; once delivered it is not kept.
+            row.sent_at = utcnow()
+            row.text_body = row.html_body = ""
+            row.last_error = None
+            sent += 1
+        session.add(row)
+        session.flush()
+    return sent
+
+
+class MailDispatcher:
+    """Delivers the queue in its own transaction, after the request's commit."""
+
+    def __init__(self, engine: Engine, mailer: Mailer) -> None:
+        self.engine = engine
+        self.mailer = mailer
+
+    def deliver(self) -> int:
+        """Send what is queued; errors are logged, never raised into the request."""
+        try:
+            with session_scope(self.engine) as session:
+                return deliver_queued(session, self.mailer)
+        except Exception:
+            logger.exception("delivering queued mail failed; it stays queued")
+            return 0

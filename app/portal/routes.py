@@ -1,0 +1,179 @@
+"""The vendor portal: one link, no account, answers saved as the vendor goes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from app.core.db import SessionDep, utcnow
+from app.core.limits import UPLOAD_BODY_LIMIT
+from app.core.templating import templates
+from app.mail.deps import MailDispatcherDep
+from app.portal import receipts
+from app.portal import service as portal_service
+from app.portal.deps import PortalRequestDep, portal_cookie_name
+from app.questionnaires import answering
+from app.questionnaires.answer_forms import FormValueError, answer_from_form, expected_version
+from app.questionnaires.request_errors import IncompleteSubmission, InvalidAnswer
+
+router = APIRouter(tags=["portal"])
+NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+
+
+def _page(request: Request, name: str, context: dict[str, object], status: int = 200) -> Response:
+    context = {"organisation": request.app.state.settings.organisation_name, **context}
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers.update(NO_STORE)
+    return response
+
+
+@router.get("/portal/receipt", name="portal.receipt")
+def receipt(request: Request, session: SessionDep, found: PortalRequestDep) -> Response:
+    context = receipts.receipt_context(session, request=found, settings=request.app.state.settings)
+    return _page(request, "portal/receipt.html", context)
+
+
+@router.get("/portal/{token}", name="portal.landing")
+def landing(request: Request, session: SessionDep, token: str) -> Response:
+    # No side effects: mail scanners open every link, so using it takes a POST.
+    found = portal_service.find_by_token(session, token)
+    portal_service.check_link_state(found, utcnow())
+    context = portal_service.landing_context(session, found)
+    return _page(request, "portal/landing.html", {**context, "token": token})
+
+
+@router.post("/portal/exchange", name="portal.exchange")
+def exchange(
+    request: Request, session: SessionDep, token: Annotated[str, Form(max_length=100)]
+) -> Response:
+    cookie, _ = portal_service.exchange(session, token)
+    response = RedirectResponse(request.url_for("portal.questionnaire").path, status_code=303)
+    response.set_cookie(
+        portal_cookie_name(request),
+        cookie,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=request.app.state.settings.public_base_url.startswith("https://"),
+        max_age=int(portal_service.SESSION_ABSOLUTE.total_seconds()),
+    )
+    return response
+
+
+@router.get("/portal", name="portal.questionnaire")
+def questionnaire(request: Request, session: SessionDep, found: PortalRequestDep) -> Response:
+    page = portal_service.build_page(session, found)
+    return _page(request, "portal/questionnaire.html", {"page": page, "errors": {}, "missing": []})
+
+
+@router.post("/portal/answers", name="portal.save_all")
+async def save_all(request: Request, session: SessionDep, found: PortalRequestDep) -> Response:
+    form = await request.form()
+    page = portal_service.build_page(session, found)
+    errors = portal_service.save_form(session, request=found, page=page, getlist=form.getlist)
+    if errors:
+        page = portal_service.build_page(session, found)
+        context = {"page": page, "errors": errors, "missing": []}
+        return _page(
+            request,
+            "portal/questionnaire.html",
+            context,
+            status=409 if any(e.startswith("conflict:") for e in errors.values()) else 422,
+        )
+    return RedirectResponse(
+        request.url_for("portal.questionnaire").path + "?saved=1", status_code=303
+    )
+
+
+@router.post("/portal/answers/{question_id}", name="portal.save_answer")
+async def save_answer(
+    request: Request, session: SessionDep, found: PortalRequestDep, question_id: str
+) -> Response:
+    form = await request.form()
+    before = portal_service.build_page(session, found)
+    view = portal_service.find_question(before, question_id)
+    try:
+        value = answer_from_form(view.question, form.getlist)
+        answer = answering.save_answer(
+            session,
+            request=found,
+            question_id=question_id,
+            value=value,
+            expected_version=expected_version(question_id, form.getlist),
+            actor=f"vendor:request:{found.id}",
+        )
+    except FormValueError as exc:
+        raise InvalidAnswer(f"{view.question.text}: {exc}.") from None
+    after = portal_service.build_page(session, found)
+    changed = portal_service.visibility_changes(before, after)
+    context = {
+        "page": after,
+        "question_id": question_id,
+        "version": answer.row_version,
+        "changed": changed,
+    }
+    return _page(request, "portal/_saved.html", context)
+
+
+@router.post("/portal/uploads/{question_id}", name="portal.upload", max_body_size=UPLOAD_BODY_LIMIT)
+def upload(
+    request: Request,
+    session: SessionDep,
+    found: PortalRequestDep,
+    question_id: str,
+    file: UploadFile,
+) -> Response:
+    view = portal_service.find_question(
+        portal_service.build_page(session, found), question_id, file_upload=True
+    )
+    outcome = portal_service.upload_for_question(
+        session,
+        request=found,
+        question_id=question_id,
+        source=file.file,
+        filename=file.filename or "document.pdf",
+        settings=request.app.state.settings,
+        allow_images="iso27001_certificate" in (view.question.document_kinds or ()),
+    )
+    note = f"?uploaded={outcome.document.id}{'&duplicate=1' if outcome.is_duplicate else ''}"
+    target = request.url_for("portal.questionnaire").path + note + f"#q-{question_id}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/portal/documents/{document_id}/feedback", name="portal.document_feedback")
+def document_feedback(
+    request: Request,
+    session: SessionDep,
+    found: PortalRequestDep,
+    document_id: int,
+    note: Annotated[str, Form(min_length=1, max_length=2000)],
+) -> Response:
+    portal_service.record_feedback(session, request=found, document_id=document_id, note=note)
+    return RedirectResponse(
+        request.url_for("portal.questionnaire").path + "?feedback=1", status_code=303
+    )
+
+
+@router.post("/portal/submit", name="portal.submit")
+def submit(
+    request: Request,
+    session: SessionDep,
+    found: PortalRequestDep,
+    background: BackgroundTasks,
+    dispatcher: MailDispatcherDep,
+) -> Response:
+    try:
+        is_new = portal_service.submit_answers(
+            session, request=found, settings=request.app.state.settings
+        )
+    except IncompleteSubmission:
+        page = portal_service.build_page(session, found)
+        assert found.id is not None
+        missing = answering.missing_answers(found, answering.load_answers(session, found.id))
+        context = {"page": page, "errors": {}, "missing": missing}
+        return _page(request, "portal/questionnaire.html", context, status=422)
+    if is_new:
+        background.add_task(dispatcher.deliver)
+    return RedirectResponse(request.url_for("portal.receipt").path, status_code=303)

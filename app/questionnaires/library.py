@@ -1,0 +1,53 @@
+"""The released questionnaire definitions in the configured library folder.
+
+Released files never change, so a version once read is kept in memory; "latest" is looked
+up afresh each time, so a newly imported version is used without a restart.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from app.core.config import get_settings
+from app.questionnaires.loader import (
+    LoadedDefinition,
+    definition_files,
+    find_definition,
+    released_versions,
+)
+
+
+def library_root() -> Path:
+    """Return the folder holding the questionnaire definitions."""
+    return get_settings().questionnaire_dir
+
+
+@lru_cache(maxsize=128)
+def _load(root: Path, slug: str, version: int) -> LoadedDefinition:
+    return find_definition(root, slug, version)
+
+
+def get_definition(slug: str, version: int | None = None) -> LoadedDefinition:
+    """Return a released definition (the latest when no version is given)."""
+    root = library_root()
+    if version is None:
+        versions = released_versions(root, slug)
+        if not versions:
+            return find_definition(root, slug)  # raises DefinitionNotFound with its message
+        version = versions[-1]
+    return _load(root, slug, version)
+
+
+def list_library() -> list[LoadedDefinition]:
+    """Return every released definition, by slug then version."""
+    root = library_root()
+    return [_load(root, path.parent.name, int(path.stem[1:])) for path in definition_files(root)]
+
+
+def latest_versions() -> list[LoadedDefinition]:
+    """Return the newest version of each questionnaire."""
+    latest: dict[str, LoadedDefinition] = {}
+    for loaded in list_library():
+        latest[loaded.definition.slug] = loaded
+    return list(latest.values())

@@ -1,0 +1,321 @@
+"""Staff pages for the questionnaire library: versions, preview, wording check, import, export.
+
+The library folder comes from `Settings.questionnaire_dir` (`DILIGENCE_QUESTIONNAIRE_DIR`).
+Import writes `<slug>/v<N>.yaml` into it only when every spreadsheet row is valid; releasing
+the new file (adding its hash to `released.json`) stays a reviewed change.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from app.auth.deps import require
+from app.auth.models import User
+from app.auth.permissions import Permission, can
+from app.core.config import Settings
+from app.core.errors import InvalidInput, NotFound
+from app.core.limits import MIB
+from app.core.ratelimit import rate_limit
+from app.core.templating import templates
+from app.questionnaires.cli import SheetFormat
+from app.questionnaires.definition import (
+    QuestionnaireDefinition,
+    content_hash,
+    definition_to_yaml,
+    parse_definition,
+)
+from app.questionnaires.errors import (
+    DefinitionNotFound,
+    InvalidDefinition,
+    SpreadsheetImportError,
+)
+from app.questionnaires.library_views import (
+    FindingView,
+    ImportProblem,
+    ImportReport,
+    LintSummary,
+    VersionRow,
+    build_preview,
+    invalid_row,
+    version_row,
+)
+from app.questionnaires.lint import lint_text
+from app.questionnaires.loader import (
+    LoadedDefinition,
+    definition_files,
+    display_name,
+    find_definition,
+    load_definition_file,
+    released_versions,
+)
+from app.questionnaires.spreadsheet import (
+    definition_to_rows,
+    read_rows,
+    rows_to_definition,
+    write_rows,
+)
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(tags=["questionnaires"])
+ReaderDep = Annotated[User, require(Permission.questionnaires_read)]
+WriterDep = Annotated[User, require(Permission.questionnaires_write)]
+
+IMPORT_BODY_LIMIT: Final = 10 * MIB
+SPREADSHEET_SUFFIXES: Final = (".xlsx", ".csv")
+SLUG: Final = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_MEDIA_TYPES: Final = {
+    SheetFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    SheetFormat.CSV: "text/csv; charset=utf-8",
+}
+
+
+def get_library_dir(request: Request) -> Path:
+    """Return the questionnaire library folder configured for this application."""
+    settings: Settings = request.app.state.settings
+    return settings.questionnaire_dir
+
+
+LibraryDirDep = Annotated[Path, Depends(get_library_dir)]
+
+
+def load_version(slug: str, version: int, root: LibraryDirDep) -> LoadedDefinition:
+    """Return the definition version named in the path, or answer 404."""
+    if not SLUG.match(slug):
+        raise NotFound("There is no such questionnaire.")
+    try:
+        return find_definition(root, slug, version)
+    except DefinitionNotFound as error:
+        raise NotFound(f"There is no version {version} of questionnaire '{slug}'.") from error
+    except InvalidDefinition as error:
+        first = error.problems[0] if error.problems else "unknown problem"
+        raise InvalidInput(f"{slug} v{version} does not validate: {first}") from error
+
+
+VersionDep = Annotated[LoadedDefinition, Depends(load_version)]
+
+
+@dataclass(frozen=True)
+class _FileStamp:
+    """A definition file as of one modification: the cache key of its summary."""
+
+    path: Path
+    modified_ns: int
+    size: int
+
+    @classmethod
+    def of(cls, path: Path) -> _FileStamp:
+        """Stamp a file with its current modification time and size."""
+        status = path.stat()
+        return cls(path, status.st_mtime_ns, status.st_size)
+
+
+def _library_rows(root: Path) -> list[VersionRow]:
+    paths = definition_files(root) if root.is_dir() else []
+    return [_summarise(_FileStamp.of(path)) for path in paths]
+
+
+@lru_cache(maxsize=256)
+def _summarise(stamp: _FileStamp) -> VersionRow:
+    """Load and lint one file; parsing every file on each page view would be wasted work."""
+    path = stamp.path
+    try:
+        loaded = load_definition_file(path)
+    except InvalidDefinition as error:
+        return invalid_row(path.parent.name, int(path.stem[1:]), error.problems)
+    return version_row(loaded.definition, loaded.content_hash)
+
+
+@router.get("/questionnaires", name="questionnaires.library")
+def library(request: Request, user: ReaderDep, root: LibraryDirDep) -> Response:
+    context = {
+        "user": user,
+        "rows": _library_rows(root),
+        "can_import": can(user.role, Permission.questionnaires_write),
+    }
+    return templates.TemplateResponse(request, "questionnaires/library.html", context)
+
+
+@router.get("/questionnaires/check", name="questionnaires.check_wording")
+def check_wording(
+    request: Request, user: ReaderDep, text: Annotated[str, Query(max_length=2000)] = ""
+) -> Response:
+    is_checked = bool(text.strip())
+    findings = [FindingView.of(finding) for finding in lint_text(text)] if is_checked else []
+    context = {
+        "user": user,
+        "text": text,
+        "is_checked": is_checked,
+        "findings": findings,
+        "summary": LintSummary.of(findings),
+    }
+    return templates.TemplateResponse(request, "questionnaires/check.html", context)
+
+
+@router.get("/questionnaires/{slug}/v{version}", name="questionnaires.preview")
+def preview(
+    request: Request, user: ReaderDep, loaded: VersionDep, imported: bool = False
+) -> Response:
+    context = {
+        "user": user,
+        "preview": build_preview(loaded.definition, loaded.content_hash),
+        "is_imported": imported,
+    }
+    return templates.TemplateResponse(request, "questionnaires/preview.html", context)
+
+
+@router.get(
+    "/questionnaires/{slug}/v{version}/export.{sheet_format}",
+    name="questionnaires.export",
+    dependencies=[
+        require(Permission.questionnaires_read),
+        Depends(rate_limit("export", per="user")),
+    ],
+)
+def export(loaded: VersionDep, sheet_format: SheetFormat) -> Response:
+    definition = loaded.definition
+    filename = f"{definition.slug}-v{definition.version}.{sheet_format.value}"
+    with tempfile.TemporaryDirectory() as scratch:
+        target = Path(scratch) / filename
+        # write_rows escapes every text cell, so formulas in question texts never run.
+        write_rows(definition_to_rows(definition), target)
+        data = target.read_bytes()
+    disposition = f'attachment; filename="{filename}"'
+    return Response(
+        data, media_type=_MEDIA_TYPES[sheet_format], headers={"Content-Disposition": disposition}
+    )
+
+
+def _import_page(
+    request: Request,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    report: ImportReport | None = None,
+    status: int = 200,
+) -> Response:
+    context = {"values": values, "errors": errors or {}, "report": report}
+    return templates.TemplateResponse(
+        request, "questionnaires/import.html", context, status_code=status
+    )
+
+
+@router.get(
+    "/questionnaires/import",
+    name="questionnaires.import_form",
+    dependencies=[require(Permission.questionnaires_write)],
+)
+def import_form(request: Request) -> Response:
+    return _import_page(request, values={})
+
+
+@router.post(
+    "/questionnaires/import", name="questionnaires.import_file", max_body_size=IMPORT_BODY_LIMIT
+)
+def import_file(
+    request: Request,
+    *,
+    user: WriterDep,
+    root: LibraryDirDep,
+    file: Annotated[UploadFile | None, File()] = None,
+    slug: Annotated[str, Form(max_length=100)] = "",
+    title: Annotated[str, Form(max_length=200)] = "",
+    description: Annotated[str, Form(max_length=2000)] = "",
+    check_only: Annotated[bool, Form()] = False,
+) -> Response:
+    values = {"slug": slug.strip(), "title": title.strip(), "description": description.strip()}
+    errors = _import_form_errors(values, file)
+    if errors or file is None:
+        return _import_page(request, values=values, errors=errors, status=422)
+    report = _import_upload(root, file, values, write=not check_only)
+    if report.problems:
+        return _import_page(request, values=values, report=report, status=422)
+    if report.written_to is None:
+        return _import_page(request, values=values, report=report)
+    logger.info("questionnaire.imported %s v%s by user %s", report.slug, report.version, user.id)
+    url = request.url_for("questionnaires.preview", slug=report.slug, version=report.version)
+    return RedirectResponse(f"{url.path}?imported=true", status_code=303)
+
+
+def _import_form_errors(values: dict[str, str], file: UploadFile | None) -> dict[str, str]:
+    errors = {}
+    if not SLUG.match(values["slug"]):
+        errors["slug"] = "Use lower-case words joined by '-', e.g. cloud-hosting."
+    if not values["title"]:
+        errors["title"] = "Give the questionnaire a title."
+    if file is None or not file.filename:
+        errors["file"] = "Choose a .xlsx or .csv file."
+    elif Path(file.filename).suffix.lower() not in SPREADSHEET_SUFFIXES:
+        errors["file"] = f"“{file.filename}” is not a spreadsheet: upload a .xlsx or .csv file."
+    return errors
+
+
+def _import_upload(
+    root: Path, upload: UploadFile, values: dict[str, str], *, write: bool
+) -> ImportReport:
+    """Turn an uploaded sheet into the slug's next version; write it unless told not to."""
+    slug = values["slug"]
+    versions = released_versions(root, slug) if root.is_dir() else []
+    version = versions[-1] + 1 if versions else 1
+    target = root / slug / f"v{version}.yaml"
+    try:
+        definition = _read_upload(upload, values, version=version)
+        yaml_text = definition_to_yaml(definition)
+        parse_definition(yaml_text, display_name(target))
+    except SpreadsheetImportError as error:
+        problems = tuple(ImportProblem.from_row(problem) for problem in error.problems)
+        return ImportReport(slug, problems=problems)
+    except InvalidDefinition as error:
+        problems = tuple(ImportProblem(None, p.path, p.message) for p in error.problems)
+        return ImportReport(slug, problems=problems)
+    data = yaml_text.encode("utf-8")
+    preview = build_preview(definition, content_hash(data))
+    if not write:
+        return ImportReport(slug, version, preview=preview)
+    problem = _write_new_file(target, data)
+    if problem is not None:
+        return ImportReport(slug, problems=(ImportProblem(None, "", problem),))
+    return ImportReport(slug, version, preview=preview, written_to=display_name(target))
+
+
+def _read_upload(
+    upload: UploadFile, values: dict[str, str], *, version: int
+) -> QuestionnaireDefinition:
+    suffix = Path(upload.filename or "").suffix.lower()
+    with tempfile.TemporaryDirectory() as scratch:
+        # read_rows picks the reader by suffix; the user's file name is never used as a path.
+        sheet = Path(scratch) / f"upload{suffix}"
+        with sheet.open("wb") as handle:
+            shutil.copyfileobj(upload.file, handle)
+        rows = read_rows(sheet)
+    return rows_to_definition(
+        rows,
+        slug=values["slug"],
+        title=values["title"],
+        version=version,
+        description=values["description"] or None,
+    )
+
+
+def _write_new_file(target: Path, data: bytes) -> str | None:
+    """Create the definition file (never overwriting one); return a problem or None."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        return f"{target.name} was added by someone else meanwhile; upload the file again."
+    except OSError:
+        logger.exception("questionnaire import could not write %s", target)
+        return "The questionnaire library folder cannot be written; ask an administrator."
+    return None

@@ -1,0 +1,322 @@
+"""Uploading documents, reading their facts and correcting them."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit_service
+from app.core.db import utcnow
+from app.core.errors import InvalidInput
+from app.reports.errors import ReportReadError
+from app.reports.extraction import extract_facts_from_pdf
+from app.reports.facts import ExtractionResult
+from app.reports.models import (
+    Document,
+    DocumentKind,
+    ExtractionStatus,
+    ReportFacts,
+    UploadChannel,
+)
+from app.reports.storage import DocumentStorage, UploadTooLarge
+
+logger = logging.getLogger(__name__)
+EXTRACTOR_VERSION = "1"
+PDF_MAGIC = b"%PDF-"
+IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+CORRECTABLE_FIELDS = (
+    "framework",
+    "report_type",
+    "service_organization",
+    "service_auditor",
+    "period_start",
+    "period_end",
+    "report_date",
+    "opinion",
+    "trust_services_criteria",
+    "exceptions_count",
+    "subservice_organizations",
+    "subservice_method",
+    "cuecs",
+    "bridge_through",
+    "certificate_expiry",
+)
+_DATE_FIELDS = ("period_start", "period_end", "report_date", "bridge_through", "certificate_expiry")
+_BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+
+
+class UploadRejected(InvalidInput):
+    code = "upload_rejected"
+    title = "The file was not accepted"
+
+
+class FileTooLarge(UploadRejected):
+    status_code = 413
+    code = "upload_too_large"
+    title = "The file is too large"
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    document: Document
+    facts: ReportFacts | None
+    is_duplicate: bool
+
+
+def safe_filename(name: str, *, default_suffix: str = ".pdf") -> str:
+    """Return a display name without paths, control or bidi characters, at most 150 bytes."""
+    name = unicodedata.normalize("NFKC", name or "")
+    name = "".join(c for c in name if c not in _BIDI and unicodedata.category(c)[0] != "C")
+    name = name.replace("/", "_").replace("\\", "_").replace(":", "_")
+    name = " ".join(name.split()).lstrip(".-_ ")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in (".pdf", ".png", ".jpg", ".jpeg"):
+        stem, suffix = name, default_suffix.lstrip(".")
+    while len(f"{stem}.{suffix}".encode()) > 150:
+        stem = stem[:-1]
+    return f"{stem}.{suffix.lower()}" if stem else f"document{default_suffix}"
+
+
+def _sniff_type(head: bytes, *, allow_images: bool) -> str:
+    if head.startswith(PDF_MAGIC):
+        return "application/pdf"
+    if allow_images:
+        for magic, content_type in IMAGE_MAGIC.items():
+            if head.startswith(magic):
+                return content_type
+    if not head:
+        raise UploadRejected("The file is empty.")
+    wanted = "a PDF (or a PNG/JPEG image of a certificate)" if allow_images else "a PDF"
+    raise UploadRejected(f"The file is not {wanted}.")
+
+
+def kind_from_facts(result: ExtractionResult) -> DocumentKind:
+    """Map what was read to the kind of document stored."""
+    if result.doc_kind == "bridge_letter":
+        return DocumentKind.bridge_letter
+    if result.doc_kind == "iso_certificate":
+        return DocumentKind.iso27001_certificate
+    if result.doc_kind == "soc_report":
+        return {
+            "SOC 1": DocumentKind.soc1_report,
+            "SOC 2": DocumentKind.soc2_report,
+            "SOC 3": DocumentKind.soc3_report,
+        }.get(result.framework or "", DocumentKind.other)
+    return DocumentKind.other
+
+
+def _to_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _facts_row(document_id: int, result: ExtractionResult) -> ReportFacts:
+    data = result.as_dict()
+    return ReportFacts(
+        document_id=document_id,
+        doc_kind=result.doc_kind,
+        framework=result.framework,
+        report_type=result.report_type,
+        service_organization=result.service_organization,
+        service_auditor=result.service_auditor,
+        period_start=_to_date(result.period_start),
+        period_end=_to_date(result.period_end),
+        report_date=_to_date(result.report_date),
+        opinion=result.opinion,
+        trust_services_criteria=list(result.trust_services_criteria),
+        exceptions_count=result.exceptions_count,
+        subservice_organizations=list(result.subservice_organizations),
+        subservice_method=result.subservice_method,
+        cuecs=result.cuecs,
+        bridge_through=_to_date(result.bridge_through),
+        certificate_expiry=_to_date(result.certificate_expiry),
+        exceptions=list(data["exceptions"]),  # type: ignore[call-overload]
+        cuec_list=list(result.cuec_list),
+        warnings=list(data["warnings"]),  # type: ignore[call-overload]
+        evidence=dict(data["evidence"]),  # type: ignore[call-overload]
+        confidence=dict(result.confidence),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def find_duplicate(session: Session, *, vendor_id: int, sha256: str) -> Document | None:
+    """Return the vendor's document with the same content, if it was uploaded before."""
+    return session.exec(
+        select(Document).where(Document.vendor_id == vendor_id, Document.sha256 == sha256)
+    ).first()
+
+
+def upload_document(
+    session: Session,
+    *,
+    storage: DocumentStorage,
+    source: BinaryIO,
+    filename: str,
+    vendor_id: int,
+    request_id: int | None,
+    channel: UploadChannel,
+    actor: str,
+    max_bytes: int,
+    uploaded_by_id: int | None = None,
+    allow_images: bool = False,
+) -> UploadOutcome:
+    """Store an upload, read its facts and record both; the same file twice is recognised."""
+    try:
+        staged = storage.stage(source, max_bytes=max_bytes)
+    except UploadTooLarge as exc:
+        raise FileTooLarge(f"The file is {exc}; the limit is {max_bytes // 2**20} MB.") from None
+    try:
+        content_type = _sniff_type(staged.head, allow_images=allow_images)
+        existing = find_duplicate(session, vendor_id=vendor_id, sha256=staged.sha256)
+        if existing is not None:
+            storage.discard(staged)
+            facts = get_facts(session, existing.id or 0)
+            return UploadOutcome(existing, facts, is_duplicate=True)
+        key = storage.commit(staged)
+    except BaseException:
+        storage.discard(staged)
+        raise
+    document = Document(
+        vendor_id=vendor_id,
+        request_id=request_id,
+        filename=safe_filename(filename),
+        content_type=content_type,
+        size_bytes=staged.size,
+        sha256=staged.sha256,
+        storage_key=key,
+        uploaded_by_id=uploaded_by_id,
+        uploaded_via=channel,
+    )
+    session.add(document)
+    session.flush()
+    facts = read_document(session, document=document, storage=storage)
+    audit_service.record(
+        session,
+        actor=actor,
+        action="document.uploaded",
+        subject_type="document",
+        subject_id=document.id or "",
+        data={
+            "sha256": document.sha256,
+            "size": document.size_bytes,
+            "vendor_id": vendor_id,
+            "request_id": request_id,
+            "kind": document.kind.value,
+        },
+    )
+    return UploadOutcome(document, facts, is_duplicate=False)
+
+
+def read_document(
+    session: Session, *, document: Document, storage: DocumentStorage
+) -> ReportFacts | None:
+    """Read (or re-read) a stored document's facts; failures are recorded, never raised."""
+    assert document.id is not None
+    if document.content_type != "application/pdf":
+        document.extraction_status = ExtractionStatus.done
+        document.extraction_error = "Images are not read automatically; review the certificate."
+        session.add(document)
+        return None
+    try:
+        result = extract_facts_from_pdf(storage.read(document.storage_key))
+    except ReportReadError as exc:
+        document.extraction_status = ExtractionStatus.failed
+        document.extraction_error = str(exc)
+        session.add(document)
+        logger.info("document %s could not be read: %s", document.id, exc)
+        return None
+    previous = get_facts(session, document.id)
+    row = _facts_row(document.id, result)
+    if previous is not None:
+        row.corrections = previous.corrections
+        session.delete(previous)
+        session.flush()
+    session.add(row)
+    document.kind = kind_from_facts(result)
+    document.extraction_status = ExtractionStatus.done
+    document.extraction_error = None
+    session.add(document)
+    session.flush()
+    return row
+
+
+def get_facts(session: Session, document_id: int) -> ReportFacts | None:
+    """Return the facts read from a document, if any."""
+    return session.exec(select(ReportFacts).where(ReportFacts.document_id == document_id)).first()
+
+
+def list_documents(
+    session: Session, *, vendor_id: int
+) -> list[tuple[Document, ReportFacts | None]]:
+    """Return a vendor's documents, newest first, with their facts."""
+    rows = session.exec(
+        select(Document, ReportFacts)
+        .outerjoin(ReportFacts, col(ReportFacts.document_id) == Document.id)
+        .where(Document.vendor_id == vendor_id)
+        .order_by(col(Document.uploaded_at).desc(), col(Document.id).desc())
+    ).all()
+    return [(document, facts) for document, facts in rows]
+
+
+def effective_facts(facts: ReportFacts) -> dict[str, Any]:
+    """Return the facts as scoring reads them: corrected values win over extracted ones."""
+    data: dict[str, Any] = {
+        "document_id": str(facts.document_id),
+        "doc_kind": facts.doc_kind,
+        "exceptions": facts.exceptions,
+        "cuec_list": facts.cuec_list,
+        "warnings": facts.warnings,
+        "evidence": facts.evidence,
+        "confidence": facts.confidence,
+    }
+    for field in CORRECTABLE_FIELDS:
+        value = getattr(facts, field)
+        data[field] = value.isoformat() if isinstance(value, date) else value
+    data["corrections"] = {field: c["value"] for field, c in facts.corrections.items()}
+    return data
+
+
+def correct_fact(
+    session: Session,
+    *,
+    facts: ReportFacts,
+    field: str,
+    value: Any,
+    reason: str,
+    actor: str,
+) -> ReportFacts:
+    """Record a staff correction beside the extracted value; scoring then uses the correction."""
+    if field not in CORRECTABLE_FIELDS:
+        raise InvalidInput(f"'{field}' is not a fact that can be corrected.")
+    if not reason.strip():
+        raise InvalidInput("Say why the value is corrected.")
+    if field in _DATE_FIELDS and value not in (None, ""):
+        try:
+            value = date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise InvalidInput("Dates are written YYYY-MM-DD.") from None
+    extracted = getattr(facts, field)
+    facts.corrections = {
+        **facts.corrections,
+        field: {"value": value, "reason": reason.strip(), "by": actor, "at": utcnow().isoformat()},
+    }
+    session.add(facts)
+    audit_service.record(
+        session,
+        actor=actor,
+        action="fact.corrected",
+        subject_type="document",
+        subject_id=facts.document_id,
+        data={
+            "field": field,
+            "extracted": extracted.isoformat() if isinstance(extracted, date) else extracted,
+            "corrected": value,
+            "reason": reason.strip(),
+        },
+    )
+    session.flush()
+    return facts

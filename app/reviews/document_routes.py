@@ -1,0 +1,201 @@
+"""Routes on one document: open it, read a page of evidence, correct facts, assign CUEC owners."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from app.auth.deps import require
+from app.auth.models import User
+from app.auth.permissions import Permission
+from app.core.db import SessionDep, utcnow
+from app.core.errors import InvalidInput
+from app.core.forms import form_errors, parse_form
+from app.core.security import ATTACHMENT_CSP
+from app.core.templating import templates
+from app.reports.service import CORRECTABLE_FIELDS, safe_filename
+from app.reports.storage import LocalStorage
+from app.reviews import cuecs, documents, evidence, vendor_review
+from app.reviews.pages import render_review
+from app.reviews.schemas import CorrectionForm
+from app.reviews.settings import ReviewSettings, get_review_settings
+from app.vendors import service as vendors_service
+
+router = APIRouter()
+ViewerDep = Annotated[User, require(Permission.reports_download)]
+ScorerDep = Annotated[User, require(Permission.scores_write)]
+ReviewSettingsDep = Annotated[ReviewSettings, Depends(get_review_settings)]
+_SAFE_NEXT_PREFIXES = ("/documents/", "/vendors/")
+
+
+def _storage(request: Request) -> LocalStorage:
+    return LocalStorage(request.app.state.settings.storage_dir)
+
+
+def _safe_next(target: str) -> str:
+    # Only paths of this application: never an absolute or scheme-relative URL.
+    if target.startswith(_SAFE_NEXT_PREFIXES) and "//" not in target and "\\" not in target:
+        return target
+    return "/"
+
+
+def _acknowledgement_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/documents/acknowledge?next={quote(target)}", status_code=303)
+
+
+@router.get("/documents/acknowledge", name="reviews.acknowledge_form")
+def acknowledge_form(
+    request: Request,
+    user: ViewerDep,
+    settings: ReviewSettingsDep,
+    next_path: Annotated[str, Query(alias="next", max_length=500)] = "/",
+) -> Response:
+    documents.check_viewer(user, settings)
+    context = {"next_path": _safe_next(next_path)}
+    return templates.TemplateResponse(request, "reviews/acknowledge.html", context)
+
+
+@router.post("/documents/acknowledge", name="reviews.acknowledge")
+async def acknowledge(
+    request: Request, session: SessionDep, user: ViewerDep, settings: ReviewSettingsDep
+) -> Response:
+    documents.check_viewer(user, settings)
+    form = await request.form()
+    if form.get("accept") != "yes":
+        context = {"next_path": _safe_next(str(form.get("next") or "/")), "error": True}
+        return templates.TemplateResponse(
+            request, "reviews/acknowledge.html", context, status_code=422
+        )
+    documents.acknowledge(session, user=user)
+    return RedirectResponse(_safe_next(str(form.get("next") or "/")), status_code=303)
+
+
+@router.get("/documents/{document_id}/download", name="reviews.document_download")
+def download(
+    request: Request,
+    session: SessionDep,
+    user: ViewerDep,
+    settings: ReviewSettingsDep,
+    document_id: int,
+) -> Response:
+    document = documents.get_document(session, document_id)
+    documents.check_viewer(user, settings)
+    if not documents.has_acknowledged(session, user.id or 0):
+        return _acknowledgement_redirect(request)
+    opened = documents.open_for_download(
+        session, document=document, storage=_storage(request), user=user
+    )
+    if opened.content is None:
+        context = {
+            "status": 409,
+            "title": "The stored file failed its integrity check",
+            "message": "The file does not match what was uploaded, so it is not served. "
+            "An administrator has been alerted.",
+        }
+        return templates.TemplateResponse(request, "errors/error.html", context, status_code=409)
+    name = safe_filename(document.filename)
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    headers = {
+        "Content-Disposition": (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+        ),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": ATTACHMENT_CSP,
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    return Response(opened.content, media_type=document.content_type, headers=headers)
+
+
+@router.get("/documents/{document_id}/evidence", name="reviews.evidence")
+def evidence_view(
+    request: Request,
+    session: SessionDep,
+    user: ViewerDep,
+    settings: ReviewSettingsDep,
+    document_id: int,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    quote_text: Annotated[str, Query(alias="quote", max_length=evidence.MAX_QUOTE)] = "",
+) -> Response:
+    document = documents.get_document(session, document_id)
+    documents.check_viewer(user, settings)
+    if not documents.has_acknowledged(session, user.id or 0):
+        return _acknowledgement_redirect(request)
+    found = documents.evidence_page(
+        session, document=document, page=page, storage=_storage(request), user=user
+    )
+    segments = evidence.highlight(found.text, quote_text) if found.text is not None else []
+    context = {
+        "found": found,
+        "vendor": vendors_service.get_vendor(session, document.vendor_id),
+        "segments": segments,
+        "quote": quote_text,
+        "matched": evidence.has_match(segments),
+    }
+    return templates.TemplateResponse(request, "reviews/evidence.html", context)
+
+
+@router.post("/documents/{document_id}/facts/{field_name}", name="reviews.correct_fact")
+async def correct_fact(
+    request: Request, session: SessionDep, user: ScorerDep, document_id: int, field_name: str
+) -> Response:
+    document = documents.get_document(session, document_id)
+    vendor = vendors_service.get_vendor(session, document.vendor_id)
+    assert vendor is not None
+    form = await request.form()
+    key = f"fact-{document_id}-{field_name}"
+    try:
+        if field_name not in CORRECTABLE_FIELDS:
+            raise InvalidInput(f"'{field_name}' is not a fact that can be corrected.")
+        data = parse_form(CorrectionForm, form)
+        vendor_review.correct_fact(
+            session,
+            document=document,
+            field_name=field_name,
+            raw_value=data.value,
+            reason=data.reason,
+            user=user,
+            today=utcnow().date(),
+        )
+    except ValidationError as exc:
+        message = "; ".join(form_errors(exc).values())
+        return render_review(request, session, user, vendor, errors={key: message}, status=422)
+    except InvalidInput as exc:
+        return render_review(request, session, user, vendor, errors={key: exc.message}, status=422)
+    return RedirectResponse(
+        f"/vendors/{vendor.id}/review?done=corrected#document-{document_id}", status_code=303
+    )
+
+
+@router.post("/documents/{document_id}/cuecs", name="reviews.assign_cuecs")
+async def assign_cuecs(
+    request: Request, session: SessionDep, user: ScorerDep, document_id: int
+) -> Response:
+    document = documents.get_document(session, document_id)
+    vendor = vendors_service.get_vendor(session, document.vendor_id)
+    assert vendor is not None
+    form = await request.form()
+    owners = {
+        str(name).removeprefix("owner-"): str(value)
+        for name, value in form.multi_items()
+        if str(name).startswith("owner-")
+    }
+    try:
+        cuecs.assign_owners(
+            session,
+            vendor=vendor,
+            document_id=document_id,
+            owners=owners,
+            user_id=user.id or 0,
+            as_of=utcnow().date(),
+        )
+    except InvalidInput as exc:
+        return render_review(
+            request, session, user, vendor, errors={"cuecs": exc.message}, status=422
+        )
+    return RedirectResponse(f"/vendors/{vendor.id}/review?done=cuecs#cuecs", status_code=303)

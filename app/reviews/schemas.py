@@ -1,0 +1,137 @@
+"""Forms, filters and view models of the review pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.reviews.models import DecisionOutcome
+from app.reviews.rules import DECISION_LABELS, days_left
+from app.vendors.models import InherentTier
+
+SortKey = Literal["name", "score", "-score", "risk", "current_until", "decided"]
+Currency = Literal["", "expiring", "lapsed", "none"]
+Band = Literal["", "A", "B", "C", "D", "F"]
+RequestFilter = Literal[
+    "", "sent", "opened", "in_progress", "submitted", "changes_requested", "accepted", "none"
+]
+REQUEST_STATUSES = (
+    "sent",
+    "opened",
+    "in_progress",
+    "submitted",
+    "changes_requested",
+    "accepted",
+    "none",
+)
+SORT_LABELS: dict[str, str] = {
+    "name": "Name",
+    "score": "Score, lowest first",
+    "-score": "Score, highest first",
+    "risk": "Residual risk, highest first",
+    "current_until": "Stops being current, soonest first",
+    "decided": "Latest decision, newest first",
+}
+
+
+class DashboardFilters(BaseModel):
+    """What the dashboard (and its export) shows; every field comes from the query string."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    q: str = Field(default="", max_length=200)
+    band: Band = ""
+    tier: InherentTier | Literal[""] = ""
+    status: RequestFilter = ""
+    currency: Currency = ""
+    contradictions: bool = False
+    no_decision: bool = False
+    sort: SortKey = "name"
+
+    def query_params(self) -> dict[str, str]:
+        """Return the non-default filters as query parameters (for links and exports)."""
+        params = {key: str(value) for key, value in self.model_dump().items() if value}
+        params.pop("sort", None)
+        if self.sort != "name":
+            params["sort"] = self.sort
+        for flag in ("contradictions", "no_decision"):
+            if flag in params:
+                params[flag] = "1"
+        return params
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    vendor_id: int
+    name: str
+    inherent_tier: str | None
+    score_value: Decimal | None
+    computed_value: Decimal | None
+    is_overridden: bool
+    band: str | None
+    residual_risk: str | None
+    provisional: bool
+    best_report: str | None
+    period_end: date | None
+    current_until: date | None
+    exceptions_count: int | None
+    open_findings: int
+    has_contradictions: bool
+    request_status: str | None
+    latest_decision: str | None
+    latest_decision_at: datetime | None
+    follow_up_on: date | None
+
+    @property
+    def decision_label(self) -> str:
+        return DECISION_LABELS.get(self.latest_decision or "", "No decision")
+
+    def days_current(self, today: date) -> int | None:
+        """Return the days left before the best report stops being current."""
+        return days_left(self.current_until, today)
+
+
+class DecisionForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    outcome: DecisionOutcome
+    reason: str = Field(min_length=1, max_length=5000)
+    conditions: str = Field(default="", max_length=5000)
+    follow_up_on: date | None = None
+    message: str = Field(default="", max_length=5000)
+
+    @model_validator(mode="after")
+    def _outcome_needs(self) -> DecisionForm:
+        if self.outcome is DecisionOutcome.approved_with_conditions:
+            if not self.conditions:
+                raise ValueError("List the conditions of the approval.")
+            if self.follow_up_on is None:
+                raise ValueError("Give a follow-up date for the conditions.")
+        if self.outcome is DecisionOutcome.more_information_requested and not self.message:
+            raise ValueError("Write the message the vendor will receive.")
+        return self
+
+
+class OverrideForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    value: Decimal = Field(ge=0, le=100, max_digits=4, decimal_places=1)
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class CorrectionForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    value: str = Field(default="", max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_given(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("Say why the value is corrected.")
+        return value

@@ -1,0 +1,320 @@
+"""What the vendor's review page shows: score card, evidence, answers beside facts, documents,
+CUECs, subservice organisations, decisions and the two charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from markupsafe import Markup
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.core.errors import InvalidInput
+from app.questionnaires import answering
+from app.questionnaires.definition import Choice
+from app.questionnaires.models import QuestionnaireRequest, RequestStatus
+from app.reports import service as reports_service
+from app.reports.models import Document, ReportFacts
+from app.reviews import cuecs as cuecs_service
+from app.reviews import evidence, rules, timeline
+from app.reviews.decisions import latest_submitted_request, list_decisions
+from app.reviews.models import Decision
+from app.reviews.summary import summarise
+from app.scoring import service as scoring_service
+from app.scoring.models import Score
+from app.vendors.models import Vendor
+
+FIELD_LABELS = {
+    "framework": "Framework",
+    "report_type": "Type",
+    "service_organization": "Service organisation",
+    "service_auditor": "Service auditor",
+    "period_start": "Period start",
+    "period_end": "Period end (or as-of date)",
+    "report_date": "Report date",
+    "opinion": "Opinion",
+    "trust_services_criteria": "Trust services criteria",
+    "exceptions_count": "Exceptions",
+    "subservice_organizations": "Subservice organisations",
+    "subservice_method": "Subservice method",
+    "cuecs": "CUECs listed",
+    "bridge_through": "Bridge letter covers through",
+    "certificate_expiry": "Certificate expires",
+}
+
+
+@dataclass(frozen=True)
+class FactLine:
+    field: str
+    label: str
+    extracted: str
+    corrected: str | None
+    correction_reason: str | None
+    confidence: float | None
+    evidence: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: Document
+    facts: ReportFacts | None
+    label: str | None
+    lines: tuple[FactLine, ...]
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    score: Score | None
+    final: Decimal | None
+    computed: Decimal | None
+    is_overridden: bool
+    override_lapsed: bool
+    overridden_by: str | None
+    band: str | None
+    residual_risk: str | None
+    factors: tuple[dict[str, Any], ...]
+    findings: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    vendor: Vendor
+    card: ScoreCard
+    comparison: list[evidence.ComparisonRow]
+    documents: list[DocumentView]
+    cuecs: list[cuecs_service.CuecLine]
+    subservice: dict[str, Any]
+    decisions: list[tuple[Decision, str]]
+    reopenable: QuestionnaireRequest | None
+    history_svg: Markup
+    timeline_svg: Markup
+    current_until: date | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def merged_facts(facts: ReportFacts) -> dict[str, Any]:
+    """Return the facts with reviewer corrections applied over extracted values."""
+    effective = reports_service.effective_facts(facts)
+    return {**effective, **effective["corrections"]}
+
+
+def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(User).where(col(User.id).in_(ids))).all()
+    return {user.id or 0: user.full_name or user.email for user in rows}
+
+
+def score_card(session: Session, vendor: Vendor, score: Score | None) -> ScoreCard:
+    """Summarise the latest score: computed and final values, factors and findings."""
+    if score is None:
+        return ScoreCard(None, None, None, False, False, None, None, None, (), ())
+    in_force = scoring_service.override_in_force(session, score)
+    names = _user_names(session, {score.override_by_id} if score.override_by_id else set())
+    summary = summarise(session, vendor)
+    findings = tuple(
+        {**item, "is_contradiction": rules.is_contradiction(item["code"])}
+        for item in score.findings
+    )
+    return ScoreCard(
+        score=score,
+        final=summary.score_value,
+        computed=score.value,
+        is_overridden=in_force,
+        override_lapsed=score.override_value is not None and not in_force,
+        overridden_by=names.get(score.override_by_id or 0),
+        band=summary.band,
+        residual_risk=summary.residual_risk,
+        factors=tuple(score.factors),
+        findings=findings,
+    )
+
+
+def _document_view(document: Document, facts: ReportFacts | None) -> DocumentView:
+    if facts is None:
+        return DocumentView(document, None, None, ())
+    merged = merged_facts(facts)
+    lines = tuple(
+        FactLine(
+            field=name,
+            label=label,
+            extracted=evidence.show_value(getattr(facts, name)),
+            corrected=(
+                evidence.show_value(facts.corrections[name]["value"])
+                if name in facts.corrections
+                else None
+            ),
+            correction_reason=facts.corrections.get(name, {}).get("reason"),
+            confidence=facts.confidence.get(name),
+            evidence=tuple(facts.evidence.get(name, ())[:3]),
+        )
+        for name, label in FIELD_LABELS.items()
+    )
+    label = rules.report_label(merged.get("framework"), merged.get("report_type"))
+    return DocumentView(document, facts, label or facts.doc_kind.replace("_", " "), lines)
+
+
+def _latest_answered(session: Session, vendor_id: int) -> QuestionnaireRequest | None:
+    return session.exec(
+        select(QuestionnaireRequest)
+        .where(
+            QuestionnaireRequest.vendor_id == vendor_id,
+            col(QuestionnaireRequest.status).in_(
+                [RequestStatus.submitted.value, RequestStatus.accepted.value]
+            ),
+        )
+        .order_by(
+            col(QuestionnaireRequest.submitted_at).desc(), col(QuestionnaireRequest.id).desc()
+        )
+    ).first()
+
+
+def _claim_facts(
+    documents: list[tuple[Document, ReportFacts | None]], best: dict[str, Any]
+) -> dict[str, object]:
+    kinds = {facts.doc_kind for _, facts in documents if facts is not None}
+    shown: dict[str, object] = dict(best)
+    label = rules.report_label(best.get("framework"), best.get("report_type"))
+    until = rules.current_until(_as_date(best.get("period_end")))
+    shown["holds_current_soc2_type2"] = f"{label}, current until {until}" if label else None
+    count = best.get("exceptions_count")
+    shown["has_exceptions"] = None if count is None else bool(count)
+    shown["has_bridge_letter"] = "bridge_letter" in kinds
+    certificates = [merged_facts(f) for _, f in documents if f and f.doc_kind == "iso_certificate"]
+    shown["iso27001_certified"] = bool(certificates)
+    if certificates:
+        shown["certificate_expiry"] = certificates[0].get("certificate_expiry")
+    return shown
+
+
+def comparison_rows(
+    session: Session,
+    vendor_id: int,
+    documents: list[tuple[Document, ReportFacts | None]],
+    best: dict[str, Any],
+    findings: tuple[dict[str, Any], ...],
+) -> list[evidence.ComparisonRow]:
+    """Pair the latest answered questionnaire's mapped answers with the document facts."""
+    request = _latest_answered(session, vendor_id)
+    if request is None or request.id is None:
+        return []
+    definition = answering.frozen_definition(request).definition
+    values = answering.answer_values(answering.load_answers(session, request.id))
+    answers = []
+    for question in definition.questions():
+        if question.maps_to is None or question.id not in values:
+            continue
+        shown = _answer_label(question.choices or (), values[question.id])
+        answers.append(evidence.QuestionAnswer(question.id, question.text, question.maps_to, shown))
+    contradicted = frozenset(
+        key for item in findings for key in rules.claims_contradicted(item["code"], item["message"])
+    )
+    return evidence.compare(answers, _claim_facts(documents, best), contradicted)
+
+
+def _answer_label(choices: tuple[Choice, ...], value: object) -> object:
+    labels = {choice.value: str(choice.label or choice.value) for choice in choices}
+    if isinstance(value, list):
+        return [labels.get(str(item), str(item)) for item in value]
+    if isinstance(value, str):
+        return labels.get(value, value)
+    return value
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def coverage_of(documents: list[tuple[Document, ReportFacts | None]]) -> list[timeline.Coverage]:
+    """Turn documents into the periods they cover: report periods and bridge extensions."""
+    spans: list[timeline.Coverage] = []
+    for document, facts in documents:
+        if facts is None:
+            continue
+        merged = merged_facts(facts)
+        start, end = _as_date(merged.get("period_start")), _as_date(merged.get("period_end"))
+        through = _as_date(merged.get("bridge_through"))
+        if facts.doc_kind == "bridge_letter" and end and through and through >= end:
+            spans.append(timeline.Coverage(f"Bridge letter #{document.id}", end, through, "bridge"))
+        elif facts.doc_kind == "soc_report" and end:
+            label = rules.report_label(merged.get("framework"), merged.get("report_type"))
+            first = start if start and start <= end else end
+            spans.append(timeline.Coverage(f"{label or 'Report'} #{document.id}", first, end))
+    return spans
+
+
+def history_points(scores: list[Score]) -> list[timeline.ScorePoint]:
+    """Return the chart points of a score history, oldest first."""
+    return [
+        timeline.ScorePoint(
+            on=score.evaluated_on,
+            computed=float(score.value) if score.value is not None else None,
+            final=float(score.override_value) if score.override_value is not None else None,
+        )
+        for score in scores
+    ]
+
+
+def build_review_page(session: Session, vendor: Vendor, *, today: date) -> ReviewPage:
+    """Gather everything the vendor's review page shows."""
+    assert vendor.id is not None
+    documents = reports_service.list_documents(session, vendor_id=vendor.id)
+    score = scoring_service.latest_score(session, vendor.id)
+    card = score_card(session, vendor, score)
+    best_id = str(score.explanation.get("best_document_id") or "") if score else ""
+    best = next(
+        (merged_facts(f) for d, f in documents if f is not None and str(d.id) == best_id), {}
+    )
+    best_until = rules.current_until(_as_date(best.get("period_end")))
+    points = history_points(scoring_service.score_history(session, vendor.id, limit=60))
+    return ReviewPage(
+        vendor=vendor,
+        card=card,
+        comparison=comparison_rows(session, vendor.id, documents, best, card.findings),
+        documents=[_document_view(d, f) for d, f in documents],
+        cuecs=cuecs_service.cuec_lines(session, vendor.id),
+        subservice={
+            "names": best.get("subservice_organizations") or [],
+            "method": best.get("subservice_method"),
+        },
+        decisions=list_decisions(session, vendor.id),
+        reopenable=latest_submitted_request(session, vendor.id),
+        history_svg=Markup(timeline.score_history_svg(points)),  # noqa: S704 - escaped by timeline
+        timeline_svg=Markup(  # noqa: S704 - every text in the SVG is escaped by timeline
+            timeline.assurance_timeline_svg(coverage_of(documents), today=today)
+        ),
+        current_until=best_until,
+    )
+
+
+def correct_fact(
+    session: Session,
+    *,
+    document: Document,
+    field_name: str,
+    raw_value: str,
+    reason: str,
+    user: User,
+    today: date,
+) -> None:
+    """Correct one fact of a document with a reason, then rescore the vendor."""
+    facts = reports_service.get_facts(session, document.id or 0)
+    if facts is None:
+        raise InvalidInput("Nothing was read from this document, so there is nothing to correct.")
+    try:
+        value = rules.parse_correction(field_name, raw_value)
+    except rules.CorrectionError as exc:
+        raise InvalidInput(str(exc)) from None
+    reports_service.correct_fact(
+        session, facts=facts, field=field_name, value=value, reason=reason, actor=f"user:{user.id}"
+    )
+    vendor = session.get(Vendor, document.vendor_id)
+    assert vendor is not None
+    scoring_service.recompute_vendor(
+        session, vendor, as_of=today, reason="fact corrected", actor=f"user:{user.id}"
+    )

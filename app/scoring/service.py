@@ -1,0 +1,302 @@
+"""Computing, storing and recomputing vendor scores."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit_service
+from app.core.db import utcnow
+from app.core.errors import InvalidInput
+from app.questionnaires import answering
+from app.questionnaires.answers import claims_from_answers
+from app.questionnaires.models import QuestionnaireRequest, RequestStatus
+from app.reports import service as reports_service
+from app.reports.models import Document, DocumentKind
+from app.scoring.inputs import VendorProfile
+from app.scoring.models import Score
+from app.scoring.policy import Policy
+from app.scoring.policy_loader import load_default_policy
+from app.scoring.results import ScoreResult
+from app.scoring.rules import score_vendor
+from app.vendors.models import InherentTier, Vendor
+
+DEFAULT_TIER = InherentTier.high
+# A new report of one of these kinds ends an override: the officer judged the old evidence.
+ASSURANCE_KINDS = (
+    DocumentKind.soc1_report,
+    DocumentKind.soc2_report,
+    DocumentKind.soc3_report,
+    DocumentKind.bridge_letter,
+)
+_OVERRIDE_FIELDS = ("override_value", "override_reason", "override_by_id", "overridden_at")
+ANSWERED_STATUSES = (RequestStatus.submitted, RequestStatus.accepted)
+_PROFILE_FLAGS = (
+    "personal_data",
+    "confidential_data",
+    "uptime_critical",
+    "transaction_processing",
+    "icfr_relevant",
+    "cuec_owners_assigned",
+)
+
+
+def vendor_profile(vendor: Vendor) -> VendorProfile:
+    """Return the scoring profile of a vendor (an unassessed tier counts as high)."""
+    flags = {
+        key: vendor.profile[key]
+        for key in _PROFILE_FLAGS
+        if isinstance(vendor.profile.get(key), bool)
+    }
+    names = [name for name in (vendor.name, *vendor.services_used.split(",")) if name.strip()]
+    return VendorProfile(
+        inherent_tier=(vendor.inherent_tier or DEFAULT_TIER).value,
+        product_names=tuple(n.strip() for n in names),
+        **flags,
+    )
+
+
+def vendor_claims(session: Session, vendor_id: int) -> dict[str, Any]:
+    """Return what the vendor claimed in its latest submitted questionnaires, by report fact."""
+    requests = session.exec(
+        select(QuestionnaireRequest)
+        .where(
+            QuestionnaireRequest.vendor_id == vendor_id,
+            col(QuestionnaireRequest.status).in_([s.value for s in ANSWERED_STATUSES]),
+        )
+        .order_by(col(QuestionnaireRequest.submitted_at))
+    ).all()
+    claims: dict[str, Any] = {}
+    for request in requests:
+        assert request.id is not None
+        definition = answering.frozen_definition(request).definition
+        values = answering.answer_values(answering.load_answers(session, request.id))
+        claims.update(claims_from_answers(definition, values))
+    return claims
+
+
+def compute(
+    session: Session, vendor: Vendor, *, as_of: date, policy: Policy | None = None
+) -> ScoreResult:
+    """Score a vendor from its documents, answers and profile, without storing anything."""
+    assert vendor.id is not None
+    documents = [
+        reports_service.effective_facts(facts)
+        for _, facts in reports_service.list_documents(session, vendor_id=vendor.id)
+        if facts is not None
+    ]
+    return score_vendor(
+        documents,
+        vendor_claims(session, vendor.id),
+        vendor_profile(vendor),
+        as_of,
+        policy or load_default_policy(),
+    )
+
+
+def _fingerprint(result: dict[str, Any]) -> str:
+    stable = {k: v for k, v in result.items() if k != "evaluation_date"}
+    return hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def latest_score(session: Session, vendor_id: int) -> Score | None:
+    """Return the vendor's most recent stored score."""
+    return session.exec(
+        select(Score).where(Score.vendor_id == vendor_id).order_by(col(Score.id).desc()).limit(1)
+    ).first()
+
+
+def recompute_vendor(
+    session: Session,
+    vendor: Vendor,
+    *,
+    as_of: date,
+    reason: str,
+    actor: str = "system",
+    policy: Policy | None = None,
+) -> Score:
+    """Score a vendor and store the result when it differs from the latest stored score."""
+    assert vendor.id is not None
+    result = compute(session, vendor, as_of=as_of, policy=policy).model_dump(mode="json")
+    fingerprint = _fingerprint(result)
+    previous = latest_score(session, vendor.id)
+    carried = previous is not None and override_in_force(session, previous)
+    is_same = previous is not None and previous.fingerprint == fingerprint
+    if is_same and previous is not None and (previous.override_value is None or carried):
+        return previous
+    score = Score(
+        vendor_id=vendor.id,
+        value=Decimal(result["score"]) if result["score"] is not None else None,
+        band=result["band"],
+        residual_risk=result["residual_risk"],
+        provisional=result["provisional"],
+        factors=result["factors"],
+        findings=result["findings"],
+        explanation={
+            k: result[k]
+            for k in (
+                "gates",
+                "flags",
+                "candidates",
+                "pre_cap_score",
+                "best_document_id",
+                "band_label",
+                "inherent_tier",
+            )
+        },
+        policy_version=result["policy_version"],
+        evaluated_on=as_of,
+        computed_at=utcnow(),
+        fingerprint=fingerprint,
+    )
+    if carried and previous is not None:
+        for field in _OVERRIDE_FIELDS:
+            setattr(score, field, getattr(previous, field))
+    elif previous is not None and previous.override_value is not None:
+        _record_lapse(session, previous, actor=actor)
+    session.add(score)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="score.computed",
+        subject_type="vendor",
+        subject_id=vendor.id,
+        data={
+            "score": result["score"],
+            "band": result["band"],
+            "reason": reason,
+            "policy_version": result["policy_version"],
+        },
+    )
+    return score
+
+
+def recompute_all(
+    session: Session,
+    *,
+    as_of: date,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute every vendor (recency decays daily); return how many scores changed."""
+    vendor_ids = list(session.exec(select(Vendor.id).order_by(col(Vendor.id))).all())
+    changed = 0
+    for done, vendor_id in enumerate(vendor_ids, start=1):
+        vendor = session.get(Vendor, vendor_id)
+        assert vendor is not None
+        before = latest_score(session, vendor_id or 0)
+        after = recompute_vendor(session, vendor, as_of=as_of, reason="scheduled")
+        changed += int(before is None or before.id != after.id)
+        if on_progress:
+            on_progress(done, len(vendor_ids))
+    return changed
+
+
+def score_history(session: Session, vendor_id: int, *, limit: int = 100) -> list[Score]:
+    """Return the vendor's stored scores, oldest first."""
+    rows = session.exec(
+        select(Score)
+        .where(Score.vendor_id == vendor_id)
+        .order_by(col(Score.id).desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(rows))
+
+
+def override_in_force(session: Session, score: Score) -> bool:
+    """Tell whether a score's override still applies: no new report arrived after it was set."""
+    if score.override_value is None or score.overridden_at is None:
+        return False
+    newer = session.exec(
+        select(Document.id)
+        .where(
+            Document.vendor_id == score.vendor_id,
+            col(Document.kind).in_([kind.value for kind in ASSURANCE_KINDS]),
+            col(Document.uploaded_at) > score.overridden_at,
+        )
+        .limit(1)
+    ).first()
+    return newer is None
+
+
+def _record_lapse(session: Session, previous: Score, *, actor: str) -> None:
+    audit_service.record(
+        session,
+        actor=actor,
+        action="score.override_lapsed",
+        subject_type="vendor",
+        subject_id=previous.vendor_id,
+        data={"score_id": previous.id, "override": str(previous.override_value)},
+    )
+
+
+def override_score(
+    session: Session,
+    vendor: Vendor,
+    *,
+    value: Decimal,
+    reason: str,
+    user_id: int,
+    as_of: date,
+) -> Score:
+    """Set the final score of a vendor by hand; the computed score is kept beside it.
+
+    The override holds through later recomputations until a new SOC report or bridge letter
+    is uploaded, because the officer's judgement was about the evidence on file at the time.
+    """
+    assert vendor.id is not None
+    if not reason.strip():
+        raise InvalidInput("Give the reason for overriding the score.")
+    if not Decimal(0) <= value <= Decimal(100):
+        raise InvalidInput("The final score must be between 0 and 100.")
+    score = latest_score(session, vendor.id)
+    if score is None:
+        score = recompute_vendor(session, vendor, as_of=as_of, reason="override")
+    score.override_value = value.quantize(Decimal("0.1"))
+    score.override_reason = reason.strip()
+    score.override_by_id = user_id
+    score.overridden_at = utcnow()
+    session.add(score)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=f"user:{user_id}",
+        action="score.overridden",
+        subject_type="vendor",
+        subject_id=vendor.id,
+        data={
+            "score_id": score.id,
+            "computed": str(score.value) if score.value is not None else None,
+            "final": str(score.override_value),
+            "reason": score.override_reason,
+        },
+    )
+    return score
+
+
+def clear_override(session: Session, vendor: Vendor, *, user_id: int) -> Score | None:
+    """Remove the override of a vendor's latest score; the computed score applies again."""
+    assert vendor.id is not None
+    score = latest_score(session, vendor.id)
+    if score is None or score.override_value is None:
+        return score
+    previous = str(score.override_value)
+    for field in _OVERRIDE_FIELDS:
+        setattr(score, field, None)
+    session.add(score)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=f"user:{user_id}",
+        action="score.override_removed",
+        subject_type="vendor",
+        subject_id=vendor.id,
+        data={"score_id": score.id, "override": previous},
+    )
+    return score

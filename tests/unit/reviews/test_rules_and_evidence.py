@@ -1,0 +1,89 @@
+"""Review rules (currency, labels, contradictions, corrections) and evidence highlighting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.reviews import rules
+from app.reviews.evidence import QuestionAnswer, compare, has_match, highlight, show_value
+
+
+def test_a_report_is_current_for_365_days_after_its_period_end():
+    assert rules.current_until(date(2025, 9, 30)) == date(2026, 9, 30)
+    assert rules.current_until(None) is None
+    assert rules.days_left(date(2026, 1, 10), date(2026, 1, 1)) == 9
+
+
+def test_reports_are_labelled_the_way_reviewers_name_them():
+    assert rules.report_label("SOC 2", "type2") == "SOC 2 Type 2"
+    assert rules.report_label("SOC 3", None) == "SOC 3"
+    assert rules.report_label(None, "type1") is None
+
+
+def test_only_answer_versus_document_findings_are_contradictions():
+    assert rules.is_contradiction("SOC2_TYPE2_CLAIM_TYPE1")
+    assert not rules.is_contradiction("CUECS_UNASSIGNED")
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "claims"),
+    [
+        ("PERIOD_MISMATCH", "", {"period_start", "period_end"}),
+        ("ANSWER_MISMATCH", "Answered opinion = qualified, but 3 shows unqualified.", {"opinion"}),
+        (
+            "ANSWER_MISMATCH",
+            "Answered service auditor X, but 3 was signed by Y.",
+            {"service_auditor"},
+        ),
+        ("CUECS_UNASSIGNED", "", set()),
+    ],
+)
+def test_a_contradiction_names_the_claims_it_is_about(code, message, claims):
+    assert rules.claims_contradicted(code, message) == frozenset(claims)
+
+
+def test_corrections_are_parsed_by_the_kind_of_fact():
+    assert rules.parse_correction("trust_services_criteria", "security, availability") == [
+        "security",
+        "availability",
+    ]
+    assert rules.parse_correction("exceptions_count", "3") == 3
+    assert rules.parse_correction("cuecs", "Yes") is True
+    with pytest.raises(rules.CorrectionError):
+        rules.parse_correction("opinion", "great")
+    with pytest.raises(rules.CorrectionError):
+        rules.parse_correction("exceptions_count", "-1")
+
+
+def test_a_quote_is_found_across_line_breaks_and_case():
+    page = "Report on Controls\nThroughout the   period January 1, 2023\nto December 31, 2023."
+    segments = highlight(page, "throughout the period january 1, 2023 to December")
+    assert has_match(segments)
+    marked = next(s.text for s in segments if s.is_match)
+    assert marked.startswith("Throughout") and marked.endswith("December")
+    assert "".join(s.text for s in segments) == page
+
+
+def test_a_quote_cut_mid_word_still_finds_its_place():
+    page = "prepared by Halvorsen & Pike LLP Chicago, Illinois February 23, 2024"
+    quote = "ared by Halvorsen & Pike LLP Chicago, Illinois February 23, 2024 extra words here"
+    assert has_match(highlight(page, quote))
+
+
+def test_a_missing_quote_leaves_the_page_unmarked():
+    assert not has_match(highlight("some text", "absent words"))
+    assert highlight("text", "") == highlight("text", "   ")
+
+
+def test_answers_are_paired_with_facts_and_contradictions_marked():
+    rows = compare(
+        [QuestionAnswer("q1", "Which type?", "report_type", "Type 1")],
+        {"report_type": "type2"},
+        frozenset({"report_type"}),
+    )
+    assert rows[0].answer == "Type 1" and rows[0].document_shows == "type2"
+    assert rows[0].is_contradicted
+    assert show_value(["security", "availability"]) == "security, availability"
+    assert show_value(None) == "—" and show_value(False) == "no"

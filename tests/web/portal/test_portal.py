@@ -1,0 +1,257 @@
+"""The vendor portal over HTTP: links, drafts, conflicts, uploads, submission."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlmodel import select
+
+from app.audit.models import AuditEvent
+from app.core.db import utcnow
+from app.questionnaires import answering
+from app.questionnaires.models import RequestStatus
+from app.questionnaires.vocabulary import QuestionType
+from app.reports.models import Document
+from tests.factories import csrf_token
+from tests.portal_helpers import open_portal, portal_token, send_request
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
+
+
+def _save(client, question_id, value, version=0, **extra):
+    data = {
+        f"q__{question_id}": value,
+        f"v__{question_id}": str(version),
+        "csrf_token": portal_token(client),
+        **extra,
+    }
+    return client.post(f"/portal/answers/{question_id}", data=data, headers={"HX-Request": "true"})
+
+
+def _fill_required(client, session, request):
+    """Answer every visible required question with a valid value, as a vendor would."""
+    definition = answering.frozen_definition(request).definition
+    for _ in range(10):
+        missing = answering.missing_answers(request, answering.load_answers(session, request.id))
+        if not missing:
+            return
+        for item in missing:
+            question = definition.question(item.question_id)
+            if question.type is QuestionType.FILE_UPLOAD:
+                continue
+            value = {
+                QuestionType.YES_NO: "no",
+                QuestionType.DATE: "2025-01-31",
+                QuestionType.NUMBER: "3",
+            }.get(question.type, question.choice_values()[-1] if question.choices else "Answer")
+            assert _save(client, question.id, value).status_code == 200
+
+
+def test_landing_page_has_no_side_effects_and_leaks_no_referrer(client, session, settings):
+    request, token = send_request(session, settings)
+    page = client.get(f"/portal/{token}")
+    assert page.status_code == 200
+    assert "Continue to the questionnaire" in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "no-store" in page.headers["cache-control"]
+    session.refresh(request)
+    assert request.status is RequestStatus.sent
+    assert request.opened_at is None
+
+
+def test_continuing_exchanges_the_link_for_a_session_and_marks_it_opened(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    page = client.get("/portal")
+    assert page.status_code == 200
+    assert "Which SOC report is the main evidence" in page.text
+    assert token not in page.text
+    session.refresh(request)
+    assert request.status is RequestStatus.opened
+    assert request.opened_at is not None
+
+
+def test_unknown_link_is_404_and_expired_or_revoked_links_are_410(client, session, settings):
+    assert client.get("/portal/dlg_p_" + "x" * 43).status_code == 404
+    assert client.get("/portal/not-a-token").status_code == 404
+    expired, token = send_request(session, settings)
+    expired.expires_at = utcnow() - timedelta(minutes=1)
+    session.add(expired)
+    session.flush()
+    page = client.get(f"/portal/{token}")
+    assert page.status_code == 410
+    assert "expired" in page.text
+    revoked, token2 = send_request(session, settings)
+    revoked.revoked_at = utcnow()
+    session.add(revoked)
+    session.flush()
+    page = client.get(f"/portal/{token2}")
+    assert page.status_code == 410
+    assert "withdrawn" in page.text
+
+
+def test_revoking_ends_an_open_portal_session_at_once(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    request.revoked_at = utcnow()
+    session.add(request)
+    session.flush()
+    assert client.get("/portal").status_code == 410
+
+
+def test_portal_without_a_session_asks_to_open_the_link_again(client):
+    page = client.get("/portal")
+    assert page.status_code == 401
+    assert "Open the link from your e-mail again" in page.text
+
+
+def test_answers_save_and_come_back_and_conditional_questions_follow(client, session, settings):
+    _request, token = send_request(session, settings)
+    open_portal(client, token)
+    saved = _save(client, "holds_soc2_type2", "no")
+    assert saved.status_code == 200
+    assert "Saved" in saved.text
+    # Answering "no" reveals the follow-up about the examination's status.
+    assert 'id="q-soc2_audit_status"' in saved.text
+    assert 'hx-swap-oob="outerHTML"' in saved.text
+    client.cookies.clear()
+    open_portal(client, token)
+    page = client.get("/portal")
+    assert 'value="no" checked' in page.text
+    section = page.text.split('id="q-soc2_audit_status"')[1].split(">")[0]
+    assert "hidden" not in section
+
+
+def test_a_stale_save_from_another_tab_is_refused_not_lost(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    assert _save(client, "soc2_auditor", "First Firm LLP", version=0).status_code in (200, 422)
+    first = _save(client, "holds_soc2_type2", "yes", version=0)
+    assert first.status_code == 200
+    stale = _save(client, "holds_soc2_type2", "no", version=0)
+    assert stale.status_code == 409
+    assert "changed in another window" in stale.text or "same time" in stale.text
+    answers = answering.load_answers(session, request.id)
+    assert answers["holds_soc2_type2"].value == "yes"
+
+
+def test_saving_without_javascript_saves_the_whole_form(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    response = client.post(
+        "/portal/answers",
+        data={
+            "csrf_token": portal_token(client),
+            "q__primary_soc_report": "soc2",
+            "v__primary_soc_report": "0",
+            "q__holds_soc2_type2": "yes",
+            "v__holds_soc2_type2": "0",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    answers = answering.load_answers(session, request.id)
+    assert answers["primary_soc_report"].value == "soc2"
+    assert answers["holds_soc2_type2"].value == "yes"
+
+
+def test_uploading_a_soc_report_shows_what_was_read_and_recognises_a_repeat(
+    client, session, settings
+):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    _save(client, "holds_soc2_type2", "yes")
+    pdf = (CORPUS / "a01.pdf").read_bytes()
+    for _attempt in range(2):
+        response = client.post(
+            "/portal/uploads/soc2_report_file",
+            data={"csrf_token": portal_token(client)},
+            files={"file": ("Lumenary SOC 2.pdf", pdf, "application/pdf")},
+        )
+        assert response.status_code == 200
+    assert "SOC 2 Type 2, 1 Jan 2023 – 31 Dec 2023, no exceptions" in response.text
+    assert "already uploaded this file" in response.text
+    documents = session.exec(select(Document).where(Document.request_id == request.id)).all()
+    assert len(documents) == 1
+    assert documents[0].sha256 and documents[0].kind.value == "soc2_report"
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_with_a_clear_message(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    _save(client, "holds_soc2_type2", "yes")
+    response = client.post(
+        "/portal/uploads/soc2_report_file",
+        data={"csrf_token": portal_token(client)},
+        files={"file": ("report.pdf", b"<html>not a pdf</html>", "application/pdf")},
+    )
+    assert response.status_code == 422
+    assert "not a PDF" in response.text
+    assert session.exec(select(Document).where(Document.request_id == request.id)).all() == []
+
+
+def test_an_oversized_upload_is_refused(client, session, settings):
+    settings.max_upload_mb = 1
+    _request, token = send_request(session, settings)
+    open_portal(client, token)
+    _save(client, "holds_soc2_type2", "yes")
+    big = b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)
+    response = client.post(
+        "/portal/uploads/soc2_report_file",
+        data={"csrf_token": portal_token(client)},
+        files={"file": ("big.pdf", big, "application/pdf")},
+    )
+    assert response.status_code == 413
+    assert "too large" in response.text
+
+
+def test_submit_lists_missing_answers_then_submits_once(client, session, settings, mailbox):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    early = client.post("/portal/submit", data={"csrf_token": portal_token(client)})
+    assert early.status_code == 422
+    assert "Please answer these required questions" in early.text
+    _fill_required(client, session, request)
+    token_value = portal_token(client)
+    first = client.post("/portal/submit", data={"csrf_token": token_value}, follow_redirects=False)
+    second = client.post("/portal/submit", data={"csrf_token": token_value}, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    receipt = client.get("/portal/receipt")
+    assert "your answers were submitted" in receipt.text
+    assert "DLG-" in receipt.text
+    session.refresh(request)
+    assert request.status is RequestStatus.submitted
+    events = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "request.submitted", AuditEvent.subject_id == str(request.id)
+        )
+    ).all()
+    assert len(events) == 1
+    receipts = [m for m in mailbox.sent if m.subject.startswith("Receipt")]
+    assert len(receipts) == 1
+    assert receipts[0].to == "vera@vendor.example"
+    # Read-only afterwards: a save is refused.
+    late = client.post(
+        "/portal/answers/holds_soc2_type2",
+        data={"q__holds_soc2_type2": "yes", "v__holds_soc2_type2": "1", "csrf_token": token_value},
+    )
+    assert late.status_code == 409
+
+
+def test_an_upload_without_a_portal_session_is_refused_before_its_body_is_read(client, session):
+    consumed = []
+
+    def body():
+        for _ in range(64):
+            consumed.append(1)
+            yield b"x" * 65536
+
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/portal/uploads/soc2_report_file",
+        content=body(),
+        headers={"content-type": "multipart/form-data; boundary=zzz", "x-csrf-token": token},
+    )
+    assert response.status_code == 401
+    assert len(consumed) < 64
