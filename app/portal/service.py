@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit_service
 from app.core.config import Settings
 from app.core.db import utcnow
+from app.portal import prefill
 from app.portal.models import PortalSession
 from app.questionnaires import answering
 from app.questionnaires.actions import RequestAction
@@ -160,7 +161,9 @@ def build_page(session: Session, request: QuestionnaireRequest) -> PortalPage:
     contact = session.get(VendorContact, request.contact_id) if request.contact_id else None
     definition = answering.frozen_definition(request).definition
     answers = answering.load_answers(session, request.id)
-    sections = build_sections(definition, answers, documents_of(session, request.id))
+    documents = documents_of(session, request.id)
+    prefills = prefill.document_prefills(documents, request, utcnow().date())
+    sections = build_sections(definition, answers, documents, prefills)
     return PortalPage(
         request,
         vendor,
@@ -324,6 +327,13 @@ def upload_for_question(
     assert outcome.document.id is not None
     attach_upload(
         session, request=request, question_id=question_id, outcome_document_id=outcome.document.id
+    )
+    assert request.id is not None
+    prefill.prefill_answers(
+        session,
+        request=request,
+        documents=documents_of(session, request.id),
+        today=utcnow().date(),
     )
     rescore(session, request.vendor_id, reason="document uploaded")
     return outcome

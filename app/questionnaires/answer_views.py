@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from app.questionnaires.answers import AnswerValue, is_unanswered, visible_questions
 from app.questionnaires.definition import Question, QuestionnaireDefinition
 from app.questionnaires.models import Answer
+from app.questionnaires.prefill import Prefill
 from app.questionnaires.vocabulary import NOT_APPLICABLE, QuestionType
 from app.reports.models import Document, ReportFacts
 
@@ -29,6 +31,7 @@ class QuestionView:
     is_visible: bool
     is_answered: bool
     documents: list[UploadedDocument] = field(default_factory=list)
+    source_note: str | None = None  # "From your report …, page N" when a document gave it
 
     @property
     def selected(self) -> list[str]:
@@ -109,10 +112,25 @@ def _documents_for(
     return found
 
 
+def _source_note(
+    question_id: str,
+    value: Any,
+    prefills: Mapping[str, Prefill],
+    documents: dict[str, tuple[Document, ReportFacts | None]],
+) -> str | None:
+    found = prefills.get(question_id)
+    if found is None or found.value != value or found.document_id not in documents:
+        return None
+    name = documents[found.document_id][0].filename
+    where = f", page {found.page}" if found.page else ""
+    return f"From your report {name}{where}. Please check it; change it if it is wrong."
+
+
 def build_sections(
     definition: QuestionnaireDefinition,
     answers: dict[str, Answer],
     documents: dict[str, tuple[Document, ReportFacts | None]],
+    prefills: Mapping[str, Prefill] | None = None,
 ) -> list[SectionView]:
     """Return every section with every question, marking which are currently visible."""
     values: dict[str, AnswerValue] = {qid: row.value for qid, row in answers.items()}
@@ -128,6 +146,7 @@ def build_sections(
                 if question.type is QuestionType.FILE_UPLOAD
                 else []
             )
+            note = _source_note(question.id, value, prefills or {}, documents)
             views.append(
                 QuestionView(
                     question,
@@ -136,6 +155,7 @@ def build_sections(
                     question.id in visible,
                     not is_unanswered(value),
                     docs,
+                    note,
                 )
             )
         sections.append(SectionView(section.id, section.title, section.help, views))

@@ -217,7 +217,9 @@ def _undisclosed_exceptions(facts: DocumentFacts, policy: Policy) -> Factor:
     elif facts.framework != "SOC 3":
         code, why = "EXCEPTIONS_UNKNOWN", "The number of exceptions was not found"
     message = f"{why} → {points}/{rules.max}."
-    evidence = evidence_for(facts, "exceptions_count")
+    # Why the tests are missing is shown by where the report states its type or family.
+    field = "exceptions_count" if code == "EXCEPTIONS_UNKNOWN" else "report_type"
+    evidence = evidence_for(facts, field) or evidence_for(facts, "framework")
     return _factor("F5", points, rules.max, reason=code, message=message, evidence=evidence)
 
 

@@ -255,3 +255,28 @@ def test_an_upload_without_a_portal_session_is_refused_before_its_body_is_read(c
     )
     assert response.status_code == 401
     assert len(consumed) < 64
+
+
+def test_a_valid_report_pre_answers_the_questions_it_covers(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    _save(client, "holds_soc2_type2", "yes")
+    pdf = (CORPUS / "a02.pdf").read_bytes()
+    page = client.post(
+        "/portal/uploads/soc2_report_file",
+        data={"csrf_token": portal_token(client)},
+        files={"file": ("corvid.pdf", pdf, "application/pdf")},
+    )
+    assert page.status_code == 200
+    answers = answering.load_answers(session, request.id)
+    by_key = {
+        q.maps_to: q.id
+        for q in answering.frozen_definition(request).definition.questions()
+        if q.maps_to
+    }
+    assert answers[by_key["report_type"]].value == "type2"
+    assert answers[by_key["period_end"]].value == "2024-06-30"
+    assert answers[by_key["opinion"]].value == "unqualified"
+    assert "From your report corvid.pdf" in page.text
+    # The vendor's own earlier answer is never overwritten.
+    assert answers["holds_soc2_type2"].value == "yes"
