@@ -7,7 +7,11 @@ from typing import Annotated
 import typer
 
 from app.core.cli import cli_session, console
+from app.core.config import get_settings
+from app.core.db import get_engine, session_scope
 from app.demo import service as demo_service
+from app.mail.service import deliver_queued
+from app.mail.transport import get_mailer
 
 app = typer.Typer(help="Demo data.", no_args_is_help=True)
 
@@ -18,7 +22,8 @@ def load(
         bool, typer.Option("--if-empty", help="Do nothing when the database already has data.")
     ] = False,
 ) -> None:
-    """Load an admin account and sample vendors."""
+    """Load an admin account, sample vendors, their sample reports and one sent questionnaire."""
+    settings = get_settings()
     with cli_session() as session:
         if if_empty and not demo_service.is_empty(session):
             console.print(
@@ -29,7 +34,20 @@ def load(
             )
             return
         result = demo_service.load_demo(session)
-    console.print(f"demo data loaded: {result.vendors_created} vendors")
+        documents = demo_service.load_sample_documents(session, settings=settings)
+        sent = demo_service.send_sample_questionnaire(session, settings=settings)
+    with session_scope(get_engine(settings.database_url, pool_size=2)) as session:
+        delivered = deliver_queued(session, get_mailer(settings))
+    console.print(
+        f"demo data loaded: {result.vendors_created} vendors, {documents} sample reports read"
+    )
+    if sent and delivered:
+        console.print(
+            f"a questionnaire was sent to {demo_service.DEMO_QUESTIONNAIRE_VENDOR}; its portal "
+            f"link is in the mail saved under {settings.outbox_dir}/",
+            highlight=False,
+            soft_wrap=True,
+        )
     if result.admin_password is not None:
         console.print(
             f"sign in as [bold]{result.admin_email}[/] with password "

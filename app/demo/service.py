@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session, func, select
 
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.auth.passwords import generate_password
+from app.core.config import Settings
+from app.core.db import utcnow
+from app.questionnaires import service as requests_service
+from app.reports import service as reports_service
+from app.reports.models import UploadChannel
+from app.reports.storage import LocalStorage
+from app.scoring import service as scoring_service
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier, Vendor, VendorStatus
 
 DEMO_ADMIN_EMAIL = "admin@diligence.local"
+SAMPLES = Path(__file__).resolve().parent / "samples"
+# Synthetic sample reports uploaded for the vendors they describe.
+_DEMO_DOCUMENTS = {
+    "Lumenary Cloud, Inc.": ("a01.pdf", "a11.pdf"),
+    "Corvid Metrics, Inc.": ("a02.pdf", "a12.pdf"),
+    "Pallas Ledger Corp.": ("a03.pdf",),
+    "Skyquill Software, Inc.": ("a04.pdf",),
+    "Amberleaf Health Technologies, LLC": ("a07.pdf",),
+}
+DEMO_QUESTIONNAIRE_VENDOR = "Tessellate Support Ltd"
 
 _DEMO_VENDORS: list[tuple[str, str, str, list[str], InherentTier, VendorStatus]] = [
     (
@@ -40,6 +59,22 @@ _DEMO_VENDORS: list[tuple[str, str, str, list[str], InherentTier, VendorStatus]]
         VendorStatus.onboarding,
     ),
     (
+        "Skyquill Software, Inc.",
+        "skyquill.example",
+        "Expense management",
+        ["employee_personal_data", "financial_data"],
+        InherentTier.moderate,
+        VendorStatus.active,
+    ),
+    (
+        "Amberleaf Health Technologies, LLC",
+        "amberleaf.example",
+        "Employee health benefits portal",
+        ["special_category_data", "employee_personal_data"],
+        InherentTier.critical,
+        VendorStatus.onboarding,
+    ),
+    (
         "Quillfeather Learning",
         "quillfeather.example",
         "Staff security awareness training",
@@ -63,6 +98,8 @@ class DemoLoadResult:
     admin_email: str
     admin_password: str | None
     vendors_created: int
+    documents_read: int = 0
+    questionnaire_sent: bool = False
 
 
 def is_empty(session: Session) -> bool:
@@ -110,3 +147,51 @@ def load_demo(session: Session) -> DemoLoadResult:
         created += 1
     session.flush()
     return DemoLoadResult(DEMO_ADMIN_EMAIL, password, created)
+
+
+def load_sample_documents(session: Session, *, settings: Settings) -> int:
+    """Upload the sample reports for their vendors, read them and score the vendors."""
+    storage = LocalStorage(settings.storage_dir)
+    read = 0
+    for name, files in _DEMO_DOCUMENTS.items():
+        vendor = session.exec(select(Vendor).where(Vendor.name == name)).first()
+        if vendor is None or vendor.id is None:
+            continue
+        for file_name in files:
+            with (SAMPLES / file_name).open("rb") as source:
+                outcome = reports_service.upload_document(
+                    session,
+                    storage=storage,
+                    source=source,
+                    filename=file_name,
+                    vendor_id=vendor.id,
+                    request_id=None,
+                    channel=UploadChannel.staff,
+                    actor="system:demo",
+                    max_bytes=settings.max_upload_bytes,
+                )
+            read += int(not outcome.is_duplicate)
+        scoring_service.recompute_vendor(
+            session, vendor, as_of=utcnow().date(), reason="demo data loaded"
+        )
+    return read
+
+
+def send_sample_questionnaire(session: Session, *, settings: Settings) -> bool:
+    """Send the SOC assurance questionnaire to one demo vendor so the portal can be tried."""
+    vendor = session.exec(select(Vendor).where(Vendor.name == DEMO_QUESTIONNAIRE_VENDOR)).first()
+    admin = auth_service.get_user_by_email(session, DEMO_ADMIN_EMAIL)
+    if vendor is None or vendor.id is None or admin is None:
+        return False
+    contact = vendors_service.list_contacts(session, vendor_id=vendor.id)[0]
+    requests_service.send_request(
+        session,
+        vendor_id=vendor.id,
+        contact_id=contact.id,
+        slug="soc-assurance",
+        due_on=utcnow().date() + timedelta(days=14),
+        message="Demo: open this link to try the vendor portal.",
+        sent_by=admin,
+        settings=settings,
+    )
+    return True

@@ -17,13 +17,15 @@ from tests.conftest import fresh_database_url
 def cli_env(backend, tmp_path, monkeypatch):
     url = fresh_database_url(backend, "cli", tmp_path)
     monkeypatch.setenv("DILIGENCE_DATABASE_URL", url)
+    monkeypatch.setenv("DILIGENCE_STORAGE_DIR", str(tmp_path / "storage"))
+    monkeypatch.setenv("DILIGENCE_OUTBOX_DIR", str(tmp_path / "outbox"))
     get_settings.cache_clear()
     yield url
     dispose_engines()
     get_settings.cache_clear()
 
 
-def test_upgrade_then_demo_load_prints_a_generated_password_once(cli_env):
+def test_upgrade_then_demo_load_prints_a_generated_password_once(cli_env, tmp_path):
     runner = CliRunner()
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     assert runner.invoke(app, ["db", "current"]).exit_code == 0
@@ -31,6 +33,8 @@ def test_upgrade_then_demo_load_prints_a_generated_password_once(cli_env):
     assert first.exit_code == 0, first.output
     password = re.search(r"with password (\S+)", first.output)
     assert password is not None and len(password.group(1)) >= 16
+    assert "7 sample reports read" in first.output
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
     second = runner.invoke(app, ["demo", "load", "--if-empty"])
     assert second.exit_code == 0
     assert "already has data" in second.output
