@@ -42,9 +42,10 @@ def load(
         f"demo data loaded: {result.vendors_created} vendors, {documents} sample reports read"
     )
     if sent and delivered:
+        link = demo_service.latest_outbox_link(settings.outbox_dir)
         console.print(
-            f"a questionnaire was sent to {demo_service.DEMO_QUESTIONNAIRE_VENDOR}; its portal "
-            f"link is in the mail saved under {settings.outbox_dir}/",
+            f"a questionnaire was sent to {demo_service.DEMO_QUESTIONNAIRE_VENDOR}; open its "
+            f"vendor portal at {link or f'the link in the newest mail in {settings.outbox_dir}/'}",
             highlight=False,
             soft_wrap=True,
         )

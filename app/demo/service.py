@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -195,3 +196,15 @@ def send_sample_questionnaire(session: Session, *, settings: Settings) -> bool:
         settings=settings,
     )
     return True
+
+
+_PORTAL_LINK = re.compile(r"https?://\S+/portal/dlg_p_[A-Za-z0-9_-]+")
+
+
+def latest_outbox_link(outbox_dir: Path) -> str | None:
+    """Return the portal link in the newest development mail (demo only)."""
+    mails = sorted(outbox_dir.glob("*.eml"))
+    if not mails:
+        return None
+    match = _PORTAL_LINK.search(mails[-1].read_text(errors="replace"))
+    return match.group(0) if match else None

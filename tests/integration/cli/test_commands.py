@@ -34,6 +34,7 @@ def test_upgrade_then_demo_load_prints_a_generated_password_once(cli_env, tmp_pa
     password = re.search(r"with password (\S+)", first.output)
     assert password is not None and len(password.group(1)) >= 16
     assert "7 sample reports read" in first.output
+    assert "/portal/dlg_p_" in first.output
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
     second = runner.invoke(app, ["demo", "load", "--if-empty"])
     assert second.exit_code == 0
