@@ -91,17 +91,21 @@ def add_contact(
     return contact
 
 
-def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: str) -> Vendor:
-    """Apply the edit form to a vendor and record what changed."""
-    before = {
+def _audited_fields(vendor: Vendor) -> dict[str, Any]:
+    return {
         "name": vendor.name,
         "domain": vendor.domain,
         "services_used": vendor.services_used,
-        "data_categories": vendor.data_categories,
+        "data_categories": list(vendor.data_categories),
         "inherent_tier": vendor.inherent_tier.value if vendor.inherent_tier else None,
         "status": vendor.status.value,
-        "profile": vendor.profile,
+        "profile": dict(vendor.profile),
     }
+
+
+def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: str) -> Vendor:
+    """Apply the edit form to a vendor and record what changed."""
+    before = _audited_fields(vendor)
     vendor.name = form.name
     vendor.domain = form.domain.lower()
     vendor.services_used = form.services_used
@@ -112,15 +116,7 @@ def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: 
     vendor.updated_at = utcnow()
     session.add(vendor)
     session.flush()
-    after = {
-        "name": vendor.name,
-        "domain": vendor.domain,
-        "services_used": vendor.services_used,
-        "data_categories": vendor.data_categories,
-        "inherent_tier": vendor.inherent_tier.value if vendor.inherent_tier else None,
-        "status": vendor.status.value,
-        "profile": vendor.profile,
-    }
+    after = _audited_fields(vendor)
     changed = {
         key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]
     }
@@ -220,3 +216,11 @@ def assess_profile(
         data={"tier": result.tier.value, "points": result.points},
     )
     return vendor.inherent_tier
+
+
+# --- Used by the JSON API: read a vendor and lock its row until the transaction ends. ---
+
+
+def get_vendor_for_update(session: Session, vendor_id: int) -> Vendor | None:
+    """Return a vendor with its row locked (PostgreSQL), so a compare-then-write is atomic."""
+    return session.get(Vendor, vendor_id, with_for_update=True, populate_existing=True)
