@@ -11,6 +11,7 @@ from app.auth.cli import app as users_app
 from app.core.config import get_settings
 from app.core.db_cli import app as db_app
 from app.demo.cli import app as demo_app
+from app.jobs.cli import worker
 from app.questionnaires.cli import app as questionnaires_app
 from app.questionnaires.reminders_cli import app as reminders_app
 from app.reports.cli import app as reports_app
@@ -34,6 +35,7 @@ scores_app.command("recompute")(recompute)
 app.add_typer(scores_app, name="scores")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(digest_app, name="digest")
+app.command("worker")(worker)
 
 
 @app.command()

@@ -10,6 +10,10 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.api.docs import router as api_docs_router
+from app.api.middleware import ApiAuthenticationMiddleware
+from app.api.router import api_routers
+from app.api.routes import router as api_tokens_router
 from app.audit.routes import router as audit_router
 from app.auth.deps import enforce_route_access
 from app.auth.routes import router as auth_router
@@ -46,7 +50,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine.dispose()
 
     app = FastAPI(
-        title="Diligence",
+        title="Diligence API",
+        version="1",
+        description="Vendor security due diligence. Authenticate with an API token: "
+        "`Authorization: Bearer dlg_t_…` (create one on the API tokens page).",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
@@ -60,19 +67,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = get_engine(settings.database_url, pool_size=settings.db_pool_size)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(health_router, max_body_size=FORM_BODY_LIMIT)
-    app.include_router(auth_router, max_body_size=FORM_BODY_LIMIT)
-    app.include_router(reviews_router, max_body_size=FORM_BODY_LIMIT)
-    app.include_router(vendors_router, max_body_size=FORM_BODY_LIMIT)
-    app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT)
-    app.include_router(library_router, max_body_size=FORM_BODY_LIMIT)
-    app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT)
-    app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT)
-    app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT)
+    _include_routers(app)
     install_error_handlers(app)
     _install_upload_gate(app)
     _install_security(app, settings)
     return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    # The OpenAPI document describes the JSON API only; pages stay out of it.
+    app.include_router(health_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(auth_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(reviews_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(vendors_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(library_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(api_docs_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    for router in api_routers():
+        app.include_router(router, max_body_size=FORM_BODY_LIMIT)
 
 
 def _install_upload_gate(app: FastAPI) -> None:
@@ -94,4 +110,6 @@ def _install_security(app: FastAPI, settings: Settings) -> None:
     limiter = RateLimiter(settings.rate_limits, storage=settings.rate_limit_storage)
     install_rate_limits(app, limiter)
     register_template_globals(templates.env)
+    # Added last so it runs first: anonymous API writes get 401 rather than the CSRF refusal.
+    app.add_middleware(ApiAuthenticationMiddleware)
     install_security_headers(app, force_https=settings.uses_https)

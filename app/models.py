@@ -1,5 +1,6 @@
 """Import every table so that ``SQLModel.metadata`` is complete (app, migrations, tests)."""
 
+from app.api.models import ApiToken, IdempotencyRecord
 from app.audit.models import AuditEvent
 from app.auth.models import StaffSession, User
 from app.mail.models import OutgoingMail
@@ -12,10 +13,12 @@ from app.vendors.models import Vendor, VendorContact
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "AuditEvent",
     "CuecOwner",
     "Decision",
     "Document",
+    "IdempotencyRecord",
     "OutgoingMail",
     "PortalSession",
     "QuestionnaireRequest",

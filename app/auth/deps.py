@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from app.api import tokens as api_tokens
 from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.auth.permissions import Audience, Permission, access_for, can
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 SESSION_COOKIE = "diligence_session"
 # Under HTTPS the prefix makes browsers refuse the cookie unless Secure, Path=/ and host-only.
 SECURE_SESSION_COOKIE = "__Host-diligence_session"
+# Bearer API tokens authenticate only here; pages keep to the session cookie.
+API_PATH_PREFIX = "/api/"
 
 
 def session_cookie_name(settings: Settings) -> str:
@@ -55,8 +58,11 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
         return cached
     settings = _settings(request)
     token = request.cookies.get(session_cookie_name(settings))
+    bearer = _bearer_token(request)
     user = None
-    if token:
+    if bearer is not None:
+        user = _token_user(request, session, bearer)
+    elif token:
         idle = timedelta(minutes=settings.session_idle_minutes)
         user = auth_service.resolve_session(session, token, idle_timeout=idle)
     request.state.staff_user = user
@@ -70,6 +76,29 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
 
 
 OptionalUserDep = Annotated[User | None, Depends(get_optional_user)]
+
+
+def _bearer_token(request: Request) -> str | None:
+    if not request.url.path.startswith(API_PATH_PREFIX):
+        return None
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def _token_user(request: Request, session: SessionDep, bearer: str) -> User | None:
+    principal = api_tokens.resolve_token(session, bearer)
+    # An unusable token is refused outright: it never falls back to a session cookie.
+    request.state.api_token_id = principal.token_id if principal else None
+    request.state.token_scopes = principal.scopes if principal else frozenset()
+    return principal.user if principal else None
+
+
+def check_token_scope(request: Request, permission: Permission) -> None:
+    """Refuse when the request's API token does not carry the permission (no-op for cookies)."""
+    scopes: frozenset[Permission] | None = getattr(request.state, "token_scopes", None)
+    if scopes is not None and permission not in scopes:
+        logger.warning("authz.denied token=%s needs=%s", request.state.api_token_id, permission)
+        raise PermissionDenied("This API token's scopes do not allow this.")
 
 
 def get_current_user(user: OptionalUserDep) -> User:
@@ -110,6 +139,7 @@ def enforce_route_access(request: Request, session: SessionDep) -> None:
     if user is None:
         raise NotAuthenticated("please sign in to continue")
     authorize(user, access)
+    check_token_scope(request, access)
 
 
 def require(permission: Permission) -> Any:

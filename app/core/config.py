@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite:///./var/diligence.db"
@@ -25,10 +27,45 @@ class MailBackend(StrEnum):
     smtp = "smtp"
 
 
+class StorageBackend(StrEnum):
+    local = "local"
+    s3 = "s3"
+
+
+class JobQueueMode(StrEnum):
+    auto = "auto"
+    inprocess = "inprocess"
+    postgres = "postgres"
+
+
+_STORAGE_KEY_BYTES = 32
+
+
+def decode_storage_key(text: str) -> bytes:
+    """Decode a 256-bit key written as 64 hex characters or base64 (standard or URL-safe)."""
+    text = text.strip()
+    try:
+        raw = bytes.fromhex(text) if len(text) == 2 * _STORAGE_KEY_BYTES else b""
+    except ValueError:
+        raw = b""
+    if not raw:
+        try:
+            unpadded = text.replace("-", "+").replace("_", "/").rstrip("=")
+            raw = base64.b64decode(unpadded + "=" * (-len(unpadded) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+    if len(raw) != _STORAGE_KEY_BYTES:
+        raise ValueError("storage keys are 32 random bytes, as 64 hex characters or base64")
+    return raw
+
+
 class Settings(BaseSettings):
     """Every setting of the application; see the configuration table in README.md."""
 
-    model_config = SettingsConfigDict(env_prefix="DILIGENCE_", extra="ignore")
+    # Errors never echo the input: it holds secrets (keys, passwords) read from the environment.
+    model_config = SettingsConfigDict(
+        env_prefix="DILIGENCE_", extra="ignore", hide_input_in_errors=True
+    )
 
     env: Environment = Environment.development
     database_url: str = DEFAULT_SQLITE_URL
@@ -67,6 +104,36 @@ class Settings(BaseSettings):
     rate_limits: dict[str, str] = {}
     rate_limit_storage: str = "memory://"
 
+    storage_backend: StorageBackend = StorageBackend.local
+    storage_key: SecretStr | None = None
+    storage_previous_keys: list[SecretStr] = []
+    s3_bucket: str = ""
+    s3_prefix: str = "documents/"
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr | None = None
+
+    job_queue: JobQueueMode = JobQueueMode.auto
+
+    @field_validator("storage_key", "storage_previous_keys")
+    @classmethod
+    def _check_storage_keys(cls, value: SecretStr | list[SecretStr] | None) -> object:
+        for key in value if isinstance(value, list) else [value]:
+            if key is not None:
+                decode_storage_key(key.get_secret_value())
+        return value
+
+    @model_validator(mode="after")
+    def _check_storage_and_jobs(self) -> Settings:
+        if self.storage_backend is StorageBackend.s3 and not self.s3_bucket:
+            raise ValueError("DILIGENCE_S3_BUCKET must be set when DILIGENCE_STORAGE_BACKEND=s3")
+        if self.job_queue is JobQueueMode.postgres and not self.uses_postgres:
+            raise ValueError(
+                "DILIGENCE_JOB_QUEUE=postgres needs a PostgreSQL DILIGENCE_DATABASE_URL"
+            )
+        return self
+
     @model_validator(mode="after")
     def _require_production_secrets(self) -> Settings:
         if self.env is Environment.production:
@@ -75,6 +142,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "DILIGENCE_SECRET_KEY must be set to at least "
                     f"{_MIN_SECRET_LENGTH} random characters when DILIGENCE_ENV=production"
+                )
+            if self.storage_key is None:
+                raise ValueError(
+                    "DILIGENCE_STORAGE_KEY (32 random bytes, hex or base64) must be set "
+                    "when DILIGENCE_ENV=production; it encrypts stored documents"
                 )
         return self
 
@@ -100,6 +172,25 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def uses_postgres(self) -> bool:
+        """Tell whether the database is PostgreSQL (rather than SQLite)."""
+        return self.database_url.startswith(("postgresql", "postgres:"))
+
+    @property
+    def uses_job_queue(self) -> bool:
+        """Tell whether background work goes to the PostgreSQL job queue (else runs in-process)."""
+        if self.job_queue is JobQueueMode.auto:
+            return self.uses_postgres and self.is_production
+        return self.job_queue is JobQueueMode.postgres
+
+    def storage_keys(self) -> list[bytes]:
+        """Return the document encryption keys, the current one first; empty if none is set."""
+        keys = [self.storage_key] if self.storage_key is not None else []
+        return [
+            decode_storage_key(k.get_secret_value()) for k in [*keys, *self.storage_previous_keys]
+        ]
 
     def signing_key(self) -> str:
         """Return the secret key, or a per-process random one outside production."""

@@ -30,6 +30,11 @@ SQLModel.metadata.naming_convention = {
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Execution option naming the SQLite BEGIN mode: "IMMEDIATE" takes the write lock up front, so a
+# write transaction waits its turn instead of failing when another writer commits between its
+# first read and first write (SQLite cannot upgrade a stale read snapshot).
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+_SQLITE_BEGIN_MODES = {"": "BEGIN", "IMMEDIATE": "BEGIN IMMEDIATE"}
 
 
 def utcnow() -> datetime:
@@ -82,7 +87,8 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: ConnectionPoolE
 
 
 def _begin_sqlite_transaction(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "")
+    conn.exec_driver_sql(_SQLITE_BEGIN_MODES[mode])
 
 
 _engines: dict[str, Engine] = {}
@@ -160,6 +166,26 @@ def enum_type(enum_class: type[StrEnum], length: int = 32) -> sa.Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+@contextmanager
+def write_session(app: Any) -> Iterator[Session]:
+    """Open a write transaction for an async route: commit on success, roll back on error.
+
+    On SQLite it begins IMMEDIATE (see SQLITE_BEGIN_OPTION). Tests may swap the factory, as
+    for ``open_session``; their session is flushed instead of committed.
+    """
+    factory = getattr(app.state, "session_factory", None)
+    if factory is not None:
+        with factory() as session:
+            yield session
+            session.flush()
+        return
+    engine: Engine = app.state.engine
+    if engine.dialect.name == "sqlite":
+        engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    with session_scope(engine) as session:
+        yield session
 
 
 def open_session(app: Any) -> AbstractContextManager[Session]:

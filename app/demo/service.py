@@ -17,7 +17,7 @@ from app.core.db import utcnow
 from app.questionnaires import service as requests_service
 from app.reports import service as reports_service
 from app.reports.models import UploadChannel
-from app.reports.storage import LocalStorage
+from app.reports.storage import get_storage
 from app.scoring import service as scoring_service
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier, Vendor, VendorStatus
@@ -152,7 +152,7 @@ def load_demo(session: Session) -> DemoLoadResult:
 
 def load_sample_documents(session: Session, *, settings: Settings) -> int:
     """Upload the sample reports for their vendors, read them and score the vendors."""
-    storage = LocalStorage(settings.storage_dir)
+    storage = get_storage(settings)
     read = 0
     for name, files in _DEMO_DOCUMENTS.items():
         vendor = session.exec(select(Vendor).where(Vendor.name == name)).first()

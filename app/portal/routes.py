@@ -6,17 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.core.db import SessionDep, utcnow
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.templating import templates
+from app.core.writes import run_write
 from app.mail.deps import MailDispatcherDep
 from app.portal import receipts
 from app.portal import service as portal_service
-from app.portal.deps import PortalRequestDep, portal_cookie_name
+from app.portal.deps import PortalRequestDep, get_portal_request, portal_cookie_name
+from app.portal.saving import SavedAnswer, save_from_form
 from app.questionnaires import answering
-from app.questionnaires.answer_forms import FormValueError, answer_from_form, expected_version
-from app.questionnaires.request_errors import IncompleteSubmission, InvalidAnswer
+from app.questionnaires.request_errors import IncompleteSubmission
 
 router = APIRouter(tags=["portal"])
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
@@ -88,31 +90,20 @@ async def save_all(request: Request, session: SessionDep, found: PortalRequestDe
 
 
 @router.post("/portal/answers/{question_id}", name="portal.save_answer")
-async def save_answer(
-    request: Request, session: SessionDep, found: PortalRequestDep, question_id: str
-) -> Response:
+async def save_answer(request: Request, question_id: str) -> Response:
+    # The portal session is resolved inside the write transaction: resolving it can write too.
     form = await request.form()
-    before = portal_service.build_page(session, found)
-    view = portal_service.find_question(before, question_id)
-    try:
-        value = answer_from_form(view.question, form.getlist)
-        answer = answering.save_answer(
-            session,
-            request=found,
-            question_id=question_id,
-            value=value,
-            expected_version=expected_version(question_id, form.getlist),
-            actor=f"vendor:request:{found.id}",
-        )
-    except FormValueError as exc:
-        raise InvalidAnswer(f"{view.question.text}: {exc}.") from None
-    after = portal_service.build_page(session, found)
-    changed = portal_service.visibility_changes(before, after)
+
+    def save(session: Session) -> SavedAnswer:
+        found = get_portal_request(request, session)
+        return save_from_form(session, request=found, question_id=question_id, getlist=form.getlist)
+
+    saved = await run_write(request.app, save)
     context = {
-        "page": after,
+        "page": saved,
         "question_id": question_id,
-        "version": answer.row_version,
-        "changed": changed,
+        "version": saved.version,
+        "changed": saved.changed,
     }
     return _page(request, "portal/_saved.html", context)
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit_service
 from app.core.config import Settings
 from app.core.db import utcnow
+from app.jobs.queue import get_job_queue
 from app.portal import prefill
 from app.portal.models import PortalSession
 from app.questionnaires import answering
@@ -45,7 +46,7 @@ from app.questionnaires.request_errors import (
 from app.questionnaires.vocabulary import QuestionType
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts, UploadChannel
-from app.reports.storage import LocalStorage
+from app.reports.storage import get_storage
 from app.scoring import service as scoring_service
 from app.vendors.models import Vendor, VendorContact
 
@@ -113,15 +114,19 @@ def exchange(session: Session, token: str) -> tuple[str, QuestionnaireRequest]:
 
 def resolve(session: Session, cookie: str) -> QuestionnaireRequest | None:
     """Return the request behind a portal session, checking the link on every request."""
-    row = session.exec(
-        select(PortalSession).where(PortalSession.session_hash == _hash(cookie))
+    found = session.exec(
+        select(PortalSession, QuestionnaireRequest)
+        .join(QuestionnaireRequest, col(QuestionnaireRequest.id) == PortalSession.request_id)
+        .where(PortalSession.session_hash == _hash(cookie))
     ).first()
     now = utcnow()
-    if row is None or row.expires_at <= now or row.last_seen_at + SESSION_IDLE <= now:
+    if found is None:
         return None
-    request = session.get(QuestionnaireRequest, row.request_id)
+    row, request = found
+    if row.expires_at <= now or row.last_seen_at + SESSION_IDLE <= now:
+        return None
     # A resent link replaces the hash: sessions opened with the old link end with it.
-    if request is None or request.token_hash != row.link_hash:
+    if request.token_hash != row.link_hash:
         return None
     check_link_state(request, now)
     if now - row.last_seen_at > timedelta(minutes=1):
@@ -244,17 +249,6 @@ def find_question(page: PortalPage, question_id: str, *, file_upload: bool = Fal
     raise InvalidAnswer(f"There is no such question '{question_id}' here.")
 
 
-def visibility_changes(before: PortalPage, after: PortalPage) -> list[QuestionView]:
-    """Return the questions whose visibility changed because of a save."""
-    was_visible = {q.question.id: q.is_visible for s in before.sections for q in s.questions}
-    return [
-        q
-        for s in after.sections
-        for q in s.questions
-        if was_visible.get(q.question.id) != q.is_visible
-    ]
-
-
 def save_form(
     session: Session,
     *,
@@ -314,7 +308,7 @@ def upload_for_question(
         raise RequestClosed("This questionnaire was submitted; files can no longer be added.")
     outcome = reports_service.upload_document(
         session,
-        storage=LocalStorage(settings.storage_dir),
+        storage=get_storage(settings),
         source=source,
         filename=filename,
         vendor_id=request.vendor_id,
@@ -323,6 +317,7 @@ def upload_for_question(
         actor=f"vendor:request:{request.id}",
         max_bytes=settings.max_upload_bytes,
         allow_images=allow_images,
+        reading_queue=get_job_queue(settings),
     )
     assert outcome.document.id is not None
     attach_upload(

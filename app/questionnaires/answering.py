@@ -95,21 +95,26 @@ def save_answer(
     value: Any,
     expected_version: int | None,
     actor: str,
+    answers: dict[str, Answer] | None = None,
 ) -> Answer:
     """Save one answer; a stale ``expected_version`` raises AnswerConflict instead of overwriting.
 
-    ``expected_version`` is the row version the vendor's page last saw (None or 0 when it
-    saw no answer). The update is conditional on that version, so of two tabs saving the same
-    answer exactly one wins and the other is told.
+    ``expected_version`` is the row version the page last saw (None or 0 when it saw no
+    answer). The update is conditional on that version, so of two tabs saving the same answer
+    exactly one wins and the other is told. ``answers`` are the request's answers when the
+    caller loaded them in this transaction already (``load_answers``); the saved row is put in.
     """
     if not is_editable(request):
         raise RequestClosed("This questionnaire was submitted and can no longer be changed.")
     definition = frozen_definition(request).definition
     _check_value(definition, question_id, value)
     assert request.id is not None
-    existing = session.exec(
-        select(Answer).where(Answer.request_id == request.id, Answer.question_id == question_id)
-    ).first()
+    if answers is None:
+        existing = session.exec(
+            select(Answer).where(Answer.request_id == request.id, Answer.question_id == question_id)
+        ).first()
+    else:
+        existing = answers.get(question_id)
     now = utcnow()
     if existing is None:
         if expected_version:
@@ -117,6 +122,8 @@ def save_answer(
         answer = _insert_answer(session, request.id, question_id, value)
     else:
         answer = _update_answer(session, existing, value, expected_version)
+    if answers is not None:
+        answers[question_id] = answer
     if request.status in (RequestStatus.sent, RequestStatus.opened):
         request.status = RequestStatus.in_progress
     request.updated_at = now
@@ -161,7 +168,10 @@ def _update_answer(
             "reload to see the latest version before saving again.",
             details={"current_version": existing.row_version},
         )
-    session.refresh(existing)
+    # The ORM UPDATE already set the new values on ``existing`` when it was current; read the
+    # row back only when the object was loaded before another transaction changed it.
+    if existing.row_version != seen + 1:
+        session.refresh(existing)
     return existing
 
 

@@ -325,3 +325,16 @@ def detail_context(session: Session, request: QuestionnaireRequest) -> dict[str,
         "documents": documents,
         "is_open": request.status in OPEN_STATUSES,
     }
+
+
+# --- Used by the JSON API: read a request and lock its row until the transaction ends. ---
+
+
+def get_request_for_update(session: Session, request_id: int) -> QuestionnaireRequest:
+    """Return a request with its row locked (PostgreSQL), or raise RequestNotFound."""
+    request = session.get(
+        QuestionnaireRequest, request_id, with_for_update=True, populate_existing=True
+    )
+    if request is None:
+        raise RequestNotFound(f"There is no questionnaire request with id {request_id}.")
+    return request

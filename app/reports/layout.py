@@ -10,9 +10,13 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import accumulate
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate, count, repeat
+from operator import add
 from typing import NamedTuple
+
+from app.reports.line_search import lines_with_words, lowered
 
 # Section kinds; the keys of SOC-REPORTS.md §4.4 plus the cover before the first heading.
 COVER = "cover"
@@ -102,14 +106,27 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """Body lines with running headers/footers removed, and the sections found."""
+    """Body lines with running headers/footers removed, and the sections found.
 
-    lines: tuple[Line, ...]
+    The body lines are kept as two parallel tuples, their texts and their pages: a long
+    report has thousands of lines and the rules read them by index, so `Line` objects
+    are only made when `lines` is asked for.
+    """
+
+    line_texts: tuple[str, ...]
+    line_pages: tuple[int, ...]
     running_lines: tuple[Line, ...]
     sections: tuple[Section, ...]
     page_count: int
     text: str
     line_offsets: tuple[int, ...]
+    # `text` in lower case, or None when lower-casing would not keep every offset.
+    lowered_text: str | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def lines(self) -> tuple[Line, ...]:
+        """Return the body lines with their pages."""
+        return tuple(map(Line, self.line_texts, self.line_pages))
 
     def line_index_at(self, offset: int) -> int:
         """Return the index of the line containing a character offset of `text`."""
@@ -117,9 +134,9 @@ class Document:
 
     def page_at(self, offset: int) -> int:
         """Return the page on which a character offset of `text` is printed."""
-        if not self.lines:
+        if not self.line_pages:
             return 1
-        return self.lines[self.line_index_at(offset)].page
+        return self.line_pages[self.line_index_at(offset)]
 
     def section_kind_at(self, offset: int) -> str:
         """Return the kind of the section containing a character offset of `text`."""
@@ -143,45 +160,65 @@ class Document:
         """Tell whether a section of this kind was found."""
         return any(section.kind == kind for section in self.sections)
 
+    def lines_with_words(self, words: tuple[str, ...]) -> list[int]:
+        """Return the indexes of the lines containing any of these words, ignoring case."""
+        return lines_with_words(words, self.text, self.line_offsets, self.lowered_text)
+
     def _end_offset(self, line_end: int) -> int:
-        return self.line_offsets[line_end] if line_end < len(self.lines) else len(self.text)
+        return self.line_offsets[line_end] if line_end < len(self.line_texts) else len(self.text)
 
 
 def build_document(pages: Sequence[str]) -> Document:
     """Split pages into body lines, drop running headers/footers and find sections."""
-    page_lines = [[text for line in page.split("\n") if (text := line.strip())] for page in pages]
+    page_lines = [[text for text in map(str.strip, page.split("\n")) if text] for page in pages]
     keys: dict[str, str] = {}
     running_keys = _running_keys(page_lines, keys)
-    body: list[Line] = []
+    texts: list[str] = []
+    line_pages: list[int] = []
     running: list[Line] = []
     for number, lines in enumerate(page_lines, start=1):
         # Only the lines at the top and bottom of a page can be running headers/footers.
         head_end = min(_EDGE_LINES, len(lines))
         tail_start = max(head_end, len(lines) - _EDGE_LINES)
         for text in lines[:head_end]:
-            _place_edge_line(Line(text, number), running_keys, keys, body, running)
-        body.extend([Line(text, number) for text in lines[head_end:tail_start]])
+            _place_edge_line(Line(text, number), running_keys, keys, texts, line_pages, running)
+        texts.extend(lines[head_end:tail_start])
+        line_pages.extend(repeat(number, tail_start - head_end))
         for text in lines[tail_start:]:
-            _place_edge_line(Line(text, number), running_keys, keys, body, running)
-    offsets = list(accumulate([len(line.text) + 1 for line in body], initial=0))
+            _place_edge_line(Line(text, number), running_keys, keys, texts, line_pages, running)
+    # offset of line i = the lengths of the lines before it plus one line break each
+    offsets = list(map(add, accumulate(map(len, texts), initial=0), count()))
     offsets.pop()
+    body_text = "\n".join(texts)
+    low = lowered(body_text)
     return Document(
-        lines=tuple(body),
+        line_texts=tuple(texts),
+        line_pages=tuple(line_pages),
         running_lines=tuple(running),
-        sections=tuple(_find_sections(body, page_lines)),
+        sections=tuple(_find_sections(texts, line_pages, (body_text, low), offsets, page_lines)),
         page_count=len(pages),
-        text="\n".join([line.text for line in body]),
+        text=body_text,
         line_offsets=tuple(offsets),
+        lowered_text=low,
     )
 
 
 def _place_edge_line(
-    line: Line, running_keys: set[str], keys: dict[str, str], body: list[Line], running: list[Line]
+    line: Line,
+    running_keys: set[str],
+    keys: dict[str, str],
+    texts: list[str],
+    pages: list[int],
+    running: list[Line],
 ) -> None:
     is_running = _PAGE_NUMBER.match(line.text) or (
         running_keys and _cached_key(line.text, keys) in running_keys
     )
-    (running if is_running else body).append(line)
+    if is_running:
+        running.append(line)
+    else:
+        texts.append(line.text)
+        pages.append(line.page)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -216,11 +253,11 @@ def _running_keys(page_lines: list[list[str]], keys: dict[str, str]) -> set[str]
     return {key for key, count in counts.items() if count >= threshold}
 
 
-_HEADING_HINT = re.compile(
-    r"report|assertion|description|controls|information|responses|boundaries|commitments|"
-    r"tests|results|matri|provided",
-    re.IGNORECASE,
-)
+_HEADING_WORDS = (
+    "report", "assertion", "description", "controls", "information", "responses",
+    "boundaries", "commitments", "tests", "results", "matri", "provided",
+)  # fmt: skip
+_HEADING_HINT = re.compile("|".join(_HEADING_WORDS), re.IGNORECASE)
 
 
 def heading_kind(text: str) -> tuple[str, bool] | None:
@@ -267,50 +304,67 @@ _HEADING_START = re.compile(
 _ASSERTION_ENDINGS = ("ssertion", "SSERTION")
 
 
-def _heading_candidates(body: list[Line]) -> list[int]:
-    """Return the indexes of lines that pass the cheap first test for a heading."""
+def _heading_candidates(texts: list[str], hinted: list[int]) -> list[int]:
+    """Return the indexes of lines that pass the cheap first test for a heading.
+
+    `hinted` are the lines that contain a heading word. Every heading contains one,
+    itself or, for a numbered heading wrapped onto two lines, on its next line; so only
+    those lines and the lines just before them need the test.
+    """
     start = _HEADING_START.match
+    near = sorted({*hinted, *(index - 1 for index in hinted if index > 0)})
     return [
         index
-        for index, (text, _) in enumerate(body)
-        if len(text) <= _MAX_HEADING_CHARS and (start(text) or text.endswith(_ASSERTION_ENDINGS))
+        for index in near
+        if len(text := texts[index]) <= _MAX_HEADING_CHARS
+        and (start(text) or text.endswith(_ASSERTION_ENDINGS))
     ]
 
 
-def _find_sections(body: list[Line], page_lines: list[list[str]]) -> list[Section]:
+def _find_sections(
+    texts: list[str],
+    pages: list[int],
+    text: tuple[str, str | None],
+    offsets: list[int],
+    page_lines: list[list[str]],
+) -> list[Section]:
     toc = _toc_pages(page_lines)
     headings: list[tuple[int, str, bool]] = []
-    for index in _heading_candidates(body):
-        line = body[index]
-        if line.page in toc or _TOC_ENTRY_END.search(line.text):
+    hinted = lines_with_words(_HEADING_WORDS, text[0], offsets, text[1])
+    for index in _heading_candidates(texts, hinted):
+        line = texts[index]
+        if pages[index] in toc or _TOC_ENTRY_END.search(line):
             continue
-        found = heading_kind(line.text)
-        if found is None and index + 1 < len(body) and _NUMBERED_PREFIX.match(line.text):
+        found = heading_kind(line)
+        if found is None and index + 1 < len(texts) and _NUMBERED_PREFIX.match(line):
             # A long numbered heading wraps onto a second line.
-            found = heading_kind(f"{line.text} {body[index + 1].text}")
+            found = heading_kind(f"{line} {texts[index + 1]}")
         if found:
             headings.append((index, found[0], found[1]))
     numbered_kinds = {kind for _, kind, numbered in headings if numbered}
     kept = [(i, kind) for i, kind, numbered in headings if numbered or kind not in numbered_kinds]
     sections: list[Section] = []
     starts = [(0, COVER)] if not kept or kept[0][0] > 0 else []
-    for (start, kind), end in zip(starts + kept, [i for i, _ in kept] + [len(body)], strict=True):
+    spans = starts + kept
+    # Each section ends where the next one starts, the last one at the end of the body.
+    ends = [i for i, _ in spans[1:]] + [len(texts)]
+    for (start, kind), end in zip(spans, ends, strict=True):
         if sections and sections[-1].kind == kind:
             previous = sections.pop()
             start = previous.start
         if end > start:
-            sections.append(_section(body, kind, start, end))
+            sections.append(_section(texts, pages, kind, start, end))
     return sections
 
 
-def _section(body: list[Line], kind: str, start: int, end: int) -> Section:
+def _section(texts: list[str], pages: list[int], kind: str, start: int, end: int) -> Section:
     return Section(
         kind=kind,
-        title=body[start].text,
+        title=texts[start],
         start=start,
         end=end,
-        page_start=body[start].page,
-        page_end=body[end - 1].page,
+        page_start=pages[start],
+        page_end=pages[end - 1],
     )
 
 

@@ -91,8 +91,9 @@ _NOT_A_FIRM = re.compile(r"\b(?:service\s+auditor|management|the\s+company)\b", 
 def organization_votes(doc: Document) -> list[Vote[str]]:
     """Collect every statement of the service organization's name."""
     votes = list(_pattern_votes(doc, _ORG_PATTERNS))
-    if doc.lines and doc.lines[0].page == 1 and has_legal_suffix(doc.lines[0].text):
-        first = doc.lines[0].text
+    texts = doc.line_texts
+    if texts and doc.line_pages[0] == 1 and has_legal_suffix(texts[0]):
+        first = texts[0]
         if clean_name(first):
             votes.append(Vote(first, 1.0, 1, first, "first-line"))
     # A running header repeats the same name on every page: judge each distinct one once.
@@ -129,14 +130,14 @@ def _signature_votes(doc: Document) -> list[Vote[str]]:
         if section.kind != layout.AUDITOR_REPORT:
             continue
         dates = [
-            i for i in range(section.end - 1, section.start, -1) if is_date_line(doc.lines[i].text)
+            i for i in range(section.end - 1, section.start, -1) if is_date_line(doc.line_texts[i])
         ]
         if not dates:
             continue
         for index in range(dates[0] - 1, max(section.start, dates[0] - 5), -1):
-            text = doc.lines[index].text.removeprefix("/s/").strip()
+            text = doc.line_texts[index].removeprefix("/s/").strip()
             if _FIRM_SUFFIX.search(text) and (name := clean_name(text)):
-                votes.append(Vote(name, 3.0, doc.lines[index].page, text, "signature"))
+                votes.append(Vote(name, 3.0, doc.line_pages[index], text, "signature"))
                 break
     return votes
 

@@ -94,14 +94,13 @@ def report_date_votes(doc: Document) -> list[Vote[date]]:
         if section.kind != layout.AUDITOR_REPORT:
             continue
         for index in range(section.end - 1, section.start, -1):
-            line = doc.lines[index]
-            if is_date_line(line.text):
-                day = parse_date(line.text.removeprefix("Dated").strip(" :."))
+            text = doc.line_texts[index]
+            if is_date_line(text):
+                day = parse_date(text.removeprefix("Dated").strip(" :."))
                 if day:
-                    near = " / ".join(
-                        item.text for item in doc.lines[max(0, index - 3) : index + 1]
-                    )
-                    votes.append(Vote(day, 3.0, line.page, near[:160], f"signature:{line.page}"))
+                    near = " / ".join(doc.line_texts[max(0, index - 3) : index + 1])
+                    page = doc.line_pages[index]
+                    votes.append(Vote(day, 3.0, page, near[:160], f"signature:{page}"))
                 break
     for match in find_in(_LABELLED_REPORT_DATE, doc):
         day = parse_date(match.group("date"))
@@ -114,11 +113,11 @@ def report_date_votes(doc: Document) -> list[Vote[date]]:
 
 def letter_date(doc: Document) -> Decision[date]:
     """Find the date a letter is dated: a date-only line near the top of page 1."""
-    for line in doc.lines[:12]:
-        if is_date_line(line.text):
-            day = parse_date(line.text.strip(" :."))
+    for text, page in zip(doc.line_texts[:12], doc.line_pages, strict=False):
+        if is_date_line(text):
+            day = parse_date(text.strip(" :."))
             if day:
-                return decide([Vote(day, 2.0, line.page, line.text, "letter-date")])
+                return decide([Vote(day, 2.0, page, text, "letter-date")])
     match = re.search(rf"\bdate\s*:?\s*(?P<date>{DATE_PATTERN})", doc.text, re.IGNORECASE)
     if match and (day := parse_date(match.group("date"))):
         quote = snippet(doc.text, match.start(), match.end())

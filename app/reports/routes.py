@@ -12,9 +12,10 @@ from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
 from app.core.limits import UPLOAD_BODY_LIMIT
+from app.jobs.queue import get_job_queue
 from app.reports import service as reports_service
 from app.reports.models import UploadChannel
-from app.reports.storage import LocalStorage
+from app.reports.storage import get_storage
 from app.scoring import service as scoring_service
 from app.vendors.deps import VendorDep
 
@@ -31,7 +32,7 @@ def upload(
     settings = request.app.state.settings
     outcome = reports_service.upload_document(
         session,
-        storage=LocalStorage(settings.storage_dir),
+        storage=get_storage(settings),
         source=file.file,
         filename=file.filename or "document.pdf",
         vendor_id=vendor.id or 0,
@@ -41,6 +42,7 @@ def upload(
         uploaded_by_id=user.id,
         max_bytes=settings.max_upload_bytes,
         allow_images=True,
+        reading_queue=get_job_queue(settings),
     )
     if not outcome.is_duplicate:
         scoring_service.recompute_vendor(

@@ -185,17 +185,21 @@ _NO_CUECS = re.compile(
 _BLOCK_LINES = 80
 
 
+# Every CUEC heading names user entities or clients; only lines with these words are read.
+_CUEC_HEADING_WORDS = ("user", "client")
+
+
 def read_cuecs(doc: Document) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """Return the complementary user entity controls listed, and the pages they are on."""
     items: list[str] = []
     pages: list[int] = []
-    for index, line in enumerate(doc.lines):
-        if _CUEC_HEADING.match(line.text):
-            block = doc.lines[index + 1 : index + 1 + _BLOCK_LINES]
-            found = _items_in([item.text for item in block])
+    texts = doc.line_texts
+    for index in doc.lines_with_words(_CUEC_HEADING_WORDS):
+        if _CUEC_HEADING.match(texts[index]):
+            found = _items_in(list(texts[index + 1 : index + 1 + _BLOCK_LINES]))
             items.extend(found)
             if found:
-                pages.append(line.page)
+                pages.append(doc.line_pages[index])
     unique = tuple(dict.fromkeys(items))
     return unique, tuple(dict.fromkeys(pages))
 

@@ -6,7 +6,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -43,6 +43,11 @@ class FileTooLarge(UploadRejected):
     status_code = 413
     code = "upload_too_large"
     title = "The file is too large"
+
+
+class ReadingQueue(Protocol):
+    def defer_reading(self, session: Session, document_id: int) -> None:
+        """Arrange for the document to be read after the session's transaction commits."""
 
 
 @dataclass(frozen=True)
@@ -147,8 +152,12 @@ def upload_document(
     max_bytes: int,
     uploaded_by_id: int | None = None,
     allow_images: bool = False,
+    reading_queue: ReadingQueue | None = None,
 ) -> UploadOutcome:
-    """Store an upload, read its facts and record both; the same file twice is recognised."""
+    """Store an upload, read its facts and record both; the same file twice is recognised.
+
+    With a reading queue, a PDF is left ``pending`` and read by a background job instead.
+    """
     try:
         staged = storage.stage(source, max_bytes=max_bytes)
     except UploadTooLarge as exc:
@@ -177,7 +186,11 @@ def upload_document(
     )
     session.add(document)
     session.flush()
-    facts = read_document(session, document=document, storage=storage)
+    facts = None
+    if reading_queue is not None and content_type == "application/pdf":
+        reading_queue.defer_reading(session, document.id or 0)
+    else:
+        facts = read_document(session, document=document, storage=storage)
     audit_service.record(
         session,
         actor=actor,

@@ -157,10 +157,13 @@ def decide_framework(doc: Document) -> Decision[str]:
         votes.append(
             Vote(family, weight, page, snippet(doc.text, match.start(), match.end()), f"t:{page}")
         )
-    for text in {line.text for line in doc.running_lines}:
+    # Each distinct running line votes once, from the first page it is printed on.
+    first_pages: dict[str, int] = {}
+    for line in doc.running_lines:
+        first_pages.setdefault(line.text, line.page)
+    for text, page in first_pages.items():
         for match in _FRAMEWORK.finditer(text):
             family = f"SOC {match.group('n') or match.group('m')}"
-            page = next(line.page for line in doc.running_lines if line.text == text)
             votes.append(Vote(family, 2.0, page, text[:160], "running-header"))
     for match in find_in(_SOC1_CUE, doc):
         page = doc.page_at(match.start())
@@ -338,10 +341,8 @@ _ISSUER_PATTERNS = (
 def _certification_body(doc: Document) -> Decision[str]:
     """Name the certification body: letterhead, signatory's firm, ownership clause."""
     votes: list[Vote[str]] = []
-    if doc.lines and has_legal_suffix(doc.lines[0].text):
-        votes.append(
-            Vote(doc.lines[0].text, 2.0, doc.lines[0].page, doc.lines[0].text, "letterhead")
-        )
+    if doc.line_texts and has_legal_suffix(letterhead := doc.line_texts[0]):
+        votes.append(Vote(letterhead, 2.0, doc.line_pages[0], letterhead, "letterhead"))
     for pattern in _ISSUER_PATTERNS:
         for match in pattern.finditer(doc.text):
             name = clean_name(match.group("name").strip(" ."))

@@ -35,7 +35,7 @@ def narrative_spans(doc: Document) -> list[tuple[int, int]]:
         if section.kind == layout.TESTS or section.end <= section.start:
             continue
         start = doc.line_offsets[section.start]
-        end = doc.line_offsets[section.end] if section.end < len(doc.lines) else len(doc.text)
+        end = doc.line_offsets[section.end] if section.end < len(doc.line_texts) else len(doc.text)
         if spans and spans[-1][1] >= start - 1:
             spans[-1] = (spans[-1][0], end)
         else:

@@ -1,19 +1,52 @@
-"""Where uploaded documents live: a private local directory, addressed by SHA-256."""
+"""Where uploaded documents live: a storage backend, addressed by SHA-256, encrypted at rest.
+
+Uploads are encrypted while they stream in (see ``app.reports.crypto``), so the plaintext
+never touches the disk; ``read`` decrypts and refuses bytes whose SHA-256 differs from the key.
+Files written before encryption was introduced are plaintext and are still read (and checked).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-CHUNK = 1024 * 1024
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from app.core.config import Environment, Settings, StorageBackend
+from app.core.errors import ServiceUnavailable
+from app.reports.crypto import (
+    DEFAULT_CHUNK_SIZE,
+    KEY_BYTES,
+    ChunkEncryptor,
+    EnvelopeError,
+    KeyRing,
+    decrypt,
+    is_encrypted,
+)
+
+CHUNK = DEFAULT_CHUNK_SIZE
+_HEAD_BYTES = 16
+_DEV_KEY_FILE = ".storage-key"
 
 
 class UploadTooLarge(Exception):
     """The upload is over the size limit."""
+
+
+class DocumentIntegrityError(ValueError):
+    """The stored copy of a document cannot be decrypted or no longer matches its SHA-256."""
+
+
+class StorageUnavailable(ServiceUnavailable):
+    code = "storage_unavailable"
+    title = "Document storage is unavailable"
 
 
 @dataclass(frozen=True)
@@ -37,36 +70,68 @@ class DocumentStorage(Protocol):
         """Remove a staged file that will not be kept."""
 
     def read(self, key: str) -> bytes:
-        """Return a stored document's bytes."""
+        """Return a stored document's bytes, checked against its SHA-256."""
 
 
-class LocalStorage:
-    """Files under ``root/ab/abcdef…`` (mode 0600), written atomically."""
+def check_key(key: str) -> str:
+    """Return the key if it is a SHA-256 hex digest (keys never come from client input)."""
+    if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+        raise ValueError("storage keys are SHA-256 hex digests")
+    return key
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+
+def _read_full(source: BinaryIO, size: int) -> bytes:
+    # Streams may return short reads; a chunk must be full unless the stream has ended.
+    parts: list[bytes] = []
+    wanted = size
+    while wanted > 0 and (piece := source.read(wanted)):
+        parts.append(piece)
+        wanted -= len(piece)
+    return b"".join(parts)
+
+
+def _chunks(source: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+    current = _read_full(source, CHUNK)
+    while True:
+        following = _read_full(source, CHUNK) if len(current) == CHUNK else b""
+        yield current, not following
+        if not following:
+            return
+        current = following
+
+
+class StagingStorage:
+    """Stages uploads in a private local directory; subclasses say where committed objects go."""
+
+    def __init__(self, staging_dir: Path, keys: KeyRing | None = None) -> None:
+        self.staging_dir = staging_dir
+        self.keys = keys
 
     def _tmp_dir(self) -> Path:
-        path = self.root / "tmp"
+        path = self.staging_dir / "tmp"
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         return path
 
     def stage(self, source: BinaryIO, *, max_bytes: int) -> StagedFile:
+        """Copy an upload to a private temporary file, encrypting, hashing and counting it."""
         path = self._tmp_dir() / secrets.token_hex(16)
         digest = hashlib.sha256()
         size = 0
         head = b""
+        encryptor = ChunkEncryptor(self.keys) if self.keys is not None else None
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as out:
-                while chunk := source.read(CHUNK):
+                if encryptor is not None:
+                    out.write(encryptor.header.to_bytes())
+                for chunk, is_last in _chunks(source):
                     size += len(chunk)
                     if size > max_bytes:
                         raise UploadTooLarge(f"larger than {max_bytes // (1024 * 1024)} MB")
-                    if len(head) < 16:
-                        head = (head + chunk)[:16]
+                    head = head or chunk[:_HEAD_BYTES]
                     digest.update(chunk)
-                    out.write(chunk)
+                    sealed = encryptor.encrypt_chunk(chunk, is_last=is_last) if encryptor else chunk
+                    out.write(sealed)
                 out.flush()
                 os.fsync(out.fileno())
         except BaseException:
@@ -74,19 +139,130 @@ class LocalStorage:
             raise
         return StagedFile(path, digest.hexdigest(), size, head)
 
-    def _final_path(self, key: str) -> Path:
-        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
-            raise ValueError("storage keys are SHA-256 hex digests")
-        return self.root / key[:2] / key
-
-    def commit(self, staged: StagedFile) -> str:
-        final = self._final_path(staged.sha256)
-        final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.replace(staged.path, final)
-        return staged.sha256
-
     def discard(self, staged: StagedFile) -> None:
+        """Remove a staged file that will not be kept."""
         staged.path.unlink(missing_ok=True)
 
+    def commit(self, staged: StagedFile) -> str:
+        """Store a staged file under its SHA-256 and return that key."""
+        key = check_key(staged.sha256)
+        try:
+            self._put(key, staged.path)
+        finally:
+            staged.path.unlink(missing_ok=True)
+        return key
+
     def read(self, key: str) -> bytes:
+        """Return a document's plaintext; raise DocumentIntegrityError if it is not intact."""
+        stored = self._get(check_key(key))
+        if is_encrypted(stored):
+            if self.keys is None:
+                raise DocumentIntegrityError(f"document {key[:12]} is encrypted; no key is set")
+            try:
+                content = decrypt(stored, self.keys)
+            except EnvelopeError as exc:
+                raise DocumentIntegrityError(f"document {key[:12]}: {exc}") from None
+        else:
+            content = stored
+        if hashlib.sha256(content).hexdigest() != key:
+            raise DocumentIntegrityError(
+                f"document {key[:12]}: the stored bytes no longer match their SHA-256"
+            )
+        return content
+
+    def _put(self, key: str, path: Path) -> None:
+        raise NotImplementedError
+
+    def _get(self, key: str) -> bytes:
+        raise NotImplementedError
+
+
+class LocalStorage(StagingStorage):
+    """Objects under ``root/ab/abcdef…`` (mode 0600), written atomically."""
+
+    def __init__(self, root: Path, keys: KeyRing | None = None) -> None:
+        super().__init__(root, keys)
+        self.root = root
+
+    def _final_path(self, key: str) -> Path:
+        return self.root / check_key(key)[:2] / key
+
+    def _put(self, key: str, path: Path) -> None:
+        final = self._final_path(key)
+        final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.replace(path, final)
+
+    def _get(self, key: str) -> bytes:
         return self._final_path(key).read_bytes()
+
+
+def _development_key(settings: Settings) -> bytes:
+    if settings.secret_key is not None:
+        return HKDF(
+            algorithm=hashes.SHA256(),
+            length=KEY_BYTES,
+            salt=None,
+            info=b"diligence document storage kek v1",
+        ).derive(settings.secret_key.get_secret_value().encode())
+    # No secret at all: keep a generated key beside the files so restarts can still read them.
+    path = settings.storage_dir / _DEV_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        draft = path.with_name(f"{_DEV_KEY_FILE}.{secrets.token_hex(8)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(KEY_BYTES))
+        # link() never replaces: when two processes race, the first key written wins for both.
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
+    return bytes.fromhex(path.read_text().strip())
+
+
+def keyring_from_settings(settings: Settings) -> KeyRing:
+    """Return the key-encryption keys: the configured ones, else a development key."""
+    configured = settings.storage_keys()
+    if configured:
+        return KeyRing(configured[0], tuple(configured[1:]))
+    if settings.env is Environment.production:
+        raise RuntimeError("DILIGENCE_STORAGE_KEY must be set in production")
+    return KeyRing(_development_key(settings))
+
+
+def get_storage(settings: Settings) -> DocumentStorage:
+    """Return the configured storage backend (local directory or S3-compatible), encrypting."""
+    keys = keyring_from_settings(settings)
+    if settings.storage_backend is StorageBackend.s3:
+        from app.reports.s3 import S3Storage, s3_client
+
+        client = s3_client(
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=(
+                settings.s3_secret_access_key.get_secret_value()
+                if settings.s3_secret_access_key
+                else ""
+            ),
+        )
+        return S3Storage(
+            client,
+            bucket=settings.s3_bucket,
+            prefix=settings.s3_prefix,
+            staging_dir=settings.storage_dir,
+            keys=keys,
+        )
+    return LocalStorage(settings.storage_dir, keys)
+
+
+__all__ = [
+    "DocumentIntegrityError",
+    "DocumentStorage",
+    "LocalStorage",
+    "StagedFile",
+    "StagingStorage",
+    "StorageUnavailable",
+    "UploadTooLarge",
+    "get_storage",
+    "keyring_from_settings",
+]

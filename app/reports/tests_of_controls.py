@@ -7,6 +7,7 @@ outside the tests section and are not read here.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -17,15 +18,18 @@ from app.reports.layout import Document
 _CRITERION_ID = r"(?:CC\d|A1|C1|PI1|P\d)\.\d{1,2}"
 _CRITERION_ONLY = re.compile(rf"^{_CRITERION_ID}$")
 # Row starts: criterion headers ("CC6.2:", "Control Objective 6") and control ids.
-_ROW_START = re.compile(
-    rf"^(?:(?P<criterion>{_CRITERION_ID})[ \t]*[:\-–]"
+_ROW = (
+    rf"(?:(?P<criterion>{_CRITERION_ID})[ \t]*[:\-–]"
     r"|(?P<objective>[Cc]ontrol\s+[Oo]bjective\s+\d{1,2}[A-Za-z]?)\b"
     r"|(?P<control>(?:[A-Z]{1,8}[-.]?\d{1,4}|\d{1,3}[.\-]\d{1,4})(?:[.\-]\d{1,4}){0,3}[a-z]?)"
-    r"(?=[ \t]|$))",
-    re.MULTILINE,
+    r"(?=[ \t]|$))"
 )
+_ROW_AT_START = re.compile(_ROW, re.MULTILINE)
+# Rows after the first are found from the line break before them: a literal first
+# character lets the scan skip from line to line instead of testing every position.
+_ROW_AFTER_BREAK = re.compile(rf"\n{_ROW}", re.MULTILINE)
 # Results are found from a literal word stem (fast to scan for), then checked in place.
-_RESULT_STEMS = tuple(re.compile(stem) for stem in ("xception", "eviation", "XCEPTION", "EVIATION"))
+_RESULT_STEM = re.compile("xception|eviation|XCEPTION|EVIATION")
 _STEM_LENGTH = 8
 _RESULT_TAIL = re.compile(
     r"s?(?:\s+(?:were|was))?\s+(?:noted|identified|observed|found)\b", re.IGNORECASE
@@ -46,6 +50,24 @@ class TestResults:
     first_result_page: int | None
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The row starts of a tests section: offsets, which are criterion headers, and ids."""
+
+    offsets: list[int]
+    ids: list[str]
+    criterion_rows: list[int]
+
+
+@dataclass(frozen=True)
+class _RowContext:
+    """The criterion and control a result belongs to, and criteria referenced since."""
+
+    criterion: str | None
+    control: str | None
+    refs: tuple[str, ...]
+
+
 def read_test_results(doc: Document) -> TestResults | None:
     """Find the controls whose test results report an exception; None without tests."""
     parts = doc.section_text(layout.TESTS)
@@ -55,31 +77,38 @@ def read_test_results(doc: Document) -> TestResults | None:
     clean = 0
     first_page: int | None = None
     for base, text in parts:
-        events = _events(text)
-        results = [offset for kind, offset, _ in events if kind == "result"]
+        results = _results(text)
         if results and first_page is None:
-            first_page = doc.page_at(base + results[0])
-        clean += sum(1 for kind, _, value in events if kind == "result" and value == "clean")
-        _collect(doc, base, text, events, found)
+            first_page = doc.page_at(base + results[0][0])
+        clean += sum(1 for _, verdict in results if verdict == "clean")
+        exceptions = [offset for offset, verdict in results if verdict == "exception"]
+        if exceptions:
+            _collect(doc, base, text, _rows(text), exceptions, found)
     return TestResults(tuple(found.values()), clean, first_page)
 
 
-def _events(text: str) -> list[tuple[str, int, str]]:
-    events: list[tuple[str, int, str]] = []
-    for match in _ROW_START.finditer(text):
-        if match.group("control"):
-            events.append(("control", match.start(), match.group("control")))
-        else:
-            events.append(
-                ("criterion", match.start(), match.group("criterion") or match.group("objective"))
-            )
-    for stem in _RESULT_STEMS:
-        for match in stem.finditer(text):
-            verdict = _result_at(text, match.start() - 1)
-            if verdict:
-                events.append(("result", match.start() - 1, verdict))
-    events.sort(key=lambda event: event[1])
-    return events
+def _rows(text: str) -> _Rows:
+    first = _ROW_AT_START.match(text)
+    found = [(0, first.lastgroup or "", first[first.lastgroup or 0])] if first else []
+    found += [
+        (match.start() + 1, match.lastgroup or "", match[match.lastgroup or 0])
+        for match in _ROW_AFTER_BREAK.finditer(text, first.end() if first else 0)
+    ]
+    return _Rows(
+        offsets=[offset for offset, _, _ in found],
+        ids=[value for _, _, value in found],
+        criterion_rows=[i for i, (_, group, _) in enumerate(found) if group != "control"],
+    )
+
+
+def _results(text: str) -> list[tuple[int, str]]:
+    """Return (offset, "clean" or "exception") for every result statement, in order."""
+    results: list[tuple[int, str]] = []
+    for match in _RESULT_STEM.finditer(text):
+        verdict = _result_at(text, match.start() - 1)
+        if verdict:
+            results.append((match.start() - 1, verdict))
+    return results
 
 
 def _result_at(text: str, start: int) -> str | None:
@@ -90,46 +119,68 @@ def _result_at(text: str, start: int) -> str | None:
     line_start = start == 0 or text[start - 1] == "\n"
     if not (_RESULT_TAIL.match(text, tail) or (line_start and _LABEL_TAIL.match(text, tail))):
         return None
-    if _NEGATION.search(text, max(0, start - 40), start):
+    if _said_no(text, start) or _NEGATION.search(text, max(0, start - 40), start):
         return "clean"
     if _CONDITIONAL.search(text, max(0, start - 40), start):
         return None
     return "exception"
 
 
+def _said_no(text: str, start: int) -> bool:
+    """Tell quickly whether the result reads "No exceptions", the usual clean result."""
+    # A sufficient case of _NEGATION, checked without a search of the 40 characters before.
+    if start < 3 or text[start - 1] != " " or text[start - 3 : start - 1].lower() != "no":
+        return False
+    before = text[start - 4] if start > 3 else " "
+    return not (before.isalnum() or before == "_")
+
+
+def _context(rows: _Rows, end: int) -> _RowContext:
+    """Return the row context after the first `end` rows.
+
+    Read from the top, a criterion header starts afresh; a control id sets the current
+    control, unless it is a bare criterion id listed under a control, which the control
+    references instead. Only the rows since the last header, read backwards to the last
+    real control id, decide it, so each result costs a few steps however long the table.
+    """
+    header = bisect.bisect_left(rows.criterion_rows, end) - 1
+    since = rows.criterion_rows[header] if header >= 0 else -1
+    criterion = rows.ids[since] if since >= 0 else None
+    bare: list[str] = []
+    for index in range(end - 1, since, -1):
+        if not _CRITERION_ONLY.match(rows.ids[index]):
+            return _RowContext(criterion, rows.ids[index], tuple(reversed(bare)))
+        bare.append(rows.ids[index])
+    # No real control id since the header: each bare id replaced the one before it.
+    return _RowContext(criterion, bare[0] if bare else None, ())
+
+
 def _collect(
     doc: Document,
     base: int,
     text: str,
-    events: list[tuple[str, int, str]],
+    rows: _Rows,
+    exceptions: list[int],
     found: dict[str, ControlException],
 ) -> None:
-    criterion: str | None = None
-    control: str | None = None
-    control_refs: list[str] = []
-    for kind, offset, value in events:
-        if kind == "criterion":
-            criterion, control, control_refs = value, None, []
-        elif kind == "control":
-            is_ref = _CRITERION_ONLY.match(value) and control and not _CRITERION_ONLY.match(control)
-            if is_ref:
-                control_refs.append(value)
-            else:
-                control, control_refs = value, []
-        elif value == "exception" and (control or criterion):
-            key = control or f"{criterion}"
-            refs = tuple(sorted({*control_refs, *([criterion] if criterion else [])}))
-            previous = found.get(key)
-            if previous:
-                refs = tuple(sorted({*previous.criteria, *refs}))
-                found[key] = previous.model_copy(update={"criteria": refs})
-                continue
-            found[key] = ControlException(
-                control_id=control,
-                criteria=refs,
-                result=_result_text(text, offset),
-                page=doc.page_at(base + offset),
-            )
+    for offset in exceptions:
+        context = _context(rows, bisect.bisect_right(rows.offsets, offset))
+        criterion, control = context.criterion, context.control
+        if not (control or criterion):
+            continue
+        key = control or f"{criterion}"
+        refs = tuple(sorted({*context.refs, *([criterion] if criterion else [])}))
+        previous = found.get(key)
+        if previous:
+            refs = tuple(sorted({*previous.criteria, *refs}))
+            found[key] = previous.model_copy(update={"criteria": refs})
+            continue
+        found[key] = ControlException(
+            control_id=control,
+            criteria=refs,
+            result=_result_text(text, offset),
+            page=doc.page_at(base + offset),
+        )
 
 
 def _result_text(text: str, offset: int) -> str:

@@ -18,7 +18,7 @@ from app.core.forms import form_errors, parse_form
 from app.core.security import ATTACHMENT_CSP
 from app.core.templating import templates
 from app.reports.service import CORRECTABLE_FIELDS, safe_filename
-from app.reports.storage import LocalStorage
+from app.reports.storage import DocumentStorage, get_storage
 from app.reviews import cuecs, documents, evidence, vendor_review
 from app.reviews.pages import render_review
 from app.reviews.schemas import CorrectionForm
@@ -32,8 +32,8 @@ ReviewSettingsDep = Annotated[ReviewSettings, Depends(get_review_settings)]
 _SAFE_NEXT_PREFIXES = ("/documents/", "/vendors/")
 
 
-def _storage(request: Request) -> LocalStorage:
-    return LocalStorage(request.app.state.settings.storage_dir)
+def _storage(request: Request) -> DocumentStorage:
+    return get_storage(request.app.state.settings)
 
 
 def _safe_next(target: str) -> str:

@@ -158,3 +158,31 @@ def follow_ups_due(session: Session, *, today: date, within_days: int) -> list[D
         .limit(500)
     )
     return [_to_row(row) for row in session.exec(query).all()]
+
+
+# --- Used by the JSON API: the dashboard filters plus "report lapses within N days". ---
+
+
+def filtered_dashboard(
+    session: Session,
+    *,
+    filters: DashboardFilters,
+    page: PageRequest,
+    today: date,
+    expiring_within_days: int | None = None,
+) -> Page[DashboardRow]:
+    """Return one dashboard page; optionally only vendors whose report lapses within N days."""
+    conditions = _conditions(filters, today)
+    if expiring_within_days is not None:
+        until = col(VendorReview.current_until)
+        soon = today + timedelta(days=expiring_within_days)
+        conditions.append(and_(until >= today, until <= soon))
+    query = _base_query().where(*conditions).order_by(*_ordering(filters.sort))
+    count = (
+        select(func.count())
+        .select_from(Vendor)
+        .outerjoin(VendorReview, col(VendorReview.vendor_id) == Vendor.id)
+        .where(*conditions)
+    )
+    rows = session.exec(query.offset(page.offset).limit(page.size)).all()
+    return Page([_to_row(row) for row in rows], session.exec(count).one(), page)

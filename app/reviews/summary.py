@@ -9,16 +9,19 @@ to know the summary exists.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, func, insert
+from sqlalchemy import inspect as inspect_state
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Result
+from sqlalchemy.orm import ORMExecuteState, UOWTransaction, load_only
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session, col, select
 
 from app.core.db import utcnow
@@ -35,6 +38,13 @@ from app.vendors.models import Vendor
 _PENDING_KEY = "vendor_review_pending"
 _PENDING_FACTS_KEY = "vendor_review_pending_documents"
 _TRACKED = (Score, Decision, QuestionnaireRequest, Document, CuecOwner)
+# Vendors whose summaries are read and written together (a bulk rescore touches thousands).
+_GROUP_SIZE = 500
+# The summary shows only a request's status: other edits to a request (each answer the vendor
+# saves touches ``updated_at``) would rewrite the row with the same values.
+_SUMMARISED_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    QuestionnaireRequest: ("status", "vendor_id"),
+}
 
 
 @dataclass(frozen=True)
@@ -84,16 +94,27 @@ def _score_values(session: Session, vendor: Vendor, score: Score | None) -> dict
     return values
 
 
-def _report_values(session: Session, score: Score | None) -> dict[str, Any]:
+def _best_document_id(score: Score | None) -> int | None:
     best_id = (score.explanation.get("best_document_id") if score else None) or ""
-    if not str(best_id).isdigit():
+    return int(best_id) if str(best_id).isdigit() else None
+
+
+def _report_values(session: Session, score: Score | None) -> dict[str, Any]:
+    best_id = _best_document_id(score)
+    if best_id is None:
         return {}
-    facts = reports_service.get_facts(session, int(best_id))
+    return _report_values_of(reports_service.get_facts(session, best_id))
+
+
+def _report_values_of(facts: ReportFacts | None) -> dict[str, Any]:
     if facts is None:
         return {}
-    effective = reports_service.effective_facts(facts)
-    corrected = effective["corrections"]
-    merged = {**effective, **corrected}
+    # As reports_service.effective_facts reads them: a correction wins over the extracted value.
+    corrected = {field: change["value"] for field, change in facts.corrections.items()}
+    merged: dict[str, Any] = {
+        name: corrected[name] if name in corrected else _plain(getattr(facts, name))
+        for name in _REPORT_FIELDS
+    }
     period_end = date.fromisoformat(merged["period_end"]) if merged.get("period_end") else None
     count = merged.get("exceptions_count")
     return {
@@ -104,6 +125,10 @@ def _report_values(session: Session, score: Score | None) -> dict[str, Any]:
         if isinstance(count, int | str) and str(count).isdigit()
         else None,
     }
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _activity_values(session: Session, vendor_id: int) -> dict[str, Any]:
@@ -119,6 +144,10 @@ def _activity_values(session: Session, vendor_id: int) -> dict[str, Any]:
     decision = session.exec(
         select(Decision).where(Decision.vendor_id == vendor_id).order_by(col(Decision.id).desc())
     ).first()
+    return _activity_values_of(status, decision)
+
+
+def _activity_values_of(status: str | None, decision: Decision | None) -> dict[str, Any]:
     values: dict[str, Any] = {"request_status": str(status) if status else None}
     if decision is not None:
         values |= {
@@ -145,21 +174,127 @@ def refresh_vendor_review(session: Session, vendor_id: int) -> None:
     vendor = session.get(Vendor, vendor_id)
     if vendor is None:
         return
-    values = {**asdict(summarise(session, vendor)), "updated_at": utcnow()}
+    _write_rows(session, {vendor_id: summarise(session, vendor)})
+
+
+def refresh_vendor_reviews(session: Session, vendor_ids: Iterable[int]) -> None:
+    """Rewrite the summary rows of many vendors, reading their data a group at a time."""
+    ordered = sorted(set(vendor_ids))
+    for start in range(0, len(ordered), _GROUP_SIZE):
+        group = ordered[start : start + _GROUP_SIZE]
+        _write_rows(session, summarise_many(session, group))
+
+
+def summarise_many(session: Session, vendor_ids: Sequence[int]) -> dict[int, SummaryValues]:
+    """Work out the summaries of many vendors with a few queries (see `summarise`)."""
+    vendors = session.exec(select(Vendor).where(col(Vendor.id).in_(vendor_ids))).all()
+    scores = _latest_scores(session, vendor_ids)
+    best_ids = {vendor_id: _best_document_id(score) for vendor_id, score in scores.items()}
+    facts = _facts_by_document(session, [i for i in best_ids.values() if i is not None])
+    statuses = _latest_request_statuses(session, vendor_ids)
+    decisions = _latest_decisions(session, vendor_ids)
+    summaries: dict[int, SummaryValues] = {}
+    for vendor in vendors:
+        vendor_id = vendor.id or 0
+        score = scores.get(vendor_id)
+        best_id = best_ids.get(vendor_id)
+        summaries[vendor_id] = SummaryValues(
+            **_score_values(session, vendor, score),
+            **(_report_values_of(facts.get(best_id)) if best_id is not None else {}),
+            **_activity_values_of(statuses.get(vendor_id), decisions.get(vendor_id)),
+        )
+    return summaries
+
+
+# What the summary reads of a score and of its best report; their other columns (factors,
+# evidence) are most of the bytes and are not shown.
+_SCORE_COLUMNS: tuple[Any, ...] = (
+    Score.id, Score.vendor_id, Score.value, Score.band, Score.residual_risk, Score.provisional,
+    Score.findings, Score.explanation, Score.override_value, Score.overridden_at,
+)  # fmt: skip
+_REPORT_FIELDS = ("framework", "report_type", "period_end", "exceptions_count")
+_FACTS_COLUMNS: tuple[Any, ...] = (
+    ReportFacts.id, ReportFacts.document_id, ReportFacts.corrections,
+    *(getattr(ReportFacts, name) for name in _REPORT_FIELDS),
+)  # fmt: skip
+
+
+def _latest_scores(session: Session, vendor_ids: Sequence[int]) -> dict[int, Score]:
+    newest = (
+        select(func.max(Score.id))
+        .where(col(Score.vendor_id).in_(vendor_ids))
+        .group_by(col(Score.vendor_id))
+    )
+    summarised = load_only(*_SCORE_COLUMNS)
+    rows = session.exec(select(Score).where(col(Score.id).in_(newest)).options(summarised)).all()
+    return {score.vendor_id: score for score in rows}
+
+
+def _facts_by_document(session: Session, document_ids: list[int]) -> dict[int, ReportFacts]:
+    if not document_ids:
+        return {}
+    rows = session.exec(
+        select(ReportFacts)
+        .where(col(ReportFacts.document_id).in_(document_ids))
+        .options(load_only(*_FACTS_COLUMNS))
+    ).all()
+    return {facts.document_id: facts for facts in rows}
+
+
+def _latest_request_statuses(session: Session, vendor_ids: Sequence[int]) -> dict[int, str]:
+    newest = (
+        select(func.max(QuestionnaireRequest.id))
+        .where(
+            col(QuestionnaireRequest.vendor_id).in_(vendor_ids),
+            QuestionnaireRequest.status != RequestStatus.cancelled,
+        )
+        .group_by(col(QuestionnaireRequest.vendor_id))
+    )
+    rows = session.exec(
+        select(QuestionnaireRequest.vendor_id, QuestionnaireRequest.status).where(
+            col(QuestionnaireRequest.id).in_(newest)
+        )
+    ).all()
+    return dict(rows)
+
+
+def _latest_decisions(session: Session, vendor_ids: Sequence[int]) -> dict[int, Decision]:
+    newest = (
+        select(func.max(Decision.id))
+        .where(col(Decision.vendor_id).in_(vendor_ids))
+        .group_by(col(Decision.vendor_id))
+    )
+    rows = session.exec(select(Decision).where(col(Decision.id).in_(newest))).all()
+    return {decision.vendor_id: decision for decision in rows}
+
+
+def _write_rows(session: Session, summaries: dict[int, SummaryValues]) -> None:
+    """Insert or update the summary rows, one statement for all of them."""
+    if not summaries:
+        return
+    updated_at = utcnow()
+    # The values are plain scalars: a shallow copy, not asdict()'s deep one.
+    rows = [
+        {"vendor_id": vendor_id, **vars(values), "updated_at": updated_at}
+        for vendor_id, values in summaries.items()
+    ]
     table = VendorReview.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
-    row = {"vendor_id": vendor_id, **values}
     if dialect == "postgresql":
-        statement: Any = pg_insert(table).values(row)
+        statement: Any = pg_insert(table)
     elif dialect == "sqlite":
-        statement = sqlite_insert(table).values(row)
+        statement = sqlite_insert(table)
     else:  # pragma: no cover - only the two supported databases exist
-        statement = insert(table).values(row)
-    statement = statement.on_conflict_do_update(index_elements=["vendor_id"], set_=values)
-    session.connection().execute(statement)
-    cached = session.identity_map.get(session.identity_key(VendorReview, vendor_id))
-    if cached is not None:
-        session.expire(cached)
+        statement = insert(table)
+    columns = [name for name in rows[0] if name != "vendor_id"]
+    statement = statement.on_conflict_do_update(
+        index_elements=["vendor_id"], set_={name: statement.excluded[name] for name in columns}
+    )
+    session.connection().execute(statement, rows)
+    for vendor_id in summaries:
+        cached = session.identity_map.get(session.identity_key(VendorReview, vendor_id))
+        if cached is not None:
+            session.expire(cached)
 
 
 def rebuild_all(session: Session) -> int:
@@ -170,11 +305,19 @@ def rebuild_all(session: Session) -> int:
     return len(vendor_ids)
 
 
+def _changes_summary(session: OrmSession, obj: object) -> bool:
+    fields = _SUMMARISED_FIELDS.get(type(obj))
+    if fields is None or obj in session.new or obj in session.deleted:
+        return True
+    attributes = inspect_state(obj).attrs
+    return any(attributes[name].history.has_changes() for name in fields)
+
+
 def _note_changes(session: OrmSession, _context: UOWTransaction) -> None:
     vendors: set[int] = session.info.setdefault(_PENDING_KEY, set())
     documents: set[int] = session.info.setdefault(_PENDING_FACTS_KEY, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, _TRACKED) and obj.vendor_id:
+        if isinstance(obj, _TRACKED) and obj.vendor_id and _changes_summary(session, obj):
             vendors.add(obj.vendor_id)
         elif isinstance(obj, ReportFacts) and obj.document_id:
             documents.add(obj.document_id)
@@ -191,15 +334,35 @@ def _refresh_noted(session: OrmSession, _context: UOWTransaction) -> None:
     if documents:
         owners = session.exec(select(Document.vendor_id).where(col(Document.id).in_(documents)))
         vendors.update(owners.all())
-    for vendor_id in sorted(vendors):
-        refresh_vendor_review(session, vendor_id)
+    refresh_vendor_reviews(session, vendors)
+
+
+def _refresh_after_bulk_insert(state: ORMExecuteState) -> Result[Any] | None:
+    """Run an ORM bulk INSERT of tracked rows, then refresh the vendors it added rows for.
+
+    ``session.execute(insert(Score), rows)`` stores rows without a flush, so the flush
+    listeners never see them (the nightly rescore stores thousands of scores this way).
+    """
+    mapper = state.bind_mapper
+    if not state.is_insert or mapper is None or not issubclass(mapper.class_, _TRACKED):
+        return None
+    parameters = state.parameters
+    rows: list[Any] = list(parameters) if isinstance(parameters, list) else [parameters or {}]
+    vendors = {row["vendor_id"] for row in rows if row.get("vendor_id")}
+    result = state.invoke_statement()
+    if vendors:
+        assert isinstance(state.session, Session)
+        refresh_vendor_reviews(state.session, vendors)
+    return result
 
 
 def install() -> None:
-    """Listen to every session's flushes (idempotent)."""
+    """Listen to every session's flushes and bulk inserts (idempotent)."""
     if not event.contains(OrmSession, "after_flush", _note_changes):
         event.listen(OrmSession, "after_flush", _note_changes)
         event.listen(OrmSession, "after_flush_postexec", _refresh_noted)
+    if not event.contains(OrmSession, "do_orm_execute", _refresh_after_bulk_insert):
+        event.listen(OrmSession, "do_orm_execute", _refresh_after_bulk_insert)
 
 
 install()

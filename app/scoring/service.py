@@ -9,7 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import insert
+from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
 from app.core.db import utcnow
@@ -19,6 +20,8 @@ from app.questionnaires.answers import claims_from_answers
 from app.questionnaires.models import QuestionnaireRequest, RequestStatus
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind
+from app.scoring import batch
+from app.scoring.batch import LatestScore
 from app.scoring.inputs import VendorProfile
 from app.scoring.models import Score
 from app.scoring.policy import Policy
@@ -130,31 +133,7 @@ def recompute_vendor(
     is_same = previous is not None and previous.fingerprint == fingerprint
     if is_same and previous is not None and (previous.override_value is None or carried):
         return previous
-    score = Score(
-        vendor_id=vendor.id,
-        value=Decimal(result["score"]) if result["score"] is not None else None,
-        band=result["band"],
-        residual_risk=result["residual_risk"],
-        provisional=result["provisional"],
-        factors=result["factors"],
-        findings=result["findings"],
-        explanation={
-            k: result[k]
-            for k in (
-                "gates",
-                "flags",
-                "candidates",
-                "pre_cap_score",
-                "best_document_id",
-                "band_label",
-                "inherent_tier",
-            )
-        },
-        policy_version=result["policy_version"],
-        evaluated_on=as_of,
-        computed_at=utcnow(),
-        fingerprint=fingerprint,
-    )
+    score = _score_row(vendor.id, result, fingerprint, as_of)
     if carried and previous is not None:
         for field in _OVERRIDE_FIELDS:
             setattr(score, field, getattr(previous, field))
@@ -178,24 +157,109 @@ def recompute_vendor(
     return score
 
 
+def _score_row(vendor_id: int, result: dict[str, Any], fingerprint: str, as_of: date) -> Score:
+    """Return a new stored score for a computed result (see ScoreResult.model_dump)."""
+    return Score(**_score_values(vendor_id, result, fingerprint, as_of))
+
+
+def _score_values(
+    vendor_id: int, result: dict[str, Any], fingerprint: str, as_of: date
+) -> dict[str, Any]:
+    """Return the column values of a new stored score for a computed result."""
+    return {
+        "vendor_id": vendor_id,
+        "value": Decimal(result["score"]) if result["score"] is not None else None,
+        "band": result["band"],
+        "residual_risk": result["residual_risk"],
+        "provisional": result["provisional"],
+        "factors": result["factors"],
+        "findings": result["findings"],
+        "explanation": {key: result[key] for key in _EXPLANATION_KEYS},
+        "policy_version": result["policy_version"],
+        "evaluated_on": as_of,
+        "computed_at": utcnow(),
+        "fingerprint": fingerprint,
+    }
+
+
+_EXPLANATION_KEYS = (
+    "gates",
+    "flags",
+    "candidates",
+    "pre_cap_score",
+    "best_document_id",
+    "band_label",
+    "inherent_tier",
+)
+RECOMPUTE_GROUP_SIZE = 500
+
+
 def recompute_all(
     session: Session,
     *,
     as_of: date,
     on_progress: Callable[[int, int], None] | None = None,
+    group_size: int = RECOMPUTE_GROUP_SIZE,
 ) -> int:
-    """Recompute every vendor (recency decays daily); return how many scores changed."""
-    vendor_ids = list(session.exec(select(Vendor.id).order_by(col(Vendor.id))).all())
+    """Recompute every vendor (recency decays daily); return how many scores changed.
+
+    Vendors are read, scored and stored a group at a time, with a few queries per group;
+    as in `recompute_vendor`, a vendor gets a new score only when the result changed (or
+    its override lapsed). `on_progress(done, total)` is called after each group. The run
+    is recorded as one audit event with its counts.
+    """
+    vendor_ids = [vendor_id for vendor_id in session.exec(select(Vendor.id)).all() if vendor_id]
+    vendor_ids.sort()
+    policy = load_default_policy()
     changed = 0
-    for done, vendor_id in enumerate(vendor_ids, start=1):
-        vendor = session.get(Vendor, vendor_id)
-        assert vendor is not None
-        before = latest_score(session, vendor_id or 0)
-        after = recompute_vendor(session, vendor, as_of=as_of, reason="scheduled")
-        changed += int(before is None or before.id != after.id)
+    for start in range(0, len(vendor_ids), group_size):
+        group = vendor_ids[start : start + group_size]
+        changed += _recompute_group(session, group, as_of=as_of, policy=policy)
         if on_progress:
-            on_progress(done, len(vendor_ids))
+            on_progress(start + len(group), len(vendor_ids))
+    audit_service.record(
+        session,
+        actor="system",
+        action="scores.recomputed",
+        data={
+            "as_of": as_of.isoformat(),
+            "vendors": len(vendor_ids),
+            "changed": changed,
+            "reason": "scheduled",
+            "policy_version": policy.version,
+        },
+    )
     return changed
+
+
+def _recompute_group(
+    session: Session, vendor_ids: list[int], *, as_of: date, policy: Policy
+) -> int:
+    """Score a group of vendors and store the scores that changed; return how many."""
+    rows: list[dict[str, Any]] = []
+    inputs = batch.load_inputs(
+        session, vendor_ids, assurance_kinds=ASSURANCE_KINDS, answered=ANSWERED_STATUSES
+    )
+    for item in inputs:
+        profile = vendor_profile(item.vendor)
+        scored = score_vendor(item.documents, item.claims, profile, as_of, policy)
+        result = scored.model_dump(mode="json")
+        fingerprint = _fingerprint(result)
+        latest = item.latest
+        carried = item.override_in_force()
+        is_same = latest is not None and latest.fingerprint == fingerprint
+        if is_same and latest is not None and (latest.override_value is None or carried):
+            continue
+        row = _score_values(item.vendor.id or 0, result, fingerprint, as_of)
+        # Every row names the same columns, so they go to the database as one statement.
+        row |= {field: getattr(latest, field) if carried else None for field in _OVERRIDE_FIELDS}
+        if not carried and latest is not None and latest.override_value is not None:
+            _record_lapse(session, latest, actor="system")
+        rows.append(row)
+    if rows:
+        # One bulk INSERT: building thousands of ORM objects costs more than scoring them.
+        session.execute(insert(Score), rows)
+    return len(rows)
 
 
 def score_history(session: Session, vendor_id: int, *, limit: int = 100) -> list[Score]:
@@ -225,7 +289,7 @@ def override_in_force(session: Session, score: Score) -> bool:
     return newer is None
 
 
-def _record_lapse(session: Session, previous: Score, *, actor: str) -> None:
+def _record_lapse(session: Session, previous: Score | LatestScore, *, actor: str) -> None:
     audit_service.record(
         session,
         actor=actor,
@@ -300,3 +364,23 @@ def clear_override(session: Session, vendor: Vendor, *, user_id: int) -> Score |
         data={"score_id": score.id, "override": previous},
     )
     return score
+
+
+# --- Used by the JSON API: page through a vendor's score history. ---
+
+
+def score_history_page(
+    session: Session, vendor_id: int, *, offset: int, limit: int
+) -> tuple[list[Score], int]:
+    """Return one page of the vendor's stored scores, newest first, and how many there are."""
+    total = session.exec(
+        select(func.count()).select_from(Score).where(Score.vendor_id == vendor_id)
+    ).one()
+    rows = session.exec(
+        select(Score)
+        .where(Score.vendor_id == vendor_id)
+        .order_by(col(Score.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), total

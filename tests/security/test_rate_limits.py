@@ -19,7 +19,12 @@ def settings(database_url, tmp_path):
         env=Environment.test,
         database_url=database_url,
         storage_dir=tmp_path / "storage",
-        rate_limits={"login": "3/minute", "portal": "2/minute", "upload": "2/hour"},
+        rate_limits={
+            "login": "3/minute",
+            "portal": "2/minute",
+            "portal_link": "2/minute",
+            "upload": "2/hour",
+        },
     )
 
 
@@ -55,6 +60,15 @@ def test_portal_paths_are_limited_per_address_before_any_handler(client):
     statuses = [client.get("/portal/not-a-real-token").status_code for _ in range(3)]
     assert 429 not in statuses[:2]
     assert statuses[2] == 429
+
+
+def test_using_portal_links_has_its_own_tight_limit(client):
+    link = "/portal/dlg_p_" + "x" * 43
+    statuses = [client.get(link).status_code for _ in range(3)]
+    assert statuses[:2] == [404, 404]
+    assert statuses[2] == 429
+    # Answering inside a portal session is counted separately, so autosave is not starved.
+    assert client.get("/portal").status_code != 429
 
 
 def test_a_feature_route_declares_a_limit_by_name(settings, session, monkeypatch):

@@ -17,7 +17,7 @@ def test_production_refuses_a_short_secret_key():
 
 
 def test_production_accepts_a_long_random_secret_key():
-    settings = Settings(env=Environment.production, secret_key="x" * 40)
+    settings = Settings(env=Environment.production, secret_key="x" * 40, storage_key="ab" * 32)
     assert settings.signing_key() == "x" * 40
 
 

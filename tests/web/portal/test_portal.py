@@ -280,3 +280,26 @@ def test_a_valid_report_pre_answers_the_questions_it_covers(client, session, set
     assert "From your report corvid.pdf" in page.text
     # The vendor's own earlier answer is never overwritten.
     assert answers["holds_soc2_type2"].value == "yes"
+
+
+def test_browsers_posting_from_the_no_referrer_portal_pass_the_origin_check(
+    client, session, settings
+):
+    _, token = send_request(session, settings)
+    csrf = csrf_token(client, f"/portal/{token}")
+    # No-referrer pages make browsers send Origin: null; a same-origin fetch is accepted...
+    accepted = client.post(
+        "/portal/exchange",
+        data={"token": token, "csrf_token": csrf},
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303
+    # ...while an opaque origin without that assurance is refused.
+    refused = client.post(
+        "/portal/exchange",
+        data={"token": token, "csrf_token": csrf},
+        headers={"Origin": "null"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403

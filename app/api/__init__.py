@@ -1,0 +1,1 @@
+"""The versioned JSON API: API tokens, idempotent creates, optimistic concurrency, /api/v1."""

@@ -1,0 +1,147 @@
+"""Response and request bodies of documents, the facts read from them and corrections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.api.schemas import StrictBody
+from app.reports import service as reports_service
+from app.reports.models import Document, DocumentKind, ExtractionStatus, ReportFacts, UploadChannel
+
+CorrectableField = Literal[
+    "framework",
+    "report_type",
+    "service_organization",
+    "service_auditor",
+    "period_start",
+    "period_end",
+    "report_date",
+    "opinion",
+    "trust_services_criteria",
+    "exceptions_count",
+    "subservice_organizations",
+    "subservice_method",
+    "cuecs",
+    "bridge_through",
+    "certificate_expiry",
+]
+
+
+class DocumentOut(BaseModel):
+    id: int
+    vendor_id: int
+    request_id: int | None
+    kind: DocumentKind
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_via: UploadChannel
+    uploaded_at: datetime
+    extraction_status: ExtractionStatus
+    extraction_error: str | None
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentOut:
+        """Return the API view of a document row (never its storage key)."""
+        return cls(
+            id=document.id or 0,
+            vendor_id=document.vendor_id,
+            request_id=document.request_id,
+            kind=document.kind,
+            filename=document.filename,
+            content_type=document.content_type,
+            size_bytes=document.size_bytes,
+            sha256=document.sha256,
+            uploaded_via=document.uploaded_via,
+            uploaded_at=document.uploaded_at,
+            extraction_status=document.extraction_status,
+            extraction_error=document.extraction_error,
+        )
+
+
+class UploadOut(BaseModel):
+    document: DocumentOut
+    is_duplicate: bool = Field(description="The vendor already had this exact file.")
+
+
+class FactValues(BaseModel):
+    """The facts scoring reads from a report."""
+
+    framework: str | None = None
+    report_type: str | None = None
+    service_organization: str | None = None
+    service_auditor: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    report_date: date | None = None
+    opinion: str | None = None
+    trust_services_criteria: list[str] = Field(default_factory=list)
+    exceptions_count: int | None = None
+    subservice_organizations: list[str] = Field(default_factory=list)
+    subservice_method: str | None = None
+    cuecs: bool | None = None
+    bridge_through: date | None = None
+    certificate_expiry: date | None = None
+
+
+class CorrectionOut(BaseModel):
+    value: Any
+    reason: str
+    by: str
+    at: datetime
+
+
+class FactsOut(BaseModel):
+    document_id: int
+    doc_kind: str
+    extracted: FactValues = Field(description="What was read from the document.")
+    corrections: dict[str, CorrectionOut] = Field(description="Staff corrections, by fact.")
+    effective: FactValues = Field(description="What scoring uses: corrections win.")
+    exceptions: list[dict[str, Any]]
+    cuec_list: list[str]
+    warnings: list[dict[str, Any]]
+    evidence: dict[str, Any]
+    confidence: dict[str, Any]
+    extractor_version: str
+    extracted_at: datetime
+
+    @classmethod
+    def of(cls, facts: ReportFacts) -> FactsOut:
+        """Return the API view of the facts of one document."""
+        fields = reports_service.CORRECTABLE_FIELDS
+        extracted = {name: getattr(facts, name) for name in fields}
+        corrected = {name: c["value"] for name, c in facts.corrections.items() if name in fields}
+        return cls(
+            document_id=facts.document_id,
+            doc_kind=facts.doc_kind,
+            extracted=FactValues.model_validate(extracted),
+            corrections={
+                name: CorrectionOut.model_validate(c)
+                for name, c in facts.corrections.items()
+                if name in fields
+            },
+            effective=FactValues.model_validate({**extracted, **corrected}),
+            exceptions=list(facts.exceptions),
+            cuec_list=list(facts.cuec_list),
+            warnings=list(facts.warnings),
+            evidence=dict(facts.evidence),
+            confidence=dict(facts.confidence),
+            extractor_version=facts.extractor_version,
+            extracted_at=facts.extracted_at,
+        )
+
+
+class CorrectionIn(StrictBody):
+    """Correct one fact, written as on the review page (dates YYYY-MM-DD, lists comma-separated)."""
+
+    field: CorrectableField
+    value: Annotated[str, StringConstraints(max_length=2000)] = ""
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class AcknowledgementOut(BaseModel):
+    acknowledged: bool

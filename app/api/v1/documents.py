@@ -1,0 +1,243 @@
+"""Documents: upload, list, read facts, correct facts, download (audit-logged)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, BinaryIO
+from urllib.parse import quote
+
+from fastapi import Depends, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from app.api.deps import (
+    IdempotencyDep,
+    PageDep,
+    api_user,
+    page_of,
+    require_json,
+    require_multipart,
+    v1_router,
+)
+from app.api.idempotency import Created
+from app.api.schemas import ACTION_ERRORS, CREATE_ERRORS, Page
+from app.api.v1.document_schemas import (
+    AcknowledgementOut,
+    CorrectionIn,
+    DocumentOut,
+    FactsOut,
+    UploadOut,
+)
+from app.api.v1.loaders import DocumentDep, VendorDep
+from app.auth.models import User
+from app.auth.permissions import Permission
+from app.core.db import SessionDep, utcnow
+from app.core.errors import Conflict, NotFound, PermissionDenied
+from app.core.limits import UPLOAD_BODY_LIMIT
+from app.core.security import ATTACHMENT_CSP
+from app.jobs.queue import get_job_queue
+from app.reports import service as reports_service
+from app.reports.models import Document, UploadChannel
+from app.reports.storage import DocumentStorage, get_storage
+from app.reviews import documents, vendor_review
+from app.reviews.settings import ReviewSettings, get_review_settings
+from app.scoring import service as scoring_service
+
+router = v1_router("documents")
+UploaderDep = Annotated[User, api_user(Permission.reports_upload)]
+ReaderDep = Annotated[User, api_user(Permission.reports_read)]
+ViewerDep = Annotated[User, api_user(Permission.reports_download)]
+ScorerDep = Annotated[User, api_user(Permission.scores_write)]
+ReviewSettingsDep = Annotated[ReviewSettings, Depends(get_review_settings)]
+_CHUNK = 1024 * 1024
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+class AcknowledgementRequired(PermissionDenied):
+    code = "acknowledgement_required"
+
+
+class IntegrityFailed(Conflict):
+    code = "integrity_check_failed"
+
+
+def _storage(request: Request) -> DocumentStorage:
+    return get_storage(request.app.state.settings)
+
+
+def _fingerprint(source: BinaryIO, filename: str) -> bytes:
+    digest = hashlib.sha256(filename.encode())
+    while chunk := source.read(_CHUNK):
+        digest.update(chunk)
+    source.seek(0)
+    return digest.hexdigest().encode()
+
+
+@router.post(
+    "/vendors/{vendor_id}/documents",
+    name="api.documents.upload",
+    status_code=201,
+    response_model=UploadOut,
+    responses={**CREATE_ERRORS, 200: {"model": UploadOut, "description": "A duplicate."}},
+    dependencies=[Depends(require_multipart)],
+    max_body_size=UPLOAD_BODY_LIMIT,
+)
+def upload_document(
+    request: Request,
+    session: SessionDep,
+    user: UploaderDep,
+    vendor: VendorDep,
+    file: UploadFile,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    """Upload a SOC report, bridge letter or certificate (PDF, PNG or JPEG); facts are read."""
+    settings = request.app.state.settings
+    filename = (file.filename or "document.pdf")[:255]
+
+    def store() -> Created:
+        outcome = reports_service.upload_document(
+            session,
+            storage=_storage(request),
+            source=file.file,
+            filename=filename,
+            vendor_id=vendor.id or 0,
+            request_id=None,
+            channel=UploadChannel.api,
+            actor=f"user:{user.id}",
+            uploaded_by_id=user.id,
+            max_bytes=settings.max_upload_bytes,
+            allow_images=True,
+            reading_queue=get_job_queue(settings),
+        )
+        if not outcome.is_duplicate:
+            scoring_service.recompute_vendor(
+                session,
+                vendor,
+                as_of=utcnow().date(),
+                reason="document uploaded",
+                actor=f"user:{user.id}",
+            )
+        view = UploadOut(
+            document=DocumentOut.of(outcome.document), is_duplicate=outcome.is_duplicate
+        )
+        return Created(view, status_code=200 if outcome.is_duplicate else 201)
+
+    return idempotency.run(_fingerprint(file.file, filename), store)
+
+
+@router.get("/vendors/{vendor_id}/documents", name="api.documents.list")
+def list_documents(
+    request: Request, session: SessionDep, _user: ReaderDep, vendor: VendorDep, paging: PageDep
+) -> Page[DocumentOut]:
+    """List a vendor's documents, newest first."""
+    rows = reports_service.list_documents(session, vendor_id=vendor.id or 0)
+    window = rows[paging.offset : paging.offset + paging.size]
+    return page_of(request, [DocumentOut.of(d) for d, _ in window], len(rows), paging)
+
+
+@router.get("/documents/{document_id}", name="api.documents.get")
+def get_document(document: DocumentDep, _user: ReaderDep) -> DocumentOut:
+    """Read a document's metadata."""
+    return DocumentOut.of(document)
+
+
+def _facts_of(session: SessionDep, document: Document) -> FactsOut:
+    facts = reports_service.get_facts(session, document.id or 0)
+    if facts is None:
+        raise NotFound("Nothing was read from this document.")
+    return FactsOut.of(facts)
+
+
+@router.get("/documents/{document_id}/facts", name="api.documents.facts")
+def get_facts(session: SessionDep, _user: ReaderDep, document: DocumentDep) -> FactsOut:
+    """Read the facts read from a document, with staff corrections and what scoring uses."""
+    return _facts_of(session, document)
+
+
+@router.post(
+    "/documents/{document_id}/corrections",
+    name="api.documents.correct",
+    response_model=FactsOut,
+    responses=CREATE_ERRORS,
+    dependencies=[Depends(require_json)],
+)
+def correct_fact(
+    body: CorrectionIn,
+    session: SessionDep,
+    user: ScorerDep,
+    document: DocumentDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    """Correct one fact with a reason; the vendor is rescored with the corrected value."""
+
+    def correct() -> Created:
+        vendor_review.correct_fact(
+            session,
+            document=document,
+            field_name=body.field,
+            raw_value=body.value,
+            reason=body.reason,
+            user=user,
+            today=utcnow().date(),
+        )
+        return Created(_facts_of(session, document), status_code=200)
+
+    return idempotency.run(body.model_dump_json().encode(), correct)
+
+
+@router.post(
+    "/documents/acknowledgement",
+    name="api.documents.acknowledge",
+    responses=ACTION_ERRORS,
+)
+def acknowledge(
+    session: SessionDep, user: ViewerDep, settings: ReviewSettingsDep
+) -> AcknowledgementOut:
+    """Accept the restricted-use terms of SOC reports (once per user; needed to download)."""
+    documents.check_viewer(user, settings)
+    documents.acknowledge(session, user=user)
+    return AcknowledgementOut(acknowledged=True)
+
+
+@router.get(
+    "/documents/{document_id}/download",
+    name="api.documents.download",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file as uploaded (audit-logged).",
+            "content": {"application/pdf": _BINARY, "image/png": _BINARY, "image/jpeg": _BINARY},
+        },
+        **ACTION_ERRORS,
+    },
+)
+def download(
+    request: Request,
+    session: SessionDep,
+    user: ViewerDep,
+    settings: ReviewSettingsDep,
+    document: DocumentDep,
+) -> Response:
+    """Download a confidential report; needs the viewer role and the accepted terms."""
+    documents.check_viewer(user, settings)
+    if not documents.has_acknowledged(session, user.id or 0):
+        raise AcknowledgementRequired(
+            "Accept the restricted-use terms first: POST /api/v1/documents/acknowledgement."
+        )
+    opened = documents.open_for_download(
+        session, document=document, storage=_storage(request), user=user
+    )
+    if opened.content is None:
+        # Answered, not raised: the integrity alarm in the audit log must be committed.
+        failure = IntegrityFailed("The stored file does not match what was uploaded; not served.")
+        body = {"error": {"code": failure.code, "message": failure.message, "details": {}}}
+        return JSONResponse(body, status_code=failure.status_code)
+    name = reports_service.safe_filename(document.filename)
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    headers = {
+        "Content-Disposition": (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+        ),
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": ATTACHMENT_CSP,
+    }
+    return Response(opened.content, media_type=document.content_type, headers=headers)

@@ -1,0 +1,129 @@
+"""Response and request bodies of scores and decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.reviews.models import Decision, DecisionOutcome
+from app.reviews.schemas import DecisionForm
+from app.scoring.models import Score
+from app.scoring.results import Candidate, Factor, Finding, Flag, GateResult
+
+
+class OverrideOut(BaseModel):
+    value: Decimal
+    reason: str | None
+    by_user_id: int | None
+    at: datetime | None
+    in_force: bool = Field(description="False once a newer report arrived after the override.")
+
+
+class ScoreOut(BaseModel):
+    id: int
+    vendor_id: int
+    score: Decimal | None = Field(description="Final score: the override while it is in force.")
+    computed_score: Decimal | None
+    band: str | None
+    residual_risk: str
+    provisional: bool
+    policy_version: str
+    evaluated_on: date
+    computed_at: datetime
+    override: OverrideOut | None
+
+    @classmethod
+    def of(cls, score: Score, *, override_in_force: bool) -> ScoreOut:
+        """Return the API view of a stored score."""
+        override = None
+        if score.override_value is not None:
+            override = OverrideOut(
+                value=score.override_value,
+                reason=score.override_reason,
+                by_user_id=score.override_by_id,
+                at=score.overridden_at,
+                in_force=override_in_force,
+            )
+        final = score.override_value if override_in_force else score.value
+        return cls(
+            id=score.id or 0,
+            vendor_id=score.vendor_id,
+            score=final,
+            computed_score=score.value,
+            band=score.band,
+            residual_risk=score.residual_risk,
+            provisional=score.provisional,
+            policy_version=score.policy_version,
+            evaluated_on=score.evaluated_on,
+            computed_at=score.computed_at,
+            override=override,
+        )
+
+
+class ScoreExplanationOut(BaseModel):
+    """Why the score is what it is: every factor, gate, flag and finding, with evidence."""
+
+    score: ScoreOut
+    factors: list[Factor]
+    findings: list[Finding]
+    gates: list[GateResult]
+    flags: list[Flag]
+    candidates: list[Candidate]
+    pre_cap_score: int | None
+    best_document_id: str | None
+    band_label: str | None
+    inherent_tier: str | None
+
+    @classmethod
+    def of(cls, score: Score, *, override_in_force: bool) -> ScoreExplanationOut:
+        """Return the stored explanation of a score."""
+        extra = score.explanation
+        return cls(
+            score=ScoreOut.of(score, override_in_force=override_in_force),
+            factors=[Factor.model_validate(f) for f in score.factors],
+            findings=[Finding.model_validate(f) for f in score.findings],
+            gates=[GateResult.model_validate(g) for g in extra.get("gates", [])],
+            flags=[Flag.model_validate(f) for f in extra.get("flags", [])],
+            candidates=[Candidate.model_validate(c) for c in extra.get("candidates", [])],
+            pre_cap_score=extra.get("pre_cap_score"),
+            best_document_id=extra.get("best_document_id"),
+            band_label=extra.get("band_label"),
+            inherent_tier=extra.get("inherent_tier"),
+        )
+
+
+class DecisionIn(DecisionForm):
+    """A decision about a vendor; asking for more information reopens its questionnaire."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DecisionOut(BaseModel):
+    id: int
+    vendor_id: int
+    request_id: int | None
+    score_id: int | None
+    outcome: DecisionOutcome
+    reason: str
+    conditions: str
+    follow_up_on: date | None
+    decided_by: str
+    decided_at: datetime
+
+    @classmethod
+    def of(cls, decision: Decision, decided_by: str) -> DecisionOut:
+        """Return the API view of a decision."""
+        return cls(
+            id=decision.id or 0,
+            vendor_id=decision.vendor_id,
+            request_id=decision.request_id,
+            score_id=decision.score_id,
+            outcome=decision.outcome,
+            reason=decision.reason,
+            conditions=decision.conditions,
+            follow_up_on=decision.follow_up_on,
+            decided_by=decided_by,
+            decided_at=decision.decided_at,
+        )

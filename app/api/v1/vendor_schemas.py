@@ -1,0 +1,205 @@
+"""Request and response bodies of vendors and their contacts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+from app.api.schemas import StrictBody
+from app.core.errors import InvalidInput
+from app.reviews.schemas import DashboardRow
+from app.vendors.models import InherentTier, Vendor, VendorContact, VendorStatus
+from app.vendors.schemas import DATA_CATEGORIES, PROFILE_FLAGS, VendorForm
+
+VendorName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Domain = Annotated[str, StringConstraints(strip_whitespace=True, max_length=253)]
+Services = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+
+
+def _known(values: list[str], allowed: dict[str, str], what: str) -> list[str]:
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown {what}: {', '.join(unknown)}; use {', '.join(allowed)}")
+    return sorted(set(values))
+
+
+class VendorIn(StrictBody):
+    """A new vendor."""
+
+    name: VendorName
+    domain: Domain = ""
+    services_used: Services = ""
+    data_categories: list[Code] = Field(default_factory=list, max_length=len(DATA_CATEGORIES))
+    inherent_tier: InherentTier | None = None
+    status: VendorStatus = VendorStatus.onboarding
+    flags: list[Code] = Field(default_factory=list, max_length=len(PROFILE_FLAGS))
+
+    @field_validator("data_categories")
+    @classmethod
+    def _categories(cls, value: list[str]) -> list[str]:
+        return _known(value, DATA_CATEGORIES, "data category")
+
+    @field_validator("flags")
+    @classmethod
+    def _flags(cls, value: list[str]) -> list[str]:
+        return _known(value, PROFILE_FLAGS, "flag")
+
+    def form(self) -> VendorForm:
+        """Return the form the vendor service takes."""
+        return VendorForm.model_validate(self.model_dump())
+
+
+class VendorPatch(StrictBody):
+    """Fields to change on a vendor; fields left out keep their value."""
+
+    name: VendorName | None = None
+    domain: Domain | None = None
+    services_used: Services | None = None
+    data_categories: list[Code] | None = Field(default=None, max_length=len(DATA_CATEGORIES))
+    inherent_tier: InherentTier | None = None
+    status: VendorStatus | None = None
+    flags: list[Code] | None = Field(default=None, max_length=len(PROFILE_FLAGS))
+
+    @field_validator("data_categories")
+    @classmethod
+    def _categories(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _known(value, DATA_CATEGORIES, "data category")
+
+    @field_validator("flags")
+    @classmethod
+    def _flags(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _known(value, PROFILE_FLAGS, "flag")
+
+    def applied_to(self, vendor: Vendor) -> VendorForm:
+        """Return the vendor's current values with this patch applied, as the edit form."""
+        current = VendorForm(
+            name=vendor.name,
+            domain=vendor.domain,
+            services_used=vendor.services_used,
+            data_categories=list(vendor.data_categories),
+            inherent_tier=vendor.inherent_tier,
+            status=vendor.status,
+            flags=[flag for flag in PROFILE_FLAGS if vendor.profile.get(flag)],
+        )
+        values = {**current.model_dump(), **self.model_dump(exclude_unset=True)}
+        try:
+            return VendorForm.model_validate(values)
+        except ValidationError as exc:
+            fields = [
+                {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+            ]
+            raise InvalidInput("Some fields are invalid.", details={"fields": fields}) from None
+
+
+class VendorOut(BaseModel):
+    id: int
+    name: str
+    domain: str
+    services_used: str
+    data_categories: list[str]
+    inherent_tier: InherentTier | None
+    status: VendorStatus
+    flags: list[str] = Field(description="Profile flags that hold for this vendor.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, vendor: Vendor) -> VendorOut:
+        """Return the API view of a vendor row."""
+        return cls(
+            id=vendor.id or 0,
+            name=vendor.name,
+            domain=vendor.domain,
+            services_used=vendor.services_used,
+            data_categories=list(vendor.data_categories),
+            inherent_tier=vendor.inherent_tier,
+            status=vendor.status,
+            flags=[flag for flag in PROFILE_FLAGS if vendor.profile.get(flag)],
+            created_at=vendor.created_at,
+            updated_at=vendor.updated_at,
+        )
+
+
+class VendorSummary(BaseModel):
+    """A vendor as the dashboard lists it, with its review summary."""
+
+    id: int
+    name: str
+    inherent_tier: str | None
+    score: Decimal | None = Field(description="Final score (the override when one applies).")
+    computed_score: Decimal | None
+    is_overridden: bool
+    band: str | None
+    residual_risk: str | None
+    provisional: bool
+    best_report: str | None
+    period_end: date | None
+    current_until: date | None
+    exceptions_count: int | None
+    open_findings: int
+    has_contradictions: bool
+    request_status: str | None
+    latest_decision: str | None
+    latest_decision_at: datetime | None
+    follow_up_on: date | None
+
+    @classmethod
+    def of(cls, row: DashboardRow) -> VendorSummary:
+        """Return the API view of a dashboard row."""
+        return cls(
+            id=row.vendor_id,
+            name=row.name,
+            inherent_tier=row.inherent_tier,
+            score=row.score_value,
+            computed_score=row.computed_value,
+            is_overridden=row.is_overridden,
+            band=row.band,
+            residual_risk=row.residual_risk,
+            provisional=row.provisional,
+            best_report=row.best_report,
+            period_end=row.period_end,
+            current_until=row.current_until,
+            exceptions_count=row.exceptions_count,
+            open_findings=row.open_findings,
+            has_contradictions=row.has_contradictions,
+            request_status=row.request_status,
+            latest_decision=row.latest_decision,
+            latest_decision_at=row.latest_decision_at,
+            follow_up_on=row.follow_up_on,
+        )
+
+
+class ContactIn(StrictBody):
+    name: VendorName
+    email: EmailStr = Field(max_length=320)
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    is_primary: bool = False
+
+
+class ContactOut(BaseModel):
+    id: int
+    vendor_id: int
+    name: str
+    email: str
+    title: str
+    is_primary: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, contact: VendorContact) -> ContactOut:
+        """Return the API view of a contact row."""
+        return cls.model_validate(contact, from_attributes=True)
+
+
+SortKey = Literal["name", "score", "-score", "risk", "current_until", "decided"]

@@ -1,0 +1,1 @@
+"""Background work: a PostgreSQL-backed job queue when configured, otherwise in-process."""

@@ -1,0 +1,143 @@
+"""The background jobs: each runs an existing use case in its own transaction.
+
+Every job is idempotent, so a retry or a duplicate changes nothing twice: a document is read
+only while it is still pending, reminders and digests remember what they already sent, mail
+is sent once per queued row, and rescoring stores a score only when it changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from app.core.config import Settings
+from app.core.db import get_engine, session_scope, utcnow
+from app.jobs.queue import DELIVER_MAIL, READ_DOCUMENT, JobQueue, document_lock
+from app.mail.models import OutgoingMail
+from app.mail.service import MAX_ATTEMPTS, deliver_queued
+from app.mail.transport import get_mailer
+from app.portal import prefill
+from app.portal.service import documents_of
+from app.questionnaires import answering
+from app.questionnaires.models import QuestionnaireRequest
+from app.questionnaires.reminders import send_reminders
+from app.reports import service as reports_service
+from app.reports.models import Document, ExtractionStatus
+from app.reports.storage import DocumentIntegrityError, get_storage
+from app.reviews.digest import send_digest
+from app.scoring import service as scoring_service
+from app.vendors.models import Vendor
+
+logger = logging.getLogger(__name__)
+JOB_POOL_SIZE = 8
+# A document still pending this long after upload lost its job (or never got one).
+STALE_PENDING = timedelta(minutes=2)
+
+
+def _engine(settings: Settings) -> Engine:
+    return get_engine(settings.database_url, pool_size=JOB_POOL_SIZE)
+
+
+def read_uploaded_document(settings: Settings, document_id: int, *, today: date) -> str:
+    """Read a pending document's facts, refresh the questionnaire prefill and rescore."""
+    with session_scope(_engine(settings)) as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            return "gone"
+        if document.extraction_status is not ExtractionStatus.pending:
+            return "already read"
+        try:
+            reports_service.read_document(session, document=document, storage=get_storage(settings))
+        except DocumentIntegrityError as exc:
+            # A damaged stored copy will not heal by retrying; say so on the document.
+            document.extraction_status = ExtractionStatus.failed
+            document.extraction_error = "The stored file failed its integrity check."
+            session.add(document)
+            logger.error("document %s: %s", document_id, exc)
+            return "failed"
+        _after_reading(session, document, today=today)
+    return "read"
+
+
+def _after_reading(session: Session, document: Document, *, today: date) -> None:
+    if document.request_id is not None:
+        request = session.get(QuestionnaireRequest, document.request_id)
+        if request is not None and request.id is not None and answering.is_editable(request):
+            prefill.prefill_answers(
+                session, request=request, documents=documents_of(session, request.id), today=today
+            )
+    vendor = session.get(Vendor, document.vendor_id)
+    if vendor is not None:
+        scoring_service.recompute_vendor(
+            session, vendor, as_of=today, reason="document read", actor="system:worker"
+        )
+
+
+def deliver_mail(settings: Settings) -> int:
+    """Send the queued mail; failures stay queued and the sweeper tries again."""
+    with session_scope(_engine(settings)) as session:
+        return deliver_queued(session, get_mailer(settings))
+
+
+def send_daily_reminders(settings: Settings, *, today: date) -> int:
+    """Queue today's reminders and notices, then send them."""
+    with session_scope(_engine(settings)) as session:
+        run = send_reminders(session, today=today, settings=settings)
+    deliver_mail(settings)
+    return run.due_reminders + run.currency_notices
+
+
+def send_weekly_digest(settings: Settings, *, today: date) -> int:
+    """Queue this week's digest for risk officers who have not had it, then send it."""
+    with session_scope(_engine(settings)) as session:
+        run = send_digest(session, today=today, settings=settings)
+    deliver_mail(settings)
+    return run.sent
+
+
+def recompute_scores(settings: Settings, *, today: date) -> int:
+    """Rescore every vendor as of today (recency decays daily)."""
+    with session_scope(_engine(settings)) as session:
+        return scoring_service.recompute_all(session, as_of=today)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    documents_requeued: int
+    mail_waiting: int
+
+
+def sweep(settings: Settings, queue: JobQueue) -> SweepResult:
+    """Re-queue work left behind: documents still pending, mail still unsent."""
+    cutoff = utcnow() - STALE_PENDING
+    with session_scope(_engine(settings)) as session:
+        stale = session.exec(
+            select(Document.id).where(
+                Document.extraction_status == ExtractionStatus.pending,
+                col(Document.content_type) == "application/pdf",
+                col(Document.uploaded_at) < cutoff,
+            )
+        ).all()
+        waiting = session.exec(
+            select(func.count())
+            .select_from(OutgoingMail)
+            .where(col(OutgoingMail.sent_at).is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
+        ).one()
+        requeued = 0
+        for document_id in stale:
+            if document_id is None:
+                continue
+            requeued += queue.defer_in(
+                session,
+                READ_DOCUMENT,
+                lock=document_lock(document_id),
+                queueing_lock=f"sweep-read:{document_id}",
+                document_id=document_id,
+            )
+        if waiting:
+            queue.defer_in(session, DELIVER_MAIL, queueing_lock=DELIVER_MAIL)
+    return SweepResult(requeued, int(waiting))

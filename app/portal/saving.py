@@ -1,0 +1,86 @@
+"""Saving one answer as the vendor types, and telling the page what that save changed.
+
+The page needs the new row version, the questions whose visibility flipped and the progress
+bar; these follow from the definition and the request's answers (one query), so a save does
+not assemble the whole questionnaire page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from app.portal.service import documents_of
+from app.questionnaires import answering
+from app.questionnaires.answer_forms import FormValueError, answer_from_form, expected_version
+from app.questionnaires.answer_views import Progress, QuestionView, build_sections, progress
+from app.questionnaires.answers import visible_questions
+from app.questionnaires.definition import QuestionnaireDefinition
+from app.questionnaires.models import QuestionnaireRequest
+from app.questionnaires.request_errors import InvalidAnswer
+from app.questionnaires.vocabulary import QuestionType
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """What the page updates after a save (``progress`` and ``is_editable`` as on the page)."""
+
+    question_id: str
+    version: int
+    changed: list[QuestionView]
+    progress: Progress
+    is_editable: bool
+
+
+def _visible_ids(definition: QuestionnaireDefinition, values: dict[str, Any]) -> set[str]:
+    return {question.id for question in visible_questions(definition, values)}
+
+
+def save_from_form(
+    session: Session,
+    *,
+    request: QuestionnaireRequest,
+    question_id: str,
+    getlist: Callable[[str], list[Any]],
+) -> SavedAnswer:
+    """Save one question's field of the portal form; return what the page must update."""
+    assert request.id is not None
+    definition = answering.frozen_definition(request).definition
+    question = definition.question(question_id)
+    if question is None or question.type is QuestionType.FILE_UPLOAD:
+        raise InvalidAnswer(f"There is no such question '{question_id}' here.")
+    try:
+        value = answer_from_form(question, getlist)
+    except FormValueError as exc:
+        raise InvalidAnswer(f"{question.text}: {exc}.") from None
+    answers = answering.load_answers(session, request.id)
+    visible_before = _visible_ids(definition, answering.answer_values(answers))
+    answer = answering.save_answer(
+        session,
+        request=request,
+        question_id=question_id,
+        value=value,
+        expected_version=expected_version(question_id, getlist),
+        actor=f"vendor:request:{request.id}",
+        answers=answers,
+    )
+    flipped = visible_before ^ _visible_ids(definition, answering.answer_values(answers))
+    # Uploaded files are listed only under file questions; skip the query when none flipped.
+    has_files = any(
+        question.type is QuestionType.FILE_UPLOAD
+        for question in definition.questions()
+        if question.id in flipped
+    )
+    documents = documents_of(session, request.id) if has_files else {}
+    sections = build_sections(definition, answers, documents)
+    changed = [view for s in sections for view in s.questions if view.question.id in flipped]
+    return SavedAnswer(
+        question_id=question_id,
+        version=answer.row_version,
+        changed=changed,
+        progress=progress(sections),
+        is_editable=answering.is_editable(request),
+    )

@@ -1,0 +1,126 @@
+"""Rescoring every vendor at once: history, overrides, the audit trail and the dashboard row."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from app.audit.models import AuditEvent
+from app.auth.models import Role
+from app.core.db import utcnow
+from app.reports.models import Document, DocumentKind, ReportFacts, UploadChannel
+from app.reviews.models import VendorReview
+from app.scoring import service as scoring_service
+from app.scoring.models import Score
+from app.vendors.models import Vendor
+from tests.factories import make_user, make_vendor
+
+AS_OF = date(2025, 6, 30)
+
+
+def _add_report(session: Session, vendor: Vendor, *, exceptions: int = 0) -> ReportFacts:
+    document = Document(
+        vendor_id=vendor.id or 0,
+        kind=DocumentKind.soc2_report,
+        filename="report.pdf",
+        content_type="application/pdf",
+        size_bytes=1,
+        sha256=f"{vendor.id}-{exceptions}".ljust(64, "0"),
+        storage_key="key",
+        uploaded_via=UploadChannel.staff,
+        uploaded_at=utcnow(),
+    )
+    session.add(document)
+    session.flush()
+    facts = ReportFacts(
+        document_id=document.id or 0,
+        doc_kind="soc_report",
+        framework="SOC 2",
+        report_type="type2",
+        service_auditor="Quarry & Stone LLP",
+        period_start=AS_OF - timedelta(days=400),
+        period_end=AS_OF - timedelta(days=36),
+        report_date=AS_OF - timedelta(days=10),
+        opinion="unqualified",
+        trust_services_criteria=["security"],
+        exceptions_count=exceptions,
+        confidence={"period_end": 0.95},
+    )
+    session.add(facts)
+    session.flush()
+    return facts
+
+
+def _scores(session: Session, vendor: Vendor) -> list[Score]:
+    return list(session.exec(select(Score).where(Score.vendor_id == vendor.id)).all())
+
+
+def _events(session: Session, action: str) -> list[AuditEvent]:
+    return list(session.exec(select(AuditEvent).where(col(AuditEvent.action) == action)).all())
+
+
+def test_recompute_all_stores_one_score_per_changed_vendor_and_reports_progress(session):
+    reported, quiet, changing = (make_vendor(session) for _ in range(3))
+    _add_report(session, reported)
+    _add_report(session, changing)
+    progress: list[tuple[int, int]] = []
+
+    first = scoring_service.recompute_all(
+        session,
+        as_of=AS_OF,
+        on_progress=lambda done, total: progress.append((done, total)),
+        group_size=2,
+    )
+
+    assert first == 3
+    assert [len(_scores(session, vendor)) for vendor in (reported, quiet, changing)] == [1, 1, 1]
+    assert progress[-1] == (progress[-1][1], progress[-1][1])
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)
+
+    assert scoring_service.recompute_all(session, as_of=AS_OF, group_size=2) == 0
+    assert [len(_scores(session, vendor)) for vendor in (reported, quiet, changing)] == [1, 1, 1]
+
+    _add_report(session, changing, exceptions=4)
+    assert scoring_service.recompute_all(session, as_of=AS_OF, group_size=2) == 1
+    assert [len(_scores(session, vendor)) for vendor in (reported, quiet, changing)] == [1, 1, 2]
+    runs = _events(session, "scores.recomputed")
+    assert [event.data["changed"] for event in runs][-3:] == [3, 0, 1]
+
+
+def test_recompute_all_gives_the_same_scores_as_rescoring_each_vendor(session):
+    vendor = make_vendor(session)
+    _add_report(session, vendor, exceptions=2)
+    one = scoring_service.recompute_vendor(session, vendor, as_of=AS_OF, reason="test")
+    scoring_service.recompute_all(session, as_of=AS_OF)
+    assert _scores(session, vendor) == [one]
+
+
+def test_recompute_all_keeps_an_override_until_a_new_report_arrives(session):
+    officer = make_user(session, role=Role.risk_officer)
+    vendor = make_vendor(session)
+    _add_report(session, vendor)
+    scoring_service.recompute_all(session, as_of=AS_OF)
+    scoring_service.override_score(
+        session, vendor, value=Decimal("91"), reason="Checked", user_id=officer.id or 0, as_of=AS_OF
+    )
+
+    assert scoring_service.recompute_all(session, as_of=AS_OF) == 0
+    assert scoring_service.latest_score(session, vendor.id or 0).override_value == Decimal("91.0")
+
+    _add_report(session, vendor, exceptions=1)
+    assert scoring_service.recompute_all(session, as_of=AS_OF) >= 1
+    latest = scoring_service.latest_score(session, vendor.id or 0)
+    assert latest is not None and latest.override_value is None
+    assert len(_events(session, "score.override_lapsed")) == 1
+
+
+def test_recompute_all_refreshes_the_dashboard_row_of_each_changed_vendor(session):
+    vendor = make_vendor(session)
+    _add_report(session, vendor)
+    scoring_service.recompute_all(session, as_of=AS_OF)
+    score = scoring_service.latest_score(session, vendor.id or 0)
+    row = session.get(VendorReview, vendor.id)
+    assert score is not None and row is not None
+    assert (row.score_value, row.band, row.best_report) == (score.value, score.band, "SOC 2 Type 2")

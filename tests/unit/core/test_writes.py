@@ -1,0 +1,96 @@
+"""Async write transactions: SQLite writes run one at a time and share commits safely."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from app.core import writes
+from app.core.db import create_db_engine
+from app.core.writes import run_write
+
+ROWS = sa.table("row", sa.column("id", sa.Integer), sa.column("label", sa.String))
+
+
+def _run(make_coroutine):
+    """Run a coroutine on a fresh event loop in its own thread.
+
+    Browser tests in the same worker leave an event loop running in this thread, where
+    asyncio.run() refuses to start.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
+class Refused(Exception):
+    pass
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> SimpleNamespace:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'writes.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE row (id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
+    yield SimpleNamespace(state=SimpleNamespace(engine=engine))
+    engine.dispose()
+
+
+def _insert(label: str, *, fail: bool = False, pause: float = 0.0):
+    def work(session: Session) -> str:
+        session.execute(sa.insert(ROWS).values(label=label))
+        time.sleep(pause)
+        if fail:
+            raise Refused(label)
+        return label
+
+    return work
+
+
+def _labels(app: SimpleNamespace) -> list[str]:
+    with app.state.engine.connect() as conn:
+        return sorted(conn.execute(sa.select(ROWS.c.label)).scalars())
+
+
+def test_many_concurrent_sqlite_writes_all_commit_without_lock_errors(app):
+    async def main() -> list[str]:
+        return await asyncio.gather(*(run_write(app, _insert(f"w{n:02d}")) for n in range(60)))
+
+    results = _run(main)
+
+    assert sorted(results) == [f"w{n:02d}" for n in range(60)]
+    assert _labels(app) == sorted(results)
+
+
+def test_a_failing_write_rolls_back_only_itself_when_writes_share_a_commit(app, monkeypatch):
+    group_sizes: list[int] = []
+    commit_together = writes._commit_together
+
+    def spy(group):
+        group_sizes.append(len(group))
+        commit_together(group)
+
+    monkeypatch.setattr(writes, "_commit_together", spy)
+
+    async def main() -> list[object]:
+        # The slow first write keeps the writer busy so that the next three queue up together.
+        busy = asyncio.ensure_future(run_write(app, _insert("slow", pause=0.3)))
+        await asyncio.sleep(0.05)
+        grouped = [_insert("before"), _insert("refused", fail=True), _insert("after")]
+        outcomes = await asyncio.gather(
+            *(run_write(app, work) for work in grouped), return_exceptions=True
+        )
+        return [await busy, *outcomes]
+
+    slow, before, refused, after = _run(main)
+
+    assert (slow, before, after) == ("slow", "before", "after")
+    assert isinstance(refused, Refused)
+    assert _labels(app) == ["after", "before", "slow"]
+    assert group_sizes == [3]
