@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from sqlmodel import Session, func, select
@@ -206,5 +208,8 @@ def latest_outbox_link(outbox_dir: Path) -> str | None:
     mails = sorted(outbox_dir.glob("*.eml"))
     if not mails:
         return None
-    match = _PORTAL_LINK.search(mails[-1].read_text(errors="replace"))
+    # Parse the message: its body may be quoted-printable, which wraps long links.
+    message = message_from_bytes(mails[-1].read_bytes(), policy=policy.default)
+    body = message.get_body(("plain",)) if isinstance(message, EmailMessage) else None
+    match = _PORTAL_LINK.search(body.get_content() if body is not None else "")
     return match.group(0) if match else None

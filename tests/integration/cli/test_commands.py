@@ -34,7 +34,9 @@ def test_upgrade_then_demo_load_prints_a_generated_password_once(cli_env, tmp_pa
     password = re.search(r"with password (\S+)", first.output)
     assert password is not None and len(password.group(1)) >= 16
     assert "7 sample reports read" in first.output
-    assert "/portal/dlg_p_" in first.output
+    link = re.search(r"/portal/(dlg_p_[A-Za-z0-9_-]+)", first.output)
+    assert link is not None
+    assert len(link.group(1)) == len("dlg_p_") + 43
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
     second = runner.invoke(app, ["demo", "load", "--if-empty"])
     assert second.exit_code == 0
