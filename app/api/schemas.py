@@ -59,6 +59,10 @@ CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
     **JSON_BODY_ERRORS,
     409: _error("Conflicting state, or the first request with this Idempotency-Key is running."),
 }
+# Documents the ETag a GET returns, which a PATCH sends back in If-Match.
+ETAG_HEADER: dict[str, Any] = {
+    "ETag": {"description": "Send it back in If-Match to update.", "schema": {}}
+}
 UPDATE_ERRORS: dict[int | str, dict[str, Any]] = {
     **JSON_BODY_ERRORS,
     409: _error("The change conflicts with the object's state."),

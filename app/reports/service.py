@@ -6,7 +6,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Literal, Protocol, get_args
 
 from sqlmodel import Session, col, select
 
@@ -15,7 +15,7 @@ from app.core.db import utcnow
 from app.core.errors import InvalidInput
 from app.reports.errors import ReportReadError
 from app.reports.extraction import extract_facts_from_pdf
-from app.reports.facts import FIELD_NAMES, ExtractionResult
+from app.reports.facts import ExtractionResult
 from app.reports.models import (
     Document,
     DocumentKind,
@@ -29,7 +29,25 @@ logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "1"
 PDF_MAGIC = b"%PDF-"
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-CORRECTABLE_FIELDS = tuple(name for name in FIELD_NAMES if name != "doc_kind")
+CorrectableField = Literal[
+    "framework",
+    "report_type",
+    "service_organization",
+    "service_auditor",
+    "period_start",
+    "period_end",
+    "report_date",
+    "opinion",
+    "trust_services_criteria",
+    "exceptions_count",
+    "subservice_organizations",
+    "subservice_method",
+    "cuecs",
+    "bridge_through",
+    "certificate_expiry",
+]
+# Every labelled fact except the document kind can be corrected by a reviewer.
+CORRECTABLE_FIELDS: tuple[str, ...] = get_args(CorrectableField)
 _DATE_FIELDS = ("period_start", "period_end", "report_date", "bridge_through", "certificate_expiry")
 _BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 

@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.api.schemas import StrictBody
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind, ExtractionStatus, ReportFacts, UploadChannel
-
-CorrectableField = Literal[
-    "framework",
-    "report_type",
-    "service_organization",
-    "service_auditor",
-    "period_start",
-    "period_end",
-    "report_date",
-    "opinion",
-    "trust_services_criteria",
-    "exceptions_count",
-    "subservice_organizations",
-    "subservice_method",
-    "cuecs",
-    "bridge_through",
-    "certificate_expiry",
-]
+from app.reports.service import CorrectableField
 
 
 class DocumentOut(BaseModel):

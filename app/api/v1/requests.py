@@ -18,7 +18,7 @@ from app.api.deps import (
     v1_router,
 )
 from app.api.idempotency import Created
-from app.api.schemas import ACTION_ERRORS, CREATE_ERRORS, UPDATE_ERRORS, Page
+from app.api.schemas import ACTION_ERRORS, CREATE_ERRORS, ETAG_HEADER, UPDATE_ERRORS, Page
 from app.api.v1.loaders import LockedRequestDep, RequestDep, VendorDep
 from app.api.v1.request_schemas import AnswerOut, ChangesIn, RequestIn, RequestOut, RequestPatch
 from app.auth.models import User
@@ -32,7 +32,6 @@ from app.questionnaires.models import RequestStatus
 router = v1_router("requests")
 ReaderDep = Annotated[User, api_user(Permission.questionnaires_read)]
 SenderDep = Annotated[User, api_user(Permission.questionnaires_write)]
-ETAG_HEADER = {"ETag": {"description": "Send it back in If-Match to update.", "schema": {}}}
 
 
 @router.get("/requests", name="api.requests.list")

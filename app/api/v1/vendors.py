@@ -18,7 +18,7 @@ from app.api.deps import (
     v1_router,
 )
 from app.api.idempotency import Created
-from app.api.schemas import CREATE_ERRORS, UPDATE_ERRORS, Page
+from app.api.schemas import CREATE_ERRORS, ETAG_HEADER, UPDATE_ERRORS, Page
 from app.api.v1.loaders import LockedVendorDep, VendorDep
 from app.api.v1.vendor_schemas import (
     ContactIn,
@@ -41,7 +41,6 @@ from app.vendors.schemas import ContactForm
 router = v1_router("vendors")
 ReaderDep = Annotated[User, api_user(Permission.vendors_read)]
 WriterDep = Annotated[User, api_user(Permission.vendors_write)]
-ETAG_HEADER = {"ETag": {"description": "Send it back in If-Match to update.", "schema": {}}}
 
 
 def _etag_response(view: VendorOut, response: Response) -> VendorOut:

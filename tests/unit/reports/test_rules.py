@@ -152,3 +152,10 @@ def test_conflicting_period_statements_raise_a_date_conflict_warning():
     result = extract_facts(pages)
     assert "DATE_CONFLICT" in result.warning_codes()
     assert result.period_start == "2024-01-01"
+
+
+def test_every_labelled_fact_but_the_document_kind_can_be_corrected():
+    from app.reports.facts import FIELD_NAMES
+    from app.reports.service import CORRECTABLE_FIELDS
+
+    assert tuple(name for name in FIELD_NAMES if name != "doc_kind") == CORRECTABLE_FIELDS
