@@ -5,16 +5,18 @@ to three documents with extracted facts (SOC 2 Type 1 and Type 2, SOC 1, bridge 
 varied periods, opinions and exceptions) and, for some, submitted soc-assurance answers,
 then times three runs of the nightly rescore: the first (every vendor gets a score), the
 same day again (nothing changed) and 40 days later (recency decays, some scores change).
-The review summary listener is installed, as in the application. SQLite always;
-PostgreSQL too when DILIGENCE_BENCH_POSTGRES_URL is set. Prints a table; the last line is
-one JSON object.
+The review summary listener is installed, as in the application. Scoring runs in one worker
+process per core (`--workers 1` for the serial path). SQLite always; PostgreSQL too when
+reachable (DILIGENCE_BENCH_POSTGRES_URL, else postgresql://postgres@127.0.0.1/postgres; a
+fresh database is created and dropped). Prints a table; the last line is one JSON object.
 
-    .venv/bin/python bench/rescore.py [--vendors 10000] [--profile]
+    .venv/bin/python bench/rescore.py [--vendors 10000] [--workers N] [--backend all] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -29,22 +31,22 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from common import fresh_postgres_database, postgres_admin_url
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 import app.reviews.summary  # noqa: F401  (installs the summary listener, as the app does)
 from app.core import migrate
-from app.core.db import create_db_engine, normalise_url
+from app.core.db import create_db_engine
 from app.questionnaires.library import get_definition
 from app.questionnaires.models import Answer, QuestionnaireRequest
 from app.reports.models import Document, ReportFacts
 from app.scoring import service as scoring_service
 from app.scoring.models import Score
+from app.scoring.parallel import default_workers
 from app.vendors.models import Vendor
 
 TARGET_SECONDS = 10.0
-POSTGRES_VAR = "DILIGENCE_BENCH_POSTGRES_URL"
 TODAY = date(2025, 6, 30)
 RUNS = (("first run", 0), ("same day again", 0), ("40 days later", 40))
 _TIERS = ("critical", "high", "moderate", "low")
@@ -231,7 +233,7 @@ def build_database(url: str, count: int) -> float:
     return time.perf_counter() - started
 
 
-def time_runs(url: str, *, profile: bool) -> list[dict[str, Any]]:
+def time_runs(url: str, *, profile: bool, workers: int) -> list[dict[str, Any]]:
     """Run the rescore three times; return seconds, changed and stored scores for each."""
     engine = create_db_engine(url, pool_size=1)
     results: list[dict[str, Any]] = []
@@ -241,7 +243,8 @@ def time_runs(url: str, *, profile: bool) -> list[dict[str, Any]]:
             with Session(engine, expire_on_commit=False) as session:
                 run = _profiled if profile and not results else _plain
                 as_of = TODAY + timedelta(days=days)
-                seconds, changed = run(partial(_rescore_and_commit, session, as_of, progress))
+                rescore = partial(_rescore_and_commit, session, as_of, progress, workers)
+                seconds, changed = run(rescore)
                 stored = session.scalar(select(func.count()).select_from(Score))
             results.append(
                 {
@@ -257,10 +260,15 @@ def time_runs(url: str, *, profile: bool) -> list[dict[str, Any]]:
     return results
 
 
-def _rescore_and_commit(session: Session, as_of: date, progress: list[tuple[int, int]]) -> int:
+def _rescore_and_commit(
+    session: Session, as_of: date, progress: list[tuple[int, int]], workers: int
+) -> int:
     """Rescore every vendor and commit, as the nightly job does."""
     changed = scoring_service.recompute_all(
-        session, as_of=as_of, on_progress=lambda done, total: progress.append((done, total))
+        session,
+        as_of=as_of,
+        on_progress=lambda done, total: progress.append((done, total)),
+        workers=workers,
     )
     session.commit()
     return changed
@@ -283,33 +291,18 @@ def _profiled(action: Callable[[], int]) -> tuple[float, int]:
     return seconds, changed
 
 
-def _postgres_database(admin_url: str, name: str, *, create: bool) -> str:
-    admin = create_db_engine(admin_url, pool_size=1).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            if create:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return make_url(normalise_url(admin_url)).set(database=name).render_as_string(False)
-
-
-def bench_backend(backend: str, count: int, *, profile: bool) -> dict[str, Any]:
+def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     """Build one backend's database, time the runs and clean up."""
-    with tempfile.TemporaryDirectory() as tmp:
-        admin_url = os.environ.get(POSTGRES_VAR, "")
-        name = f"diligence_bench_rescore_{os.getpid()}"
+    with contextlib.ExitStack() as stack:
         if backend == "sqlite":
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
             url = f"sqlite:///{Path(tmp) / 'rescore.db'}"
         else:
-            url = _postgres_database(admin_url, name, create=True)
-        try:
-            build = build_database(url, count)
-            runs = time_runs(url, profile=profile)
-        finally:
-            if backend == "postgresql":
-                _postgres_database(admin_url, name, create=False)
+            admin_url = postgres_admin_url()
+            assert admin_url is not None
+            url = stack.enter_context(fresh_postgres_database(admin_url, "rescore"))
+        build = build_database(url, args.vendors)
+        runs = time_runs(url, profile=args.profile, workers=args.workers)
     worst = max(run["seconds"] for run in runs)
     return {"backend": backend, "build_seconds": round(build, 2), "runs": runs, "worst": worst}
 
@@ -319,10 +312,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--vendors", type=int, default=10_000)
     parser.add_argument("--profile", action="store_true", help="Print a CPU profile of run 1.")
+    parser.add_argument(
+        "--workers", type=int, default=default_workers(), help="Scoring processes (1: serial)."
+    )
+    parser.add_argument("--backend", choices=["all", "sqlite", "postgresql"], default="all")
     args = parser.parse_args()
-    backends = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_VAR) else [])
-    results = [bench_backend(b, args.vendors, profile=args.profile) for b in backends]
-    print(f"rescore benchmark: {args.vendors} vendors, target {TARGET_SECONDS:g} s per run")
+    backends = ["sqlite", "postgresql"] if args.backend == "all" else [args.backend]
+    if "postgresql" in backends and postgres_admin_url() is None:
+        print("PostgreSQL is not reachable: measuring SQLite only")
+        backends.remove("postgresql")
+    results = [bench_backend(backend, args) for backend in backends]
+    print(
+        f"rescore benchmark: {args.vendors} vendors, {args.workers} scoring process(es), "
+        f"target {TARGET_SECONDS:g} s per run"
+    )
     print(
         f"  {'backend':<11} {'run':<16} {'seconds':>8} {'scores/s':>9} {'changed':>8} {'stored':>7}"
     )
@@ -336,6 +339,7 @@ def main() -> None:
         "benchmark": "scoring.rescore",
         "vendors": args.vendors,
         "cpu_count": os.cpu_count(),
+        "workers": args.workers,
         "target_seconds": TARGET_SECONDS,
         "backends": results,
         "sqlite_seconds": results[0]["worst"],

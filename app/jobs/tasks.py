@@ -30,6 +30,7 @@ from app.reports.models import Document, ExtractionStatus
 from app.reports.storage import DocumentIntegrityError, get_storage
 from app.reviews.digest import send_digest
 from app.scoring import service as scoring_service
+from app.scoring.parallel import default_workers
 from app.vendors.models import Vendor
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def send_weekly_digest(settings: Settings, *, today: date) -> int:
 def recompute_scores(settings: Settings, *, today: date) -> int:
     """Rescore every vendor as of today (recency decays daily)."""
     with session_scope(_engine(settings)) as session:
-        return scoring_service.recompute_all(session, as_of=today)
+        return scoring_service.recompute_all(session, as_of=today, workers=default_workers())
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from app.core.cli import cli_session, console
 from app.core.db import utcnow
 from app.scoring import service as scoring_service
+from app.scoring.parallel import default_workers
 
 
 def recompute(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD (default today).")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Scoring processes (default: one per core, max 8)."),
     ] = None,
 ) -> None:
     """Recompute every vendor's score; recency decays, so run it daily."""
@@ -30,5 +35,10 @@ def recompute(
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        changed = scoring_service.recompute_all(session, as_of=evaluation_date, on_progress=advance)
+        changed = scoring_service.recompute_all(
+            session,
+            as_of=evaluation_date,
+            on_progress=advance,
+            workers=workers or default_workers(),
+        )
     console.print(f"scores recomputed as of {evaluation_date}: {changed} changed")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from app.questionnaires.answers import claims_from_answers
 from app.questionnaires.models import QuestionnaireRequest, RequestStatus
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind
-from app.scoring import batch
+from app.scoring import batch, parallel
 from app.scoring.batch import LatestScore
 from app.scoring.inputs import VendorProfile
 from app.scoring.models import Score
@@ -200,6 +201,7 @@ def recompute_all(
     as_of: date,
     on_progress: Callable[[int, int], None] | None = None,
     group_size: int = RECOMPUTE_GROUP_SIZE,
+    workers: int = 1,
 ) -> int:
     """Recompute every vendor (recency decays daily); return how many scores changed.
 
@@ -207,16 +209,29 @@ def recompute_all(
     as in `recompute_vendor`, a vendor gets a new score only when the result changed (or
     its override lapsed). `on_progress(done, total)` is called after each group. The run
     is recorded as one audit event with its counts.
+
+    With ``workers`` > 1, many vendors and a session that has not begun a transaction, groups
+    are read and scored in that many worker processes while this one stores the results.
+    Workers read what is committed, which is then exactly what this session would read.
     """
+    use_workers = workers > 1 and not session.in_transaction()
     vendor_ids = [vendor_id for vendor_id in session.exec(select(Vendor.id)).all() if vendor_id]
     vendor_ids.sort()
     policy = load_default_policy()
-    changed = 0
-    for start in range(0, len(vendor_ids), group_size):
-        group = vendor_ids[start : start + group_size]
-        changed += _recompute_group(session, group, as_of=as_of, policy=policy)
+    groups = [vendor_ids[at : at + group_size] for at in range(0, len(vendor_ids), group_size)]
+    scored_groups: Iterable[ScoredGroup]
+    if use_workers and parallel.worth_it(session, len(vendor_ids)):
+        scored_groups = parallel.score_groups(
+            session, groups, as_of=as_of, workers=workers, score=score_group
+        )
+    else:
+        scored_groups = (score_group(session, ids, as_of=as_of, policy=policy) for ids in groups)
+    changed = done = 0
+    for scored in scored_groups:
+        changed += _store_group(session, scored)
+        done += scored.vendors
         if on_progress:
-            on_progress(start + len(group), len(vendor_ids))
+            on_progress(done, len(vendor_ids))
     audit_service.record(
         session,
         actor="system",
@@ -232,11 +247,21 @@ def recompute_all(
     return changed
 
 
-def _recompute_group(
+@dataclass(frozen=True)
+class ScoredGroup:
+    """The new score rows of a group of vendors, and the overrides that lapsed with them."""
+
+    vendors: int
+    rows: list[dict[str, Any]]
+    lapsed: list[LatestScore]
+
+
+def score_group(
     session: Session, vendor_ids: list[int], *, as_of: date, policy: Policy
-) -> int:
-    """Score a group of vendors and store the scores that changed; return how many."""
+) -> ScoredGroup:
+    """Score a group of vendors; return the rows of the scores that changed (reads only)."""
     rows: list[dict[str, Any]] = []
+    lapsed: list[LatestScore] = []
     inputs = batch.load_inputs(
         session, vendor_ids, assurance_kinds=ASSURANCE_KINDS, answered=ANSWERED_STATUSES
     )
@@ -254,12 +279,19 @@ def _recompute_group(
         # Every row names the same columns, so they go to the database as one statement.
         row |= {field: getattr(latest, field) if carried else None for field in _OVERRIDE_FIELDS}
         if not carried and latest is not None and latest.override_value is not None:
-            _record_lapse(session, latest, actor="system")
+            lapsed.append(latest)
         rows.append(row)
-    if rows:
+    return ScoredGroup(len(vendor_ids), rows, lapsed)
+
+
+def _store_group(session: Session, scored: ScoredGroup) -> int:
+    """Store a scored group's rows and record its lapsed overrides; return how many rows."""
+    for latest in scored.lapsed:
+        _record_lapse(session, latest, actor="system")
+    if scored.rows:
         # One bulk INSERT: building thousands of ORM objects costs more than scoring them.
-        session.execute(insert(Score), rows)
-    return len(rows)
+        session.execute(insert(Score), scored.rows)
+    return len(scored.rows)
 
 
 def score_history(session: Session, vendor_id: int, *, limit: int = 100) -> list[Score]:

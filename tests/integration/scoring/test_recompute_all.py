@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role
-from app.core.db import utcnow
+from app.core import migrate
+from app.core.db import create_db_engine, utcnow
 from app.reports.models import Document, DocumentKind, ReportFacts, UploadChannel
 from app.reviews.models import VendorReview
+from app.scoring import parallel
 from app.scoring import service as scoring_service
 from app.scoring.models import Score
 from app.vendors.models import Vendor
+from tests.conftest import drop_postgres_database, fresh_database_url
 from tests.factories import make_user, make_vendor
 
 AS_OF = date(2025, 6, 30)
@@ -124,3 +131,60 @@ def test_recompute_all_refreshes_the_dashboard_row_of_each_changed_vendor(sessio
     row = session.get(VendorReview, vendor.id)
     assert score is not None and row is not None
     assert (row.score_value, row.band, row.best_report) == (score.value, score.band, "SOC 2 Type 2")
+
+
+@pytest.fixture
+def committed_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """A database of its own whose rows are committed, so that worker processes see them."""
+    url = fresh_database_url(backend, "rescore_workers", tmp_path)
+    migrate.upgrade(url)
+    engine = create_db_engine(url, pool_size=2)
+    yield engine
+    engine.dispose()
+    if backend == "postgresql":
+        drop_postgres_database(url)
+
+
+def test_recompute_all_in_worker_processes_stores_what_the_serial_run_computes(
+    committed_engine, monkeypatch
+):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_VENDORS", 0)
+    pools: list[int] = []
+    spawn_pool = parallel.score_groups
+
+    def counted(*args, **kwargs):
+        pools.append(kwargs["workers"])
+        return spawn_pool(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "score_groups", counted)
+    with Session(committed_engine) as session:
+        vendors = [make_vendor(session) for _ in range(5)]
+        for exceptions, vendor in enumerate(vendors[:4]):
+            _add_report(session, vendor, exceptions=exceptions)
+        session.commit()
+        ids = [vendor.id for vendor in vendors]
+    progress: list[tuple[int, int]] = []
+
+    with Session(committed_engine) as session:
+        changed = scoring_service.recompute_all(
+            session,
+            as_of=AS_OF,
+            group_size=2,
+            workers=2,
+            on_progress=lambda done, total: progress.append((done, total)),
+        )
+        session.commit()
+
+    assert changed == 5
+    assert pools == [2]
+    assert progress == [(2, 5), (4, 5), (5, 5)]
+    with Session(committed_engine) as session:
+        scores = [scoring_service.latest_score(session, vendor_id or 0) for vendor_id in ids]
+        reported = [score.value for score in scores[:4] if score is not None]
+        assert len(reported) == 4 and scores[4] is not None
+        assert reported == sorted(reported, reverse=True)  # more exceptions never score higher
+        rows = [session.get(VendorReview, vendor_id) for vendor_id in ids]
+        shown = [(row.score_value, row.band) for row in rows if row is not None]
+        assert shown == [(score.value, score.band) for score in scores if score is not None]
+        # The serial path finds nothing to change: the workers stored exactly its results.
+        assert scoring_service.recompute_all(session, as_of=AS_OF, workers=1) == 0
