@@ -80,18 +80,22 @@ def record(
         session.connection().execute(
             text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK}
         )
-    last = session.exec(
-        select(AuditEvent).order_by(col(AuditEvent.sequence).desc()).limit(1)
+    # Only the head's two columns: this runs on every save, and a whole row costs more.
+    head = session.exec(
+        select(AuditEvent.sequence, AuditEvent.hash)
+        .order_by(col(AuditEvent.sequence).desc())
+        .limit(1)
     ).first()
+    last_sequence, last_hash = head if head is not None else (0, GENESIS_HASH)
     event = AuditEvent(
-        sequence=(last.sequence + 1) if last else 1,
+        sequence=last_sequence + 1,
         occurred_at=utcnow(),
         actor=actor[:200],
         action=str(action),
         subject_type=subject_type,
         subject_id=str(subject_id),
         data=data or {},
-        prev_hash=last.hash if last else GENESIS_HASH,
+        prev_hash=last_hash,
         hash="",
     )
     event.hash = event_hash(event.prev_hash, _content(event))

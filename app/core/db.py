@@ -106,7 +106,7 @@ def create_db_engine(url: str, *, pool_size: int = 40) -> Engine:
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
-    # The pool must be at least as large as the thread pool (see PERFORMANCE.md).
+    # At least as large as the thread pool (40 by default), where sync handlers wait for one.
     return create_engine(
         url,
         pool_size=pool_size,

@@ -7,7 +7,7 @@ When every CUEC of the reports the score relies on has an owner, the vendor prof
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,6 +20,7 @@ from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
 from app.reviews.models import CuecOwner, ReviewAction
 from app.scoring import service as scoring_service
+from app.scoring.models import Score
 from app.vendors.models import Vendor
 
 WHOLE_SECTION = "All complementary user entity controls listed in this report"
@@ -49,21 +50,34 @@ def _texts(facts: ReportFacts) -> list[str]:
     return items
 
 
-def _relevant(session: Session, vendor_id: int) -> list[ReportFacts]:
-    documents = [
+def _relevant(
+    documents: Sequence[tuple[Document, ReportFacts | None]], score: Score | None
+) -> list[ReportFacts]:
+    reports = [
         facts
-        for _, facts in reports_service.list_documents(session, vendor_id=vendor_id)
+        for _, facts in documents
         if facts is not None and facts.doc_kind == "soc_report" and _texts(facts)
     ]
-    score = scoring_service.latest_score(session, vendor_id)
     best = str(score.explanation.get("best_document_id") or "") if score else ""
-    chosen = [facts for facts in documents if str(facts.document_id) == best]
-    return chosen or documents
+    chosen = [facts for facts in reports if str(facts.document_id) == best]
+    return chosen or reports
 
 
-def cuec_lines(session: Session, vendor_id: int) -> list[CuecLine]:
-    """List the CUECs of the reports the score relies on, with their owners."""
-    relevant = _relevant(session, vendor_id)
+def cuec_lines(
+    session: Session,
+    vendor_id: int,
+    *,
+    loaded: tuple[Sequence[tuple[Document, ReportFacts | None]], Score | None] | None = None,
+) -> list[CuecLine]:
+    """List the CUECs of the reports the score relies on, with their owners.
+
+    ``loaded`` is the vendor's documents (as ``list_documents`` gives them) and latest score
+    when the caller has them already.
+    """
+    if loaded is None:
+        documents = reports_service.list_documents(session, vendor_id=vendor_id)
+        loaded = (documents, scoring_service.latest_score(session, vendor_id))
+    relevant = _relevant(*loaded)
     owners = {
         (row.document_id, row.cuec_key): row
         for row in session.exec(select(CuecOwner).where(CuecOwner.vendor_id == vendor_id)).all()

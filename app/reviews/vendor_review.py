@@ -277,7 +277,7 @@ def build_review_page(session: Session, vendor: Vendor, *, today: date) -> Revie
         card=card,
         comparison=comparison_rows(session, vendor.id, documents, best, card.findings),
         documents=[_document_view(d, f) for d, f in documents],
-        cuecs=cuecs_service.cuec_lines(session, vendor.id),
+        cuecs=cuecs_service.cuec_lines(session, vendor.id, loaded=(documents, score)),
         subservice={
             "names": best.get("subservice_organizations") or [],
             "method": best.get("subservice_method"),
