@@ -310,7 +310,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.requests = max(50, args.requests)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "httpx2"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     backends = ["sqlite", "postgresql"] if args.backend == "all" else [args.backend]
     if "postgresql" in backends and postgres_admin_url() is None:
         print("PostgreSQL is not reachable: measuring SQLite only")
