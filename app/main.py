@@ -16,6 +16,7 @@ from app.api.router import api_routers
 from app.api.routes import router as api_tokens_router
 from app.audit.routes import router as audit_router
 from app.auth.deps import enforce_route_access
+from app.auth.gate import check_report_upload
 from app.auth.routes import router as auth_router
 from app.core.config import Settings, get_settings
 from app.core.csrf import CsrfMiddleware, register_template_globals
@@ -28,7 +29,7 @@ from app.core.ratelimit import RateLimiter, install_rate_limits
 from app.core.security import install_security_headers
 from app.core.templating import templates
 from app.core.upload_gate import GateRule, UploadGateMiddleware
-from app.portal.gate import has_portal_session
+from app.portal.gate import check_portal_upload
 from app.portal.routes import router as portal_router
 from app.questionnaires.library_routes import router as library_router
 from app.questionnaires.routes import router as requests_router
@@ -93,11 +94,8 @@ def _include_routers(app: FastAPI) -> None:
 
 def _install_upload_gate(app: FastAPI) -> None:
     rules = [
-        GateRule(
-            re.compile(r"/portal/uploads/[^/]+"),
-            has_portal_session,
-            "Your session ended. Open the link from your e-mail again, then upload the file.",
-        ),
+        GateRule(re.compile(r"/portal/uploads/[^/]+"), check_portal_upload),
+        GateRule(re.compile(r"(/api/v1)?/vendors/[^/]+/documents"), check_report_upload),
     ]
     app.add_middleware(UploadGateMiddleware, rules=rules)
 

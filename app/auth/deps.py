@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 
 from app.api import tokens as api_tokens
 from app.auth import service as auth_service
@@ -58,7 +59,7 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
         return cached
     settings = _settings(request)
     token = request.cookies.get(session_cookie_name(settings))
-    bearer = _bearer_token(request)
+    bearer = bearer_token(request)
     user = None
     if bearer is not None:
         user = _token_user(request, session, bearer)
@@ -78,10 +79,11 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
 OptionalUserDep = Annotated[User | None, Depends(get_optional_user)]
 
 
-def _bearer_token(request: Request) -> str | None:
-    if not request.url.path.startswith(API_PATH_PREFIX):
+def bearer_token(connection: HTTPConnection) -> str | None:
+    """Return the API token the request presents (only under /api/), else None."""
+    if not connection.url.path.startswith(API_PATH_PREFIX):
         return None
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    scheme, _, value = connection.headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else None
 
 

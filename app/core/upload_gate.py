@@ -18,16 +18,23 @@ from app.core.security import error_response
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """Why an upload is refused: 401 for an unknown caller, 403 for one not allowed to."""
+
+    status: int
+    message: str
+
+
+@dataclass(frozen=True)
 class GateRule:
-    """Uploads to paths matching ``pattern`` need ``is_allowed(connection)`` to hold."""
+    """Uploads to paths matching ``pattern`` go on when ``check(connection)`` returns None."""
 
     pattern: re.Pattern[str]
-    is_allowed: Callable[[HTTPConnection], bool]
-    refusal: str
+    check: Callable[[HTTPConnection], Refusal | None]
 
 
 class UploadGateMiddleware:
-    """Pure ASGI middleware answering 401 to a refused upload without reading its body."""
+    """Pure ASGI middleware answering a refused upload without reading its body."""
 
     def __init__(self, app: ASGIApp, *, rules: Sequence[GateRule]) -> None:
         self.app = app
@@ -38,13 +45,13 @@ class UploadGateMiddleware:
             path = scope.get("path", "")
             for rule in self.rules:
                 if rule.pattern.fullmatch(path):
-                    connection = HTTPConnection(scope)
-                    if not await run_in_threadpool(rule.is_allowed, connection):
+                    refusal = await run_in_threadpool(rule.check, HTTPConnection(scope))
+                    if refusal is not None:
                         response = error_response(
                             scope,
-                            status=401,
+                            status=refusal.status,
                             title="Not allowed",
-                            message=rule.refusal,
+                            message=refusal.message,
                             headers={"Connection": "close"},
                         )
                         await response(scope, receive, send)
