@@ -1,11 +1,13 @@
-"""Write transactions for async routes: off the event loop, and on SQLite one writer at a time.
+"""Write transactions for async routes: off the event loop, one writer per database, grouped.
 
 SQLite has one write lock per database. Writers that race for it sleep in the busy handler
 (p99 of seconds under load, see docs/benchmarks.md), and every commit waits for the disk. So
-each process sends its SQLite writes to one thread that runs them one after another, and the
-writes that queued up meanwhile share a transaction, each in its own savepoint: one failing
+each process sends its writes to one thread per database that runs them one after another, and
+the writes that queued up meanwhile share a transaction, each in its own savepoint: one failing
 rolls back only itself, and one commit (one disk flush) makes the whole group durable before any
-of them is answered. PostgreSQL writes run concurrently in the thread pool.
+of them is answered. PostgreSQL gains from the same grouping: every write appends to the audit
+chain under one lock held until commit, so concurrent transactions would queue for it anyway,
+and a group takes that lock and flushes the log once.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-import anyio.to_thread
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -63,13 +64,13 @@ def _settle_future(future: asyncio.Future[Any], result: Any, error: BaseExceptio
         future.set_result(result)
 
 
-class SqliteWriter:
-    """One thread that runs the write transactions on one SQLite database, grouped."""
+class GroupWriter:
+    """One thread that runs the write transactions on one database, grouped."""
 
     def __init__(self) -> None:
         self.pending: queue.SimpleQueue[_Write[Any]] = queue.SimpleQueue()
         self.held_over: _Write[Any] | None = None
-        self.thread = threading.Thread(target=self._serve, name="sqlite-writer", daemon=True)
+        self.thread = threading.Thread(target=self._serve, name="db-writer", daemon=True)
         self.thread.start()
 
     def submit(self, app: Any, work: Callable[[Session], T]) -> asyncio.Future[T]:
@@ -129,15 +130,15 @@ def _commit_together(group: list[_Write[Any]]) -> None:
         write.settle()
 
 
-_writers: dict[Engine, SqliteWriter] = {}
+_writers: dict[Engine, GroupWriter] = {}
 _writers_lock = threading.Lock()
 
 
-def _writer_for(engine: Engine) -> SqliteWriter:
+def _writer_for(engine: Engine) -> GroupWriter:
     with _writers_lock:
         writer = _writers.get(engine)
         if writer is None:
-            writer = _writers[engine] = SqliteWriter()
+            writer = _writers[engine] = GroupWriter()
         return writer
 
 
@@ -148,11 +149,4 @@ async def run_write(app: Any, work: Callable[[Session], T]) -> T:
     are rolled back and the error is raised here.
     """
     engine: Engine = app.state.engine
-    if engine.dialect.name == "sqlite":
-        return await _writer_for(engine).submit(app, work)
-
-    def transaction() -> T:
-        with write_session(app) as session:
-            return work(session)
-
-    return await anyio.to_thread.run_sync(transaction)
+    return await _writer_for(engine).submit(app, work)

@@ -1,10 +1,11 @@
-"""Async write transactions: SQLite writes run one at a time and share commits safely."""
+"""Async write transactions: writes run one at a time per database and share commits safely."""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from app.core import writes
 from app.core.db import create_db_engine
 from app.core.writes import run_write
+from tests.conftest import drop_postgres_database, fresh_database_url
 
 ROWS = sa.table("row", sa.column("id", sa.Integer), sa.column("label", sa.String))
 
@@ -34,12 +36,16 @@ class Refused(Exception):
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> SimpleNamespace:
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'writes.db'}")
+def app(backend: str, tmp_path: Path) -> Iterator[SimpleNamespace]:
+    url = fresh_database_url(backend, "writes", tmp_path)
+    engine = create_db_engine(url, pool_size=2)
+    key = "SERIAL PRIMARY KEY" if backend == "postgresql" else "INTEGER PRIMARY KEY"
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE row (id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
+        conn.exec_driver_sql(f"CREATE TABLE row (id {key}, label TEXT NOT NULL)")
     yield SimpleNamespace(state=SimpleNamespace(engine=engine))
     engine.dispose()
+    if backend == "postgresql":
+        drop_postgres_database(url)
 
 
 def _insert(label: str, *, fail: bool = False, pause: float = 0.0):
@@ -58,7 +64,7 @@ def _labels(app: SimpleNamespace) -> list[str]:
         return sorted(conn.execute(sa.select(ROWS.c.label)).scalars())
 
 
-def test_many_concurrent_sqlite_writes_all_commit_without_lock_errors(app):
+def test_many_concurrent_writes_all_commit_without_lock_errors(app):
     async def main() -> list[str]:
         return await asyncio.gather(*(run_write(app, _insert(f"w{n:02d}")) for n in range(60)))
 
