@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO, Literal, Protocol, get_args
@@ -277,21 +278,29 @@ def list_documents(
     return [(document, facts) for document, facts in rows]
 
 
+# The columns of ReportFacts that scoring reads.
+SCORED_COLUMNS = (
+    "document_id", "doc_kind", "exceptions", "cuec_list", "warnings", "evidence", "confidence",
+    *CORRECTABLE_FIELDS, "corrections",
+)  # fmt: skip
+
+
 def effective_facts(facts: ReportFacts) -> dict[str, Any]:
     """Return the facts as scoring reads them: corrected values win over extracted ones."""
+    return effective_facts_of({name: getattr(facts, name) for name in SCORED_COLUMNS})
+
+
+def effective_facts_of(columns: Mapping[Any, Any]) -> dict[str, Any]:
+    """Return ``effective_facts`` from the SCORED_COLUMNS values of a facts row."""
     data: dict[str, Any] = {
-        "document_id": str(facts.document_id),
-        "doc_kind": facts.doc_kind,
-        "exceptions": facts.exceptions,
-        "cuec_list": facts.cuec_list,
-        "warnings": facts.warnings,
-        "evidence": facts.evidence,
-        "confidence": facts.confidence,
+        name: columns[name]
+        for name in ("doc_kind", "exceptions", "cuec_list", "warnings", "evidence", "confidence")
     }
+    data["document_id"] = str(columns["document_id"])
     for field in CORRECTABLE_FIELDS:
-        value = getattr(facts, field)
+        value = columns[field]
         data[field] = value.isoformat() if isinstance(value, date) else value
-    data["corrections"] = {field: c["value"] for field, c in facts.corrections.items()}
+    data["corrections"] = {field: c["value"] for field, c in columns["corrections"].items()}
     return data
 
 

@@ -9,7 +9,7 @@ to know the summary exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import event, func, insert
 from sqlalchemy import inspect as inspect_state
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Result
@@ -68,7 +69,32 @@ class SummaryValues:
     follow_up_on: date | None = None
 
 
-def _score_values(session: Session, vendor: Vendor, score: Score | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ScoreSummary:
+    """What the summary reads of a score: a stored row's columns, or a row just inserted."""
+
+    vendor_id: int
+    value: Decimal | None
+    band: str | None
+    residual_risk: str
+    provisional: bool
+    findings: list[dict[str, Any]]
+    explanation: dict[str, Any]
+    override_value: Decimal | None = None
+    overridden_at: datetime | None = None
+
+    @classmethod
+    def of(cls, values: Mapping[Any, Any]) -> ScoreSummary:
+        """Take the summarised fields from a score's column values."""
+        return cls(**{name: values[name] for name in _SUMMARISED if name in values})
+
+
+_SUMMARISED = tuple(ScoreSummary.__dataclass_fields__)
+
+
+def _score_values(
+    session: Session, vendor: Vendor, score: Score | ScoreSummary | None
+) -> dict[str, Any]:
     if score is None:
         return {}
     values: dict[str, Any] = {
@@ -94,7 +120,7 @@ def _score_values(session: Session, vendor: Vendor, score: Score | None) -> dict
     return values
 
 
-def _best_document_id(score: Score | None) -> int | None:
+def _best_document_id(score: Score | ScoreSummary | None) -> int | None:
     best_id = (score.explanation.get("best_document_id") if score else None) or ""
     return int(best_id) if str(best_id).isdigit() else None
 
@@ -177,18 +203,35 @@ def refresh_vendor_review(session: Session, vendor_id: int) -> None:
     _write_rows(session, {vendor_id: summarise(session, vendor)})
 
 
-def refresh_vendor_reviews(session: Session, vendor_ids: Iterable[int]) -> None:
-    """Rewrite the summary rows of many vendors, reading their data a group at a time."""
+def refresh_vendor_reviews(
+    session: Session,
+    vendor_ids: Iterable[int],
+    *,
+    latest_scores: Mapping[int, ScoreSummary] | None = None,
+) -> None:
+    """Rewrite the summary rows of many vendors, reading their data a group at a time.
+
+    ``latest_scores`` are vendors' latest scores that the caller holds already (just stored):
+    they are not read back.
+    """
     ordered = sorted(set(vendor_ids))
     for start in range(0, len(ordered), _GROUP_SIZE):
         group = ordered[start : start + _GROUP_SIZE]
-        _write_rows(session, summarise_many(session, group))
+        _write_rows(session, summarise_many(session, group, latest_scores=latest_scores))
 
 
-def summarise_many(session: Session, vendor_ids: Sequence[int]) -> dict[int, SummaryValues]:
+def summarise_many(
+    session: Session,
+    vendor_ids: Sequence[int],
+    *,
+    latest_scores: Mapping[int, ScoreSummary] | None = None,
+) -> dict[int, SummaryValues]:
     """Work out the summaries of many vendors with a few queries (see `summarise`)."""
     vendors = session.exec(select(Vendor).where(col(Vendor.id).in_(vendor_ids))).all()
-    scores = _latest_scores(session, vendor_ids)
+    known = latest_scores or {}
+    unknown = [vendor_id for vendor_id in vendor_ids if vendor_id not in known]
+    scores = _latest_scores(session, unknown) if unknown else {}
+    scores |= {vendor_id: known[vendor_id] for vendor_id in vendor_ids if vendor_id in known}
     best_ids = {vendor_id: _best_document_id(score) for vendor_id, score in scores.items()}
     facts = _facts_by_document(session, [i for i in best_ids.values() if i is not None])
     statuses = _latest_request_statuses(session, vendor_ids)
@@ -208,10 +251,6 @@ def summarise_many(session: Session, vendor_ids: Sequence[int]) -> dict[int, Sum
 
 # What the summary reads of a score and of its best report; their other columns (factors,
 # evidence) are most of the bytes and are not shown.
-_SCORE_COLUMNS: tuple[Any, ...] = (
-    Score.id, Score.vendor_id, Score.value, Score.band, Score.residual_risk, Score.provisional,
-    Score.findings, Score.explanation, Score.override_value, Score.overridden_at,
-)  # fmt: skip
 _REPORT_FIELDS = ("framework", "report_type", "period_end", "exceptions_count")
 _FACTS_COLUMNS: tuple[Any, ...] = (
     ReportFacts.id, ReportFacts.document_id, ReportFacts.corrections,
@@ -219,15 +258,15 @@ _FACTS_COLUMNS: tuple[Any, ...] = (
 )  # fmt: skip
 
 
-def _latest_scores(session: Session, vendor_ids: Sequence[int]) -> dict[int, Score]:
+def _latest_scores(session: Session, vendor_ids: Sequence[int]) -> dict[int, ScoreSummary]:
     newest = (
         select(func.max(Score.id))
         .where(col(Score.vendor_id).in_(vendor_ids))
         .group_by(col(Score.vendor_id))
     )
-    summarised = load_only(*_SCORE_COLUMNS)
-    rows = session.exec(select(Score).where(col(Score.id).in_(newest)).options(summarised)).all()
-    return {score.vendor_id: score for score in rows}
+    columns = [getattr(Score, name) for name in _SUMMARISED]
+    rows = session.execute(sa_select(*columns).where(col(Score.id).in_(newest))).mappings()
+    return {row["vendor_id"]: ScoreSummary.of(row) for row in rows}
 
 
 def _facts_by_document(session: Session, document_ids: list[int]) -> dict[int, ReportFacts]:
@@ -352,7 +391,10 @@ def _refresh_after_bulk_insert(state: ORMExecuteState) -> Result[Any] | None:
     result = state.invoke_statement()
     if vendors:
         assert isinstance(state.session, Session)
-        refresh_vendor_reviews(state.session, vendors)
+        # New scores are each vendor's latest: build them from the rows, not by reading back.
+        stored = {row["vendor_id"]: ScoreSummary.of(row) for row in rows}
+        stored = stored if mapper.class_ is Score else {}
+        refresh_vendor_reviews(state.session, vendors, latest_scores=stored)
     return result
 
 

@@ -6,9 +6,9 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
@@ -305,7 +305,18 @@ def score_history(session: Session, vendor_id: int, *, limit: int = 100) -> list
     return list(reversed(rows))
 
 
-def override_in_force(session: Session, score: Score) -> bool:
+class HoldsOverride(Protocol):
+    """A stored score, or what a summary keeps of one: enough to tell if its override holds."""
+
+    @property
+    def vendor_id(self) -> int: ...
+    @property
+    def override_value(self) -> Decimal | None: ...
+    @property
+    def overridden_at(self) -> datetime | None: ...
+
+
+def override_in_force(session: Session, score: HoldsOverride) -> bool:
     """Tell whether a score's override still applies: no new report arrived after it was set."""
     if score.override_value is None or score.overridden_at is None:
         return False
