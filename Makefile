@@ -49,7 +49,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Benchmarks (slow: about 20 minutes on 2 cores); figures and commands in docs/benchmarks.md.
+# Benchmarks (about 8 minutes on 2 cores); figures and commands in docs/benchmarks.md.
 # Each script prints a table and, as its last line, one JSON object.
 bench: install
 	$(BIN)/python bench/extract.py
