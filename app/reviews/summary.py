@@ -392,8 +392,8 @@ def _refresh_after_bulk_insert(state: ORMExecuteState) -> Result[Any] | None:
     if vendors:
         assert isinstance(state.session, Session)
         # New scores are each vendor's latest: build them from the rows, not by reading back.
-        stored = {row["vendor_id"]: ScoreSummary.of(row) for row in rows}
-        stored = stored if mapper.class_ is Score else {}
+        is_score = mapper.class_ is Score
+        stored = {row["vendor_id"]: ScoreSummary.of(row) for row in rows} if is_score else {}
         refresh_vendor_reviews(state.session, vendors, latest_scores=stored)
     return result
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
@@ -16,7 +16,7 @@ from app.auth.models import Role
 from app.core import migrate
 from app.core.db import create_db_engine, utcnow
 from app.reports.models import Document, DocumentKind, ReportFacts, UploadChannel
-from app.reviews.models import VendorReview
+from app.reviews.models import Decision, DecisionOutcome, VendorReview
 from app.scoring import parallel
 from app.scoring import service as scoring_service
 from app.scoring.models import Score
@@ -188,3 +188,23 @@ def test_recompute_all_in_worker_processes_stores_what_the_serial_run_computes(
         assert shown == [(score.value, score.band) for score in scores if score is not None]
         # The serial path finds nothing to change: the workers stored exactly its results.
         assert scoring_service.recompute_all(session, as_of=AS_OF, workers=1) == 0
+
+
+def test_a_bulk_insert_of_decisions_refreshes_the_dashboard_row_too(session):
+    officer = make_user(session, role=Role.risk_officer)
+    vendor = make_vendor(session)
+    _add_report(session, vendor)
+    scoring_service.recompute_all(session, as_of=AS_OF)
+    decision = {
+        "vendor_id": vendor.id,
+        "outcome": DecisionOutcome.approved,
+        "reason": "Clean report",
+        "decided_by_id": officer.id,
+        "decided_at": utcnow(),
+    }
+    session.execute(insert(Decision), [decision])
+    row = session.get(VendorReview, vendor.id)
+    assert row is not None
+    session.refresh(row)
+    assert row.latest_decision == "approved"
+    assert row.band == scoring_service.latest_score(session, vendor.id or 0).band
