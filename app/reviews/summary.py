@@ -20,8 +20,8 @@ from sqlalchemy import inspect as inspect_state
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Result
-from sqlalchemy.orm import ORMExecuteState, UOWTransaction, load_only
+from sqlalchemy.engine import Result, Row
+from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -34,7 +34,7 @@ from app.reviews.models import CuecOwner, Decision, VendorReview
 from app.scoring import service as scoring_service
 from app.scoring.models import Score
 from app.scoring.policy_loader import load_default_policy
-from app.vendors.models import Vendor
+from app.vendors.models import InherentTier, Vendor
 
 _PENDING_KEY = "vendor_review_pending"
 _PENDING_FACTS_KEY = "vendor_review_pending_documents"
@@ -93,7 +93,7 @@ _SUMMARISED = tuple(ScoreSummary.__dataclass_fields__)
 
 
 def _score_values(
-    session: Session, vendor: Vendor, score: Score | ScoreSummary | None
+    session: Session, tier: InherentTier | None, score: Score | ScoreSummary | None
 ) -> dict[str, Any]:
     if score is None:
         return {}
@@ -109,12 +109,12 @@ def _score_values(
     if score.override_value is not None and scoring_service.override_in_force(session, score):
         policy = load_default_policy()
         band = policy.band_for(int(score.override_value)).band
-        tier = (vendor.inherent_tier or scoring_service.DEFAULT_TIER).value
+        tier_name = (tier or scoring_service.DEFAULT_TIER).value
         values |= {
             "score_value": score.override_value,
             "is_overridden": True,
             "band": band,
-            "residual_risk": policy.residual_for(tier, band),  # type: ignore[arg-type]
+            "residual_risk": policy.residual_for(tier_name, band),  # type: ignore[arg-type]
         }
     values["risk_rank"] = rules.risk_rank(values["residual_risk"])
     return values
@@ -132,7 +132,7 @@ def _report_values(session: Session, score: Score | None) -> dict[str, Any]:
     return _report_values_of(reports_service.get_facts(session, best_id))
 
 
-def _report_values_of(facts: ReportFacts | None) -> dict[str, Any]:
+def _report_values_of(facts: ReportFacts | Row[Any] | None) -> dict[str, Any]:
     if facts is None:
         return {}
     # As reports_service.effective_facts reads them: a correction wins over the extracted value.
@@ -189,7 +189,7 @@ def summarise(session: Session, vendor: Vendor) -> SummaryValues:
     assert vendor.id is not None
     score = scoring_service.latest_score(session, vendor.id)
     return SummaryValues(
-        **_score_values(session, vendor, score),
+        **_score_values(session, vendor.inherent_tier, score),
         **_report_values(session, score),
         **_activity_values(session, vendor.id),
     )
@@ -227,7 +227,9 @@ def summarise_many(
     latest_scores: Mapping[int, ScoreSummary] | None = None,
 ) -> dict[int, SummaryValues]:
     """Work out the summaries of many vendors with a few queries (see `summarise`)."""
-    vendors = session.exec(select(Vendor).where(col(Vendor.id).in_(vendor_ids))).all()
+    tiers = session.execute(
+        sa_select(col(Vendor.id), col(Vendor.inherent_tier)).where(col(Vendor.id).in_(vendor_ids))
+    ).all()
     known = latest_scores or {}
     unknown = [vendor_id for vendor_id in vendor_ids if vendor_id not in known]
     scores = _latest_scores(session, unknown) if unknown else {}
@@ -237,12 +239,11 @@ def summarise_many(
     statuses = _latest_request_statuses(session, vendor_ids)
     decisions = _latest_decisions(session, vendor_ids)
     summaries: dict[int, SummaryValues] = {}
-    for vendor in vendors:
-        vendor_id = vendor.id or 0
+    for vendor_id, tier in tiers:
         score = scores.get(vendor_id)
         best_id = best_ids.get(vendor_id)
         summaries[vendor_id] = SummaryValues(
-            **_score_values(session, vendor, score),
+            **_score_values(session, tier, score),
             **(_report_values_of(facts.get(best_id)) if best_id is not None else {}),
             **_activity_values_of(statuses.get(vendor_id), decisions.get(vendor_id)),
         )
@@ -269,15 +270,12 @@ def _latest_scores(session: Session, vendor_ids: Sequence[int]) -> dict[int, Sco
     return {row["vendor_id"]: ScoreSummary.of(row) for row in rows}
 
 
-def _facts_by_document(session: Session, document_ids: list[int]) -> dict[int, ReportFacts]:
+def _facts_by_document(session: Session, document_ids: list[int]) -> dict[int, Row[Any]]:
     if not document_ids:
         return {}
-    rows = session.exec(
-        select(ReportFacts)
-        .where(col(ReportFacts.document_id).in_(document_ids))
-        .options(load_only(*_FACTS_COLUMNS))
-    ).all()
-    return {facts.document_id: facts for facts in rows}
+    # Plain rows (attribute access, as on ReportFacts): no ORM object per vendor.
+    statement = sa_select(*_FACTS_COLUMNS).where(col(ReportFacts.document_id).in_(document_ids))
+    return {facts.document_id: facts for facts in session.execute(statement).all()}
 
 
 def _latest_request_statuses(session: Session, vendor_ids: Sequence[int]) -> dict[int, str]:
