@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
@@ -34,6 +35,7 @@ from app.portal.routes import router as portal_router
 from app.questionnaires.library_routes import router as library_router
 from app.questionnaires.routes import router as requests_router
 from app.reports.routes import router as documents_router
+from app.reports.storage import storage_problem
 from app.reviews.routes import router as reviews_router
 from app.vendors.routes import router as vendors_router
 
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=UPLOAD_BODY_LIMIT,
     )
     app.state.settings = settings
+    app.state.readiness_checks = [partial(storage_problem, settings)]
     app.state.engine = get_engine(settings.database_url, pool_size=settings.db_pool_size)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -19,15 +20,28 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+# Further checks the application registers (e.g. document storage): each returns why the
+# instance cannot serve, or None.
+ReadinessCheck = Callable[[], str | None]
+
+
 @router.get("/readyz", name="health.ready", response_model=None)
 def readyz(request: Request) -> JSONResponse:
-    """Answer 200 when the database is reachable, 503 with the reason otherwise."""
+    """Answer 200 when the database and every registered dependency answer, else 503 and why."""
     try:
         with request.app.state.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         logger.warning("readiness check failed: %s", type(exc).__name__)
-        return JSONResponse(
-            {"status": "unavailable", "reason": "database unreachable"}, status_code=503
-        )
+        return _unavailable("database unreachable")
+    checks: list[ReadinessCheck] = getattr(request.app.state, "readiness_checks", [])
+    for check in checks:
+        problem = check()
+        if problem is not None:
+            logger.warning("readiness check failed: %s", problem)
+            return _unavailable(problem)
     return JSONResponse({"status": "ok"})
+
+
+def _unavailable(reason: str) -> JSONResponse:
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from app.reports.crypto import KeyRing
 from app.reports.storage import StagingStorage, StorageUnavailable
 
+logger = logging.getLogger(__name__)
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 
 
@@ -64,6 +66,18 @@ class S3Storage(StagingStorage):
             )
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(f"The document could not be stored: {exc}") from None
+
+    def check(self) -> str | None:
+        """Return why documents cannot be stored right now (staging or bucket), or None."""
+        problem = super().check()
+        if problem is not None:
+            return problem
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as exc:
+            logger.warning("storage check failed: bucket %s: %s", self.bucket, type(exc).__name__)
+            return "object storage unreachable"
+        return None
 
     def _get(self, key: str) -> bytes:
         try:

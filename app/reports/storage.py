@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from app.reports.crypto import (
     is_encrypted,
 )
 
+logger = logging.getLogger(__name__)
 CHUNK = DEFAULT_CHUNK_SIZE
 _HEAD_BYTES = 16
 _DEV_KEY_FILE = ".storage-key"
@@ -71,6 +73,9 @@ class DocumentStorage(Protocol):
 
     def read(self, key: str) -> bytes:
         """Return a stored document's bytes, checked against its SHA-256."""
+
+    def check(self) -> str | None:
+        """Return why documents cannot be stored or read right now, or None when they can."""
 
 
 def check_key(key: str) -> str:
@@ -170,6 +175,16 @@ class StagingStorage:
             )
         return content
 
+    def check(self) -> str | None:
+        """Return why uploads cannot be staged right now, or None when they can."""
+        try:
+            staging = self._tmp_dir()
+        except OSError:
+            return "storage directory cannot be used"
+        if not os.access(staging, os.W_OK | os.X_OK):
+            return "storage directory is not writable"
+        return None
+
     def _put(self, key: str, path: Path) -> None:
         raise NotImplementedError
 
@@ -255,6 +270,19 @@ def get_storage(settings: Settings) -> DocumentStorage:
     return LocalStorage(settings.storage_dir, keys)
 
 
+def storage_problem(settings: Settings) -> str | None:
+    """Return why the configured document storage cannot be used now, or None (readiness)."""
+    try:
+        storage = get_storage(settings)
+    except (RuntimeError, ValueError) as exc:
+        logger.warning("document storage is misconfigured: %s", exc)
+        return "document storage misconfigured"
+    except OSError as exc:  # the development key lives in the storage directory
+        logger.warning("document storage directory unusable: %s", type(exc).__name__)
+        return "storage directory cannot be used"
+    return storage.check()
+
+
 __all__ = [
     "DocumentIntegrityError",
     "DocumentStorage",
@@ -265,4 +293,5 @@ __all__ = [
     "UploadTooLarge",
     "get_storage",
     "keyring_from_settings",
+    "storage_problem",
 ]

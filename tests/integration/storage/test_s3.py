@@ -8,9 +8,11 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.core.config import Environment, Settings, StorageBackend
+from app.main import create_app
 from app.reports.models import Document, ExtractionStatus
 from app.reports.s3 import S3Storage
 from app.reports.storage import (
@@ -132,3 +134,14 @@ def test_a_staff_upload_goes_to_s3_encrypted_and_is_read_and_downloadable(
     assert page.status_code == 200
     assert page.content == report
     assert page.headers["content-disposition"].startswith("attachment")
+
+
+def test_readiness_answers_503_while_the_bucket_is_unreachable(tmp_path, s3_endpoint, s3_bucket):
+    ready = _s3_settings(tmp_path, s3_endpoint, s3_bucket)
+    missing = _s3_settings(tmp_path, s3_endpoint, "diligence-no-such-bucket")
+    with TestClient(create_app(ready)) as client:
+        assert client.get("/readyz").json() == {"status": "ok"}
+    with TestClient(create_app(missing)) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "object storage unreachable"}

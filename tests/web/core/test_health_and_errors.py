@@ -31,6 +31,21 @@ def test_readyz_is_503_with_a_reason_when_the_database_is_down():
     assert response.json() == {"status": "unavailable", "reason": "database unreachable"}
 
 
+def test_readyz_is_503_when_documents_cannot_be_stored(database_url, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the storage directory should be")
+    settings = Settings(
+        env=Environment.test, database_url=database_url, storage_dir=blocker / "storage"
+    )
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "reason": "storage directory cannot be used",
+    }
+
+
 def test_a_database_outage_shows_a_503_page_not_a_trace():
     app = create_app(Settings(env=Environment.test, database_url=UNREACHABLE_DB))
     with TestClient(app, raise_server_exceptions=False) as client:
