@@ -168,6 +168,17 @@ def enum_type(enum_class: type[StrEnum], length: int = 32) -> sa.Enum:
     )
 
 
+def write_engine(engine: Engine) -> Engine:
+    """Return the engine for write transactions: on SQLite they begin IMMEDIATE.
+
+    A deferred SQLite transaction that reads, then writes after another connection committed,
+    fails at once with "database is locked"; taking the write lock first makes it wait instead.
+    """
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    return engine
+
+
 @contextmanager
 def write_session(app: Any) -> Iterator[Session]:
     """Open a write transaction for an async route: commit on success, roll back on error.
@@ -181,10 +192,7 @@ def write_session(app: Any) -> Iterator[Session]:
             yield session
             session.flush()
         return
-    engine: Engine = app.state.engine
-    if engine.dialect.name == "sqlite":
-        engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-    with session_scope(engine) as session:
+    with session_scope(write_engine(app.state.engine)) as session:
         yield session
 
 

@@ -1,15 +1,20 @@
-"""Scoring groups of vendors in worker processes while the caller stores the results.
+"""Rescoring groups of vendors in worker processes, each group in its own transaction.
 
-Reading and scoring are most of a full rescore's time and need nothing from the caller's
-transaction, so several processes can do them at once; storing stays in the caller, one
-transaction as before. Workers are spawned, not forked: forking a process that holds database
-connections or runs threads (the job worker does) is unsafe.
+Reading, scoring and storing a group needs nothing from any other group, so several processes
+can do them at once; the caller only hands out the groups and gathers the counts. Workers are
+forked when the caller runs a single thread (the CLI): they start at once, with the code and
+the ORM listeners (the dashboard summary) already loaded. A caller running threads (the job
+worker) spawns them instead, because forking a threaded process is unsafe; a spawned worker
+first imports the same application modules as the caller, about a second.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -25,7 +30,7 @@ from app.scoring.policy import Policy
 from app.scoring.policy_loader import load_default_policy
 
 T = TypeVar("T")
-ScoreGroup = Callable[..., T]  # (session, vendor_ids, *, as_of, policy) -> T
+GroupWork = Callable[..., T]  # (engine, vendor_ids, *, as_of, policy) -> T
 # Below this many vendors, starting the workers (about a second each) costs more than it saves.
 PARALLEL_MIN_VENDORS = 2_000
 
@@ -50,41 +55,57 @@ def worth_it(session: Session, vendors: int) -> bool:
     return vendors >= PARALLEL_MIN_VENDORS and not in_memory
 
 
-def _start_worker(database_url: str) -> None:
+def _start_worker(database_url: str, inherited: Engine | None, modules: list[str]) -> None:
     global _worker_engine
+    if inherited is not None:
+        # A forked worker holds copies of the caller's pooled connections: never use or close
+        # them (that would end the caller's), open its own.
+        inherited.dispose(close=False)
+    for name in modules:  # a spawned worker: the caller's listeners must be active here too
+        importlib.import_module(name)
     _worker_engine = create_db_engine(database_url, pool_size=1)
 
 
-def _score_in_worker(score: ScoreGroup[T], vendor_ids: list[int], as_of: date) -> T:
+def _start_method() -> str:
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    return "fork" if can_fork and threading.active_count() == 1 else "spawn"
+
+
+def _work_in_worker(work: GroupWork[T], vendor_ids: list[int], as_of: date) -> T:
     assert _worker_engine is not None, "worker started without its database"
     policy: Policy = load_default_policy()
-    with Session(_worker_engine) as session:
-        return score(session, vendor_ids, as_of=as_of, policy=policy)
+    return work(_worker_engine, vendor_ids, as_of=as_of, policy=policy)
 
 
-def score_groups(
-    session: Session,
+def run_groups(
+    engine: Engine,
     groups: Sequence[list[int]],
     *,
     as_of: date,
     workers: int,
-    score: ScoreGroup[T],
+    work: GroupWork[T],
 ) -> Iterator[T]:
-    """Yield ``score(session, group, as_of=..., policy=...)`` of each group, in order.
+    """Yield ``work(engine, group, as_of=..., policy=...)`` of each group, in order.
 
-    ``score`` must be a module-level function (it is sent to the workers by name).
+    ``work`` runs in a worker process on its own engine for the same database, and must be a
+    module-level function (it is sent to the workers by name).
     """
     if not groups:
         return
-    database_url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    method = _start_method()
+    modules = [] if method == "fork" else sorted(m for m in sys.modules if m.startswith("app."))
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(groups)),
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=multiprocessing.get_context(method),
         initializer=_start_worker,
-        initargs=(database_url,),
+        initargs=(
+            engine.url.render_as_string(hide_password=False),
+            engine if method == "fork" else None,
+            modules,
+        ),
     )
     try:
-        yield from pool.map(partial(_score_in_worker, score), groups, repeat(as_of))
+        yield from pool.map(partial(_work_in_worker, work), groups, repeat(as_of))
     finally:
         # On an error (or when the caller stops early) the groups not yet started are dropped.
         pool.shutdown(wait=True, cancel_futures=True)

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
-from app.core.db import utcnow
+from app.core.db import session_scope, utcnow, write_engine
 from app.core.errors import InvalidInput
 from app.questionnaires import answering
 from app.questionnaires.answers import claims_from_answers
@@ -211,25 +211,33 @@ def recompute_all(
     is recorded as one audit event with its counts.
 
     With ``workers`` > 1, many vendors and a session that has not begun a transaction, groups
-    are read and scored in that many worker processes while this one stores the results.
-    Workers read what is committed, which is then exactly what this session would read.
+    are scored and stored in that many worker processes, each group in its own committed
+    transaction; the run's audit event is then added to this session. A failed run leaves the
+    groups done so far stored, and running it again finishes the rest.
     """
     use_workers = workers > 1 and not session.in_transaction()
     vendor_ids = [vendor_id for vendor_id in session.exec(select(Vendor.id)).all() if vendor_id]
     vendor_ids.sort()
     policy = load_default_policy()
     groups = [vendor_ids[at : at + group_size] for at in range(0, len(vendor_ids), group_size)]
-    scored_groups: Iterable[ScoredGroup]
+    stored_counts: Iterable[int]
     if use_workers and parallel.worth_it(session, len(vendor_ids)):
-        scored_groups = parallel.score_groups(
-            session, groups, as_of=as_of, workers=workers, score=score_group
+        # Workers commit as they go: end this read transaction so that SQLite can later write
+        # the run's audit event on top of theirs.
+        session.rollback()
+        engine = session.get_bind().engine
+        stored_counts = parallel.run_groups(
+            engine, groups, as_of=as_of, workers=workers, work=rescore_group_committed
         )
     else:
-        scored_groups = (score_group(session, ids, as_of=as_of, policy=policy) for ids in groups)
+        stored_counts = (
+            _store_group(session, score_group(session, ids, as_of=as_of, policy=policy))
+            for ids in groups
+        )
     changed = done = 0
-    for scored in scored_groups:
-        changed += _store_group(session, scored)
-        done += scored.vendors
+    for group, stored in zip(groups, stored_counts, strict=False):
+        changed += stored
+        done += len(group)
         if on_progress:
             on_progress(done, len(vendor_ids))
     audit_service.record(
@@ -251,7 +259,6 @@ def recompute_all(
 class ScoredGroup:
     """The new score rows of a group of vendors, and the overrides that lapsed with them."""
 
-    vendors: int
     rows: list[dict[str, Any]]
     lapsed: list[LatestScore]
 
@@ -281,7 +288,17 @@ def score_group(
         if not carried and latest is not None and latest.override_value is not None:
             lapsed.append(latest)
         rows.append(row)
-    return ScoredGroup(len(vendor_ids), rows, lapsed)
+    return ScoredGroup(rows, lapsed)
+
+
+def rescore_group_committed(
+    engine: Engine, vendor_ids: list[int], *, as_of: date, policy: Policy
+) -> int:
+    """Score and store a group of vendors in a transaction of its own; return how many stored."""
+    with Session(engine) as reading:
+        scored = score_group(reading, vendor_ids, as_of=as_of, policy=policy)
+    with session_scope(write_engine(engine)) as session:
+        return _store_group(session, scored)
 
 
 def _store_group(session: Session, scored: ScoredGroup) -> int:
