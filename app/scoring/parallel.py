@@ -11,6 +11,7 @@ first imports the same application modules as the caller, about a second.
 from __future__ import annotations
 
 import importlib
+import logging
 import multiprocessing
 import os
 import sys
@@ -29,9 +30,10 @@ from app.core.db import create_db_engine, is_sqlite
 from app.scoring.policy import Policy
 from app.scoring.policy_loader import load_default_policy
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 GroupWork = Callable[..., T]  # (engine, vendor_ids, *, as_of, policy) -> T
-# Below this many vendors, starting the workers (about a second each) costs more than it saves.
+# Below this many vendors, starting the workers (up to a second) costs more than it saves.
 PARALLEL_MIN_VENDORS = 2_000
 
 _worker_engine: Engine | None = None
@@ -94,8 +96,10 @@ def run_groups(
         return
     method = _start_method()
     modules = [] if method == "fork" else sorted(m for m in sys.modules if m.startswith("app."))
+    processes = min(workers, len(groups))
+    logger.info("%d groups in %d worker processes (%s)", len(groups), processes, method)
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(groups)),
+        max_workers=processes,
         mp_context=multiprocessing.get_context(method),
         initializer=_start_worker,
         initargs=(

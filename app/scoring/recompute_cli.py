@@ -29,11 +29,15 @@ def recompute(
     except ValueError:
         raise typer.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with cli_session() as session, Progress(*columns, console=console, transient=True) as bar:
+    # Redrawn on each group rather than by rich's refresh thread: with no other thread
+    # running, the scoring workers can be forked instead of spawned (a second faster).
+    progress = Progress(*columns, console=console, transient=True, auto_refresh=False)
+    with cli_session() as session, progress as bar:
         task = bar.add_task("Rescoring vendors", total=None)
+        bar.refresh()
 
         def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total, refresh=True)
 
         changed = scoring_service.recompute_all(
             session,

@@ -235,7 +235,7 @@ def recompute_all(
             for ids in groups
         )
     changed = done = 0
-    for group, stored in zip(groups, stored_counts, strict=False):
+    for group, stored in zip(groups, stored_counts, strict=True):
         changed += stored
         done += len(group)
         if on_progress:
