@@ -79,3 +79,19 @@ def test_every_command_has_help():
         ["serve", "--help"],
     ):
         assert runner.invoke(app, args).exit_code == 0
+
+
+def test_scores_recompute_rescores_the_demo_vendors_then_finds_nothing_changed(cli_env, tmp_path):
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    assert runner.invoke(app, ["demo", "load", "--if-empty"]).exit_code == 0
+    later = ["scores", "recompute", "--as-of", "2031-01-01", "--workers", "2"]
+    first = runner.invoke(app, later)
+    assert first.exit_code == 0, first.output
+    changed = re.search(r"scores recomputed as of 2031-01-01: (\d+) changed", first.output)
+    assert changed is not None and int(changed.group(1)) > 0  # recency decayed since the demo
+    again = runner.invoke(app, later)
+    assert "scores recomputed as of 2031-01-01: 0 changed" in again.output
+    bad = runner.invoke(app, ["scores", "recompute", "--as-of", "01/01/2031"])
+    assert bad.exit_code != 0
+    assert "YYYY-MM-DD" in bad.output
