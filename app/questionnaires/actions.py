@@ -15,3 +15,7 @@ class RequestAction(StrEnum):
     submitted = "request.submitted"
     answer_saved = "answer.saved"
     reminder_sent = "reminder.sent"
+
+
+class LibraryAction(StrEnum):
+    imported = "questionnaire.imported"

@@ -18,15 +18,19 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
+from app.audit import service as audit_service
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission, can
 from app.core.config import Settings
+from app.core.db import SessionDep
 from app.core.errors import InvalidInput, NotFound
 from app.core.limits import MIB
 from app.core.ratelimit import rate_limit
 from app.core.templating import templates
+from app.questionnaires.actions import LibraryAction
 from app.questionnaires.cli import SheetFormat
 from app.questionnaires.definition import (
     QuestionnaireDefinition,
@@ -225,6 +229,7 @@ def import_form(request: Request) -> Response:
 def import_file(
     request: Request,
     *,
+    session: SessionDep,
     user: WriterDep,
     root: LibraryDirDep,
     file: Annotated[UploadFile | None, File()] = None,
@@ -243,8 +248,27 @@ def import_file(
     if report.written_to is None:
         return _import_page(request, values=values, report=report)
     logger.info("questionnaire.imported %s v%s by user %s", report.slug, report.version, user.id)
+    _record_import(session, report, actor=f"user:{user.id}", filename=file.filename or "")
     url = request.url_for("questionnaires.preview", slug=report.slug, version=report.version)
     return RedirectResponse(f"{url.path}?imported=true", status_code=303)
+
+
+def _record_import(session: Session, report: ImportReport, *, actor: str, filename: str) -> None:
+    """Audit a new library version: requests sent with it will be answered against it."""
+    row = report.preview.row if report.preview is not None else None
+    audit_service.record(
+        session,
+        actor=actor,
+        action=LibraryAction.imported,
+        subject_type="questionnaire",
+        subject_id=f"{report.slug}/v{report.version}",
+        data={
+            "file": filename[:255],
+            "questions": row.question_count if row else 0,
+            "content_hash": row.content_hash if row else "",
+            "lint_errors": report.lint.errors,
+        },
+    )
 
 
 def _import_form_errors(values: dict[str, str], file: UploadFile | None) -> dict[str, str]:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlmodel import col, select
 
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.core.ratelimit import RateLimiter
 from app.questionnaires.loader import LIBRARY_ROOT, load_definition_file
@@ -174,7 +176,8 @@ def test_check_wording_without_text_shows_only_the_box(client, session):
 
 
 def test_import_of_a_good_csv_writes_v1_and_shows_its_lint_report(client, session, library_dir):
-    sign_in(client, make_user(session, role=Role.procurement))
+    user = make_user(session, role=Role.procurement)
+    sign_in(client, user)
     response = _import(client, GOOD_CSV)
     assert response.status_code == 303
     assert response.headers["location"] == "/questionnaires/cloud-hosting/v1?imported=true"
@@ -185,6 +188,12 @@ def test_import_of_a_good_csv_writes_v1_and_shows_its_lint_report(client, sessio
     assert "Imported as version 1" in page.text
     assert "iso27001-compliance" in page.text
     assert loaded.content_hash in page.text
+    (event,) = session.exec(
+        select(AuditEvent).where(col(AuditEvent.action) == "questionnaire.imported")
+    ).all()
+    assert (event.actor, event.subject_id) == (f"user:{user.id}", "cloud-hosting/v1")
+    assert event.data["content_hash"] == loaded.content_hash
+    assert event.data["file"] == "q.csv"
 
 
 def test_a_second_import_of_the_same_slug_writes_the_next_version(client, session, library_dir):
@@ -240,6 +249,8 @@ def test_check_only_import_shows_the_lint_report_and_writes_nothing(client, sess
     assert "cloud-hosting v1 with 3 questions" in response.text
     assert "iso27001-compliance" in response.text
     assert list(library_dir.iterdir()) == []
+    imported = select(AuditEvent).where(col(AuditEvent.action) == "questionnaire.imported")
+    assert session.exec(imported).all() == []
 
 
 def test_export_xlsx_opens_with_openpyxl_and_keeps_formulas_as_text(
