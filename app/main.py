@@ -26,7 +26,7 @@ from app.core.handlers import install_error_handlers
 from app.core.health import router as health_router
 from app.core.limits import FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT
 from app.core.logging import configure_logging
-from app.core.ratelimit import RateLimiter, install_rate_limits
+from app.core.ratelimit import RateLimiter, install_rate_limits, rate_limit
 from app.core.security import install_security_headers
 from app.core.templating import templates
 from app.core.upload_gate import GateRule, UploadGateMiddleware
@@ -91,8 +91,9 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_docs_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    api_limit = [Depends(rate_limit("api", per="user"))]
     for router in api_routers():
-        app.include_router(router, max_body_size=FORM_BODY_LIMIT)
+        app.include_router(router, max_body_size=FORM_BODY_LIMIT, dependencies=api_limit)
 
 
 def _install_upload_gate(app: FastAPI) -> None:

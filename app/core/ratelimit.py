@@ -40,6 +40,8 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "upload": "30/hour",
     "export": "10/hour",
     "password_reset": "5/hour",
+    # Per user across their API tokens: room for busy automation, a stop for a runaway loop.
+    "api": "1200/minute",
 }
 
 
