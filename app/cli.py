@@ -15,6 +15,7 @@ from app.jobs.cli import worker
 from app.questionnaires.cli import app as questionnaires_app
 from app.questionnaires.reminders_cli import app as reminders_app
 from app.reports.cli import app as reports_app
+from app.reports.storage_cli import app as storage_app
 from app.reviews.cli import app as digest_app
 from app.scoring.cli import app as scores_app
 from app.scoring.recompute_cli import recompute
@@ -31,6 +32,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(questionnaires_app, name="questionnaires")
 app.add_typer(reports_app, name="reports")
+app.add_typer(storage_app, name="storage")
 scores_app.command("recompute")(recompute)
 app.add_typer(scores_app, name="scores")
 app.add_typer(reminders_app, name="reminders")

@@ -14,6 +14,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -24,13 +25,16 @@ from app.core.config import Environment, Settings, StorageBackend
 from app.core.errors import ServiceUnavailable
 from app.reports.crypto import (
     DEFAULT_CHUNK_SIZE,
+    HEADER_BYTES,
     KEY_BYTES,
     ChunkEncryptor,
     EnvelopeError,
+    Header,
     KeyRing,
     decrypt,
     is_encrypted,
 )
+from app.reports.crypto import rewrap as rewrap_header
 
 logger = logging.getLogger(__name__)
 CHUNK = DEFAULT_CHUNK_SIZE
@@ -77,6 +81,9 @@ class DocumentStorage(Protocol):
     def check(self) -> str | None:
         """Return why documents cannot be stored or read right now, or None when they can."""
 
+    def rewrap(self, key: str) -> Rewrapped:
+        """Wrap a stored object's data key under the current storage key."""
+
 
 def check_key(key: str) -> str:
     """Return the key if it is a SHA-256 hex digest (keys never come from client input)."""
@@ -103,6 +110,14 @@ def _chunks(source: BinaryIO) -> Iterator[tuple[bytes, bool]]:
         if not following:
             return
         current = following
+
+
+class Rewrapped(StrEnum):
+    """What re-wrapping one stored object did."""
+
+    rewrapped = "rewrapped"
+    current = "already current"
+    plaintext = "stored before encryption"
 
 
 class StagingStorage:
@@ -175,6 +190,24 @@ class StagingStorage:
             )
         return content
 
+    def rewrap(self, key: str) -> Rewrapped:
+        """Wrap a stored object's data key under the current storage key (after a rotation).
+
+        Only the header changes; the encrypted chunks are written back as they were. Raises
+        EnvelopeError when no configured key opens the object, FileNotFoundError when it is
+        missing.
+        """
+        stored = self._get(check_key(key))
+        if not is_encrypted(stored):
+            return Rewrapped.plaintext
+        if self.keys is None:
+            raise EnvelopeError("the object is encrypted and no storage key is set")
+        if Header.parse(stored).kek_id == self.keys.current_id:
+            return Rewrapped.current
+        header = rewrap_header(stored[:HEADER_BYTES], self.keys)
+        self._replace(key, header + stored[HEADER_BYTES:])
+        return Rewrapped.rewrapped
+
     def check(self) -> str | None:
         """Return why uploads cannot be staged right now, or None when they can."""
         try:
@@ -190,6 +223,19 @@ class StagingStorage:
 
     def _get(self, key: str) -> bytes:
         raise NotImplementedError
+
+    def _replace(self, key: str, data: bytes) -> None:
+        """Overwrite a stored object at once: readers see the old bytes or the new, never half."""
+        staged = self._tmp_dir() / secrets.token_hex(16)
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            self._put(key, staged)
+        finally:
+            staged.unlink(missing_ok=True)
 
 
 class LocalStorage(StagingStorage):
@@ -287,6 +333,7 @@ __all__ = [
     "DocumentIntegrityError",
     "DocumentStorage",
     "LocalStorage",
+    "Rewrapped",
     "StagedFile",
     "StagingStorage",
     "StorageUnavailable",

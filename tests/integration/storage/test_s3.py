@@ -13,11 +13,13 @@ from sqlmodel import select
 
 from app.core.config import Environment, Settings, StorageBackend
 from app.main import create_app
+from app.reports.crypto import HEADER_BYTES
 from app.reports.models import Document, ExtractionStatus
 from app.reports.s3 import S3Storage
 from app.reports.storage import (
     CHUNK,
     DocumentIntegrityError,
+    Rewrapped,
     StorageUnavailable,
     get_storage,
     keyring_from_settings,
@@ -31,18 +33,18 @@ STORAGE_KEY = "11" * 32
 
 
 def _s3_settings(tmp_path: Path, endpoint: str, bucket: str, **extra: object) -> Settings:
-    return Settings(
-        env=Environment.test,
-        storage_dir=tmp_path / "staging",
-        storage_backend=StorageBackend.s3,
-        storage_key=STORAGE_KEY,
-        s3_bucket=bucket,
-        s3_endpoint_url=endpoint,
-        s3_region="us-east-1",
-        s3_access_key_id=S3_ACCESS_KEY,
-        s3_secret_access_key=S3_SECRET_KEY,
-        **extra,
-    )
+    values: dict[str, object] = {
+        "env": Environment.test,
+        "storage_dir": tmp_path / "staging",
+        "storage_backend": StorageBackend.s3,
+        "storage_key": STORAGE_KEY,
+        "s3_bucket": bucket,
+        "s3_endpoint_url": endpoint,
+        "s3_region": "us-east-1",
+        "s3_access_key_id": S3_ACCESS_KEY,
+        "s3_secret_access_key": S3_SECRET_KEY,
+    }
+    return Settings(**(values | extra))  # type: ignore[arg-type]
 
 
 def _only_object(endpoint: str, bucket: str) -> tuple[str, bytes]:
@@ -145,3 +147,22 @@ def test_readiness_answers_503_while_the_bucket_is_unreachable(tmp_path, s3_endp
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "reason": "object storage unreachable"}
+
+
+def test_rewrap_rewrites_an_s3_object_under_the_new_key(tmp_path, s3_endpoint, s3_bucket):
+    old_key, new_key = "22" * 32, "33" * 32
+    before = get_storage(_s3_settings(tmp_path, s3_endpoint, s3_bucket, storage_key=old_key))
+    report = (CORPUS / "a02.pdf").read_bytes()
+    key = before.commit(before.stage(io.BytesIO(report), max_bytes=10 * CHUNK))
+    _, old_bytes = _only_object(s3_endpoint, s3_bucket)
+    rotated = _s3_settings(
+        tmp_path, s3_endpoint, s3_bucket, storage_key=new_key, storage_previous_keys=[old_key]
+    )
+
+    assert get_storage(rotated).rewrap(key) is Rewrapped.rewrapped
+
+    _, new_bytes = _only_object(s3_endpoint, s3_bucket)
+    assert new_bytes[HEADER_BYTES:] == old_bytes[HEADER_BYTES:]  # only the header changed
+    only_new = get_storage(_s3_settings(tmp_path, s3_endpoint, s3_bucket, storage_key=new_key))
+    assert only_new.read(key) == report
+    assert get_storage(rotated).rewrap(key) is Rewrapped.current
