@@ -12,14 +12,15 @@ from typer.testing import CliRunner
 
 from app.audit.models import AuditEvent
 from app.cli import app
-from app.core.config import get_settings
-from app.core.db import dispose_engines, get_engine, utcnow
+from app.core.config import Environment, Settings, get_settings
+from app.core.db import dispose_engines, get_engine
 from app.reports import crypto
-from app.reports.models import Document, DocumentKind, UploadChannel
+from app.reports.models import Document
 from app.reports.rotation import FAILED, MISSING, rewrap_all
 from app.reports.storage import CHUNK, DocumentIntegrityError, LocalStorage, Rewrapped
 from tests.conftest import fresh_database_url
 from tests.factories import make_vendor
+from tests.web.reviews.helpers import add_document
 
 CORPUS = Path(__file__).parents[2] / "fixtures" / "corpus"
 OLD_KEY = bytes(range(32))
@@ -28,21 +29,11 @@ NEW_KEY = bytes(range(32, 64))
 
 def _store(session: Session, storage: LocalStorage, name: str) -> Document:
     data = (CORPUS / name).read_bytes()
-    key = storage.commit(storage.stage(io.BytesIO(data), max_bytes=50 * CHUNK))
-    document = Document(
-        vendor_id=make_vendor(session).id or 0,
-        kind=DocumentKind.soc2_report,
-        filename=name,
-        content_type="application/pdf",
-        size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        storage_key=key,
-        uploaded_via=UploadChannel.staff,
-        uploaded_at=utcnow(),
+    vendor = make_vendor(session)
+    unused = Settings(env=Environment.test, storage_dir=storage.root)
+    return add_document(
+        session, unused, vendor, content=data, filename=name, rescore=False, storage=storage
     )
-    session.add(document)
-    session.flush()
-    return document
 
 
 def test_rewrap_moves_every_object_to_the_new_key_and_a_second_run_finds_them_current(

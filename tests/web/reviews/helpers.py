@@ -61,10 +61,14 @@ def add_document(
     facts: dict[str, Any] | None = None,
     filename: str = "report.pdf",
     rescore: bool = True,
+    storage: LocalStorage | None = None,
 ) -> Document:
-    """Store a file for the vendor with the given facts, then rescore the vendor."""
+    """Store a file for the vendor with the given facts, then rescore the vendor.
+
+    The file goes to ``storage`` when given, else unencrypted to the settings' directory.
+    """
     data = content if content is not None else (CORPUS / "a01.pdf").read_bytes()
-    storage = LocalStorage(settings.storage_dir)
+    storage = storage or LocalStorage(settings.storage_dir)
     key = storage.commit(storage.stage(io.BytesIO(data), max_bytes=len(data) + 1))
     document = Document(
         vendor_id=vendor.id or 0,
