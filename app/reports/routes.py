@@ -10,13 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
-from app.core.db import SessionDep, utcnow
+from app.core.db import SessionDep
 from app.core.limits import UPLOAD_BODY_LIMIT
-from app.jobs.queue import get_job_queue
-from app.reports import service as reports_service
 from app.reports.models import UploadChannel
-from app.reports.storage import get_storage
-from app.scoring import service as scoring_service
+from app.reports.uploads import upload_for_vendor
 from app.vendors.deps import VendorDep
 
 router = APIRouter(tags=["documents"])
@@ -29,28 +26,14 @@ UploaderDep = Annotated[User, require(Permission.reports_upload)]
 def upload(
     request: Request, session: SessionDep, user: UploaderDep, vendor: VendorDep, file: UploadFile
 ) -> Response:
-    settings = request.app.state.settings
-    outcome = reports_service.upload_document(
+    outcome = upload_for_vendor(
         session,
-        storage=get_storage(settings),
+        vendor=vendor,
         source=file.file,
         filename=file.filename or "document.pdf",
-        vendor_id=vendor.id or 0,
-        request_id=None,
         channel=UploadChannel.staff,
-        actor=f"user:{user.id}",
-        uploaded_by_id=user.id,
-        max_bytes=settings.max_upload_bytes,
-        allow_images=True,
-        reading_queue=get_job_queue(settings),
+        user_id=user.id or 0,
+        settings=request.app.state.settings,
     )
-    if not outcome.is_duplicate:
-        scoring_service.recompute_vendor(
-            session,
-            vendor,
-            as_of=utcnow().date(),
-            reason="document uploaded",
-            actor=f"user:{user.id}",
-        )
     note = "duplicate" if outcome.is_duplicate else "uploaded"
     return RedirectResponse(f"/vendors/{vendor.id}?document={note}#documents", status_code=303)

@@ -34,13 +34,12 @@ from app.core.db import SessionDep, utcnow
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.security import ATTACHMENT_CSP
-from app.jobs.queue import get_job_queue
 from app.reports import service as reports_service
 from app.reports.models import Document, UploadChannel
 from app.reports.storage import DocumentStorage, get_storage
+from app.reports.uploads import upload_for_vendor
 from app.reviews import documents, vendor_review
 from app.reviews.settings import ReviewSettings, get_review_settings
-from app.scoring import service as scoring_service
 
 router = v1_router("documents")
 UploaderDep = Annotated[User, api_user(Permission.reports_upload)]
@@ -94,28 +93,15 @@ def upload_document(
     filename = (file.filename or "document.pdf")[:255]
 
     def store() -> Created:
-        outcome = reports_service.upload_document(
+        outcome = upload_for_vendor(
             session,
-            storage=_storage(request),
+            vendor=vendor,
             source=file.file,
             filename=filename,
-            vendor_id=vendor.id or 0,
-            request_id=None,
             channel=UploadChannel.api,
-            actor=f"user:{user.id}",
-            uploaded_by_id=user.id,
-            max_bytes=settings.max_upload_bytes,
-            allow_images=True,
-            reading_queue=get_job_queue(settings),
+            user_id=user.id or 0,
+            settings=settings,
         )
-        if not outcome.is_duplicate:
-            scoring_service.recompute_vendor(
-                session,
-                vendor,
-                as_of=utcnow().date(),
-                reason="document uploaded",
-                actor=f"user:{user.id}",
-            )
         view = UploadOut(
             document=DocumentOut.of(outcome.document), is_duplicate=outcome.is_duplicate
         )
