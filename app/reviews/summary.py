@@ -32,6 +32,7 @@ from app.reports.models import Document, ReportFacts
 from app.reviews import rules
 from app.reviews.models import CuecOwner, Decision, VendorReview
 from app.scoring import service as scoring_service
+from app.scoring.batch import newest_score_ids
 from app.scoring.models import Score
 from app.scoring.policy_loader import load_default_policy
 from app.vendors.models import InherentTier, Vendor
@@ -260,11 +261,7 @@ _FACTS_COLUMNS: tuple[Any, ...] = (
 
 
 def _latest_scores(session: Session, vendor_ids: Sequence[int]) -> dict[int, ScoreSummary]:
-    newest = (
-        select(func.max(Score.id))
-        .where(col(Score.vendor_id).in_(vendor_ids))
-        .group_by(col(Score.vendor_id))
-    )
+    newest = newest_score_ids(vendor_ids)
     columns = [getattr(Score, name) for name in _SUMMARISED]
     rows = session.execute(sa_select(*columns).where(col(Score.id).in_(newest))).mappings()
     return {row["vendor_id"]: ScoreSummary.of(row) for row in rows}

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.questionnaires import answering
 from app.questionnaires.answers import claims_from_answers
@@ -132,13 +133,18 @@ def _add_claims(session: Session, inputs: dict[int, VendorInputs], answered: lis
         inputs[request.vendor_id].claims.update(claims)
 
 
-def latest_scores(session: Session, vendor_ids: Sequence[int]) -> list[LatestScore]:
-    """Return the latest stored score of each of these vendors that has one."""
-    newest = (
+def newest_score_ids(vendor_ids: Sequence[int]) -> SelectOfScalar[Any]:
+    """Return a subquery of the id of each vendor's latest stored score (the highest id)."""
+    return (
         select(func.max(Score.id))
         .where(col(Score.vendor_id).in_(vendor_ids))
         .group_by(col(Score.vendor_id))
     )
+
+
+def latest_scores(session: Session, vendor_ids: Sequence[int]) -> list[LatestScore]:
+    """Return the latest stored score of each of these vendors that has one."""
+    newest = newest_score_ids(vendor_ids)
     columns = sa_select(
         col(Score.id),
         col(Score.vendor_id),
