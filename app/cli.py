@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from app.audit.cli import app as audit_app
 from app.auth.cli import app as users_app
-from app.core.config import get_settings
+from app.core.cli import err_console
+from app.core.config import Settings, get_settings
 from app.core.db_cli import app as db_app
 from app.demo.cli import app as demo_app
 from app.jobs.cli import worker
@@ -65,4 +67,16 @@ def serve(
 
 def main() -> None:
     """Entry point of the ``diligence`` console script."""
-    app()
+    try:
+        app()
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        # A mistyped DILIGENCE_* variable: say which one, not a traceback.
+        for error in exc.errors():
+            name = f"DILIGENCE_{str(error['loc'][0]).upper()}" if error["loc"] else "settings"
+            message = error["msg"].removeprefix("Value error, ")
+            err_console.print(
+                f"[bold red]error:[/] {name}: {message}", highlight=False, soft_wrap=True
+            )
+        raise SystemExit(2) from None

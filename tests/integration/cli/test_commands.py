@@ -7,7 +7,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
+from app.cli import app, main
 from app.core.config import get_settings
 from app.core.db import dispose_engines
 from tests.conftest import fresh_database_url
@@ -95,3 +95,18 @@ def test_scores_recompute_rescores_the_demo_vendors_then_finds_nothing_changed(c
     bad = runner.invoke(app, ["scores", "recompute", "--as-of", "01/01/2031"])
     assert bad.exit_code != 0
     assert "YYYY-MM-DD" in bad.output
+
+
+def test_a_mistyped_setting_is_named_in_one_line_not_a_traceback(monkeypatch, capsys):
+    monkeypatch.setenv("DILIGENCE_STORAGE_KEY", "not-a-key")
+    monkeypatch.setattr("sys.argv", ["diligence", "scores", "recompute"])
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            main()
+    finally:
+        get_settings.cache_clear()
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert "error: DILIGENCE_STORAGE_KEY: storage keys are 32 random bytes" in error
+    assert "Traceback" not in error
