@@ -15,9 +15,9 @@ from app.core.db_cli import app as db_app
 from app.demo.cli import app as demo_app
 from app.jobs.cli import worker
 from app.questionnaires.cli import app as questionnaires_app
-from app.questionnaires.reminders_cli import app as reminders_app
 from app.reports.cli import app as reports_app
 from app.reports.storage_cli import app as storage_app
+from app.requests.reminders_cli import app as reminders_app
 from app.reviews.cli import app as digest_app
 from app.scoring.cli import app as scores_app
 from app.scoring.recompute_cli import recompute

@@ -14,11 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from app.api.docs import router as api_docs_router
 from app.api.middleware import ApiAuthenticationMiddleware
 from app.api.router import api_routers
-from app.api.routes import router as api_tokens_router
 from app.audit.routes import router as audit_router
 from app.auth.deps import enforce_route_access
 from app.auth.gate import check_report_upload
 from app.auth.routes import router as auth_router
+from app.auth.token_routes import router as api_tokens_router
 from app.core.config import Settings, get_settings
 from app.core.csrf import CsrfMiddleware, register_template_globals
 from app.core.db import get_engine
@@ -33,9 +33,9 @@ from app.core.upload_gate import GateRule, UploadGateMiddleware
 from app.portal.gate import check_portal_upload
 from app.portal.routes import router as portal_router
 from app.questionnaires.library_routes import router as library_router
-from app.questionnaires.routes import router as requests_router
 from app.reports.routes import router as documents_router
 from app.reports.storage import storage_problem
+from app.requests.routes import router as requests_router
 from app.reviews.routes import router as reviews_router
 from app.vendors.routes import router as vendors_router
 

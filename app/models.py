@@ -1,12 +1,12 @@
 """Import every table so that ``SQLModel.metadata`` is complete (app, migrations, tests)."""
 
-from app.api.models import ApiToken, IdempotencyRecord
+from app.api.models import IdempotencyRecord
 from app.audit.models import AuditEvent
-from app.auth.models import StaffSession, User
+from app.auth.models import ApiToken, StaffSession, User
 from app.mail.models import OutgoingMail
 from app.portal.models import PortalSession
-from app.questionnaires.models import Answer, QuestionnaireRequest, ReminderLog
 from app.reports.models import Document, ReportFacts
+from app.requests.models import Answer, QuestionnaireRequest, ReminderLog
 from app.reviews.models import CuecOwner, Decision, ReportAcknowledgement, VendorReview
 from app.scoring.models import Score
 from app.vendors.models import Vendor, VendorContact

@@ -41,8 +41,8 @@ from app.core.config import Environment, Settings
 from app.core.db import create_db_engine
 from app.main import create_app
 from app.questionnaires.library import get_definition
-from app.questionnaires.models import Answer, QuestionnaireRequest
 from app.reports.models import Document, ReportFacts
+from app.requests.models import Answer, QuestionnaireRequest
 from app.reviews.models import Decision
 from app.reviews.summary import rebuild_all
 from app.scoring.models import Score

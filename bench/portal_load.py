@@ -49,8 +49,8 @@ from app.core import migrate
 from app.core.config import Environment, Settings
 from app.core.db import create_db_engine, session_scope
 from app.mail.models import OutgoingMail
-from app.questionnaires import service as requests_service
-from app.questionnaires.models import Answer
+from app.requests import service as requests_service
+from app.requests.models import Answer
 from app.vendors import service as vendors_service
 
 SLUG = "security-baseline"

@@ -39,8 +39,8 @@ import app.reviews.summary  # noqa: F401  (installs the summary listener, as the
 from app.core import migrate
 from app.core.db import create_db_engine
 from app.questionnaires.library import get_definition
-from app.questionnaires.models import Answer, QuestionnaireRequest
 from app.reports.models import Document, ReportFacts
+from app.requests.models import Answer, QuestionnaireRequest
 from app.scoring import service as scoring_service
 from app.scoring.models import Score
 from app.scoring.parallel import default_workers

@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from app.auth.models import Role
 from app.core.config import Settings
 from app.mail.models import OutgoingMail
-from app.questionnaires import service as requests_service
-from app.questionnaires.models import QuestionnaireRequest
+from app.requests import service as requests_service
+from app.requests.models import QuestionnaireRequest
 from app.vendors import service as vendors_service
 from tests.factories import csrf_token, make_user, make_vendor
 

@@ -1,4 +1,4 @@
-"""API tokens and the stored first responses of idempotent requests."""
+"""The stored first responses of idempotent API requests."""
 
 from __future__ import annotations
 
@@ -9,28 +9,6 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.core.db import JSONType, UTCDateTime, utcnow
-
-
-class ApiToken(SQLModel, table=True):
-    """A bearer token acting as its user, limited to ``scopes``; only its SHA-256 is stored.
-
-    ``scopes`` is None when the token carries the user's whole role (as it is at each use), or
-    a list of permission names, always a subset of what the user held when it was created.
-    """
-
-    __tablename__ = "api_token"
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
-    name: str = Field(sa_type=sa.String(100))
-    token_hash: str = Field(sa_type=sa.String(64), unique=True)
-    # The first characters of the token, so people can tell their tokens apart.
-    prefix: str = Field(sa_type=sa.String(16))
-    scopes: list[str] | None = Field(default=None, sa_type=JSONType)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class IdempotencyRecord(SQLModel, table=True):

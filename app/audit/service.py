@@ -10,26 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from app.audit.chain import GENESIS_HASH, ChainBreak, ChainLink, event_hash, verify_chain
+from app.audit.actions import AuditAction
+from app.audit.domain.chain import GENESIS_HASH, ChainBreak, ChainLink, event_hash, verify_chain
 from app.audit.models import AuditEvent
 from app.core.db import utcnow
 from app.core.pagination import Page, PageRequest
 
 _PG_AUDIT_LOCK = 7_316_001  # advisory lock id that serialises appends on PostgreSQL
-
-
-class AuditLogAction(StrEnum):
-    """Audit actions about the audit log itself."""
-
-    verified = "audit.verified"
-    exported = "audit.exported"
 
 
 @dataclass(frozen=True)
@@ -64,7 +57,7 @@ def record(
     session: Session,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     subject_type: str = "",
     subject_id: str | int = "",
     data: dict[str, Any] | None = None,

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
-from app.api import tokens as api_tokens
 from app.auth import service as auth_service
+from app.auth import tokens as api_tokens
 from app.auth.models import Role, User
 from app.auth.permissions import Audience, Permission, access_for, can
 from app.core.config import Settings

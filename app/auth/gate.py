@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from starlette.requests import HTTPConnection
 
-from app.api import tokens as api_tokens
 from app.auth import service as auth_service
+from app.auth import tokens as api_tokens
 from app.auth.deps import bearer_token, session_cookie_name
 from app.auth.models import User
 from app.auth.permissions import Permission, can

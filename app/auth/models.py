@@ -1,4 +1,4 @@
-"""Staff users and their server-side sessions."""
+"""Staff users, their server-side sessions and their API tokens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, enum_type, utcnow
+from app.core.db import JSONType, UTCDateTime, enum_type, utcnow
 
 
 class Role(StrEnum):
@@ -16,19 +16,6 @@ class Role(StrEnum):
     procurement = "procurement"
     risk_officer = "risk_officer"
     auditor = "auditor"
-
-
-class AuthAction(StrEnum):
-    """Audit actions of staff accounts and sign-in."""
-
-    user_created = "user.created"
-    signed_in = "user.signed_in"
-    sign_in_failed = "user.sign_in_failed"
-    signed_out = "user.signed_out"
-    password_reset = "user.password_reset"  # noqa: S105 - an action name, not a secret
-    role_changed = "user.role_changed"
-    disabled = "user.disabled"
-    sessions_revoked = "user.sessions_revoked"
 
 
 class User(SQLModel, table=True):
@@ -63,4 +50,26 @@ class StaffSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token acting as its user, limited to ``scopes``; only its SHA-256 is stored.
+
+    ``scopes`` is None when the token carries the user's whole role (as it is at each use), or
+    a list of permission names, always a subset of what the user held when it was created.
+    """
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
+    name: str = Field(sa_type=sa.String(100))
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    # The first characters of the token, so people can tell their tokens apart.
+    prefix: str = Field(sa_type=sa.String(16))
+    scopes: list[str] | None = Field(default=None, sa_type=JSONType)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.auth.errors import InvalidCredentials, UnknownUser, UserExists, WeakPassword
-from app.auth.models import AuthAction, Role, StaffSession, User
+from app.auth.models import Role, StaffSession, User
 from app.auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
 from app.core.db import utcnow
 
@@ -75,7 +76,7 @@ def create_user(
     user = User(email=email, role=role, password_hash=hash_password(password), full_name=full_name)
     session.add(user)
     session.flush()
-    _audit(session, user, AuthAction.user_created, actor=actor, data={"role": role.value})
+    _audit(session, user, AuditAction.user_created, actor=actor, data={"role": role.value})
     return user
 
 
@@ -91,7 +92,7 @@ def create_sso_user(
     session.add(user)
     session.flush()
     data = {"role": role.value, "method": "oidc", "issuer": issuer}
-    _audit(session, user, AuthAction.user_created, actor="system", data=data)
+    _audit(session, user, AuditAction.user_created, actor="system", data=data)
     return user
 
 
@@ -113,7 +114,7 @@ def _record_failure(session: Session, user: User, now: datetime) -> None:
     if user.failed_logins >= LOCKOUT_THRESHOLD:
         user.locked_until = now + _lockout_for(user.failed_logins)
     session.add(user)
-    _audit(session, user, AuthAction.sign_in_failed, data={"failures": user.failed_logins})
+    _audit(session, user, AuditAction.user_sign_in_failed, data={"failures": user.failed_logins})
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User:
@@ -124,7 +125,7 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     if user is None or not user.is_active:
         raise InvalidCredentials(WRONG_CREDENTIALS_MESSAGE)
     if user.locked_until is not None and user.locked_until > now:
-        _audit(session, user, AuthAction.sign_in_failed, data={"reason": "locked"})
+        _audit(session, user, AuditAction.user_sign_in_failed, data={"reason": "locked"})
         raise InvalidCredentials(LOCKED_MESSAGE)
     if not is_valid:
         _record_failure(session, user, now)
@@ -160,7 +161,7 @@ def start_session(
             expires_at=now + absolute_timeout,
         )
     )
-    _audit(session, user, AuthAction.signed_in, data={"method": method})
+    _audit(session, user, AuditAction.user_signed_in, data={"method": method})
     session.flush()
     return token
 
@@ -198,7 +199,7 @@ def end_session(session: Session, token: str) -> None:
         audit_service.record(
             session,
             actor=f"user:{row.user_id}",
-            action=AuthAction.signed_out,
+            action=AuditAction.user_signed_out,
             subject_type="user",
             subject_id=row.user_id,
         )
@@ -229,7 +230,9 @@ def reset_password(session: Session, *, email: str, password: str, actor: str = 
     user.locked_until = None
     session.add(user)
     ended = revoke_sessions(session, user)
-    _audit(session, user, AuthAction.password_reset, actor=actor, data={"sessions_ended": ended})
+    _audit(
+        session, user, AuditAction.user_password_reset, actor=actor, data={"sessions_ended": ended}
+    )
     return user
 
 
@@ -241,7 +244,7 @@ def set_role(session: Session, *, email: str, role: Role, actor: str = "system")
     session.add(user)
     session.flush()
     data = {"from": previous.value, "to": role.value}
-    _audit(session, user, AuthAction.role_changed, actor=actor, data=data)
+    _audit(session, user, AuditAction.user_role_changed, actor=actor, data=data)
     return user
 
 
@@ -251,14 +254,14 @@ def disable_user(session: Session, *, email: str, actor: str = "system") -> User
     user.is_active = False
     session.add(user)
     ended = revoke_sessions(session, user)
-    _audit(session, user, AuthAction.disabled, actor=actor, data={"sessions_ended": ended})
+    _audit(session, user, AuditAction.user_disabled, actor=actor, data={"sessions_ended": ended})
     return user
 
 
 def _audit(
     session: Session,
     user: User,
-    action: AuthAction,
+    action: AuditAction,
     *,
     actor: str | None = None,
     data: Mapping[str, object] | None = None,

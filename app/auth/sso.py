@@ -9,9 +9,10 @@ from typing import Any
 from sqlmodel import Session
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.auth import service as auth_service
 from app.auth.errors import SsoFailed
-from app.auth.models import AuthAction, Role, User
+from app.auth.models import Role, User
 from app.auth.oidc import OidcIdentity
 from app.core.config import Settings
 
@@ -55,7 +56,7 @@ def _refuse(session: Session, identity: OidcIdentity, reason: str, message: str)
     audit_service.record(
         session,
         actor=f"oidc:{identity.issuer}#{identity.subject}"[:200],
-        action=AuthAction.sign_in_failed,
+        action=AuditAction.user_sign_in_failed,
         subject_type="user",
         data={"method": "oidc", "reason": reason, "email": identity.email},
     )

@@ -16,10 +16,10 @@ from app.auth.models import Role
 from app.auth.passwords import generate_password
 from app.core.config import Settings
 from app.core.db import utcnow
-from app.questionnaires import service as requests_service
 from app.reports import service as reports_service
 from app.reports.models import UploadChannel
 from app.reports.storage import get_storage
+from app.requests import service as requests_service
 from app.scoring import service as scoring_service
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier, Vendor, VendorStatus

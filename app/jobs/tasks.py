@@ -22,12 +22,12 @@ from app.mail.service import MAX_ATTEMPTS, deliver_queued
 from app.mail.transport import get_mailer
 from app.portal import prefill
 from app.portal.service import documents_of
-from app.questionnaires import answering
-from app.questionnaires.models import QuestionnaireRequest
-from app.questionnaires.reminders import send_reminders
 from app.reports import service as reports_service
 from app.reports.models import Document, ExtractionStatus
 from app.reports.storage import DocumentIntegrityError, get_storage
+from app.requests import answer_store as answering
+from app.requests.models import QuestionnaireRequest
+from app.requests.reminders import send_reminders
 from app.reviews.digest import send_digest
 from app.scoring import service as scoring_service
 from app.scoring.parallel import default_workers

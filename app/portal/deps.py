@@ -10,7 +10,7 @@ from starlette.requests import HTTPConnection
 from app.core.db import SessionDep
 from app.core.errors import DiligenceError
 from app.portal import service as portal_service
-from app.questionnaires.models import QuestionnaireRequest
+from app.requests.models import QuestionnaireRequest
 
 PORTAL_COOKIE = "dlg_portal"
 SECURE_PORTAL_COOKIE = "__Host-dlg_portal"

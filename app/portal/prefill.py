@@ -6,15 +6,15 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.questionnaires import answering
-from app.questionnaires.answers import is_unanswered, visible_questions
-from app.questionnaires.models import QuestionnaireRequest
-from app.questionnaires.prefill import Prefill, answers_from_claims
+from app.questionnaires.domain.answer_rules import is_unanswered, visible_questions
+from app.questionnaires.domain.claim_answers import Prefill, answers_from_claims
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
+from app.requests import answer_store as answering
+from app.requests.models import QuestionnaireRequest
+from app.scoring.domain.inputs import parse_facts
+from app.scoring.domain.proven_claims import prefill_claims
 from app.scoring.errors import ScoringError
-from app.scoring.inputs import parse_facts
-from app.scoring.prefill import prefill_claims
 
 MAX_PASSES = 4  # a prefilled answer can reveal follow-up questions that a report also answers
 

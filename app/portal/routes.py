@@ -17,8 +17,8 @@ from app.portal import receipts
 from app.portal import service as portal_service
 from app.portal.deps import PortalRequestDep, get_portal_request, portal_cookie_name
 from app.portal.saving import SavedAnswer, save_from_form
-from app.questionnaires import answering
-from app.questionnaires.request_errors import IncompleteSubmission
+from app.requests import answer_store as answering
+from app.requests.errors import IncompleteSubmission
 
 router = APIRouter(tags=["portal"])
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}

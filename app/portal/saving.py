@@ -14,14 +14,14 @@ from typing import Any
 from sqlmodel import Session
 
 from app.portal.service import documents_of
-from app.questionnaires import answering
-from app.questionnaires.answer_forms import FormValueError, answer_from_form, expected_version
-from app.questionnaires.answer_views import Progress, QuestionView, build_sections, progress
-from app.questionnaires.answers import visible_questions
-from app.questionnaires.definition import QuestionnaireDefinition
-from app.questionnaires.models import QuestionnaireRequest
-from app.questionnaires.request_errors import InvalidAnswer
-from app.questionnaires.vocabulary import QuestionType
+from app.questionnaires.domain.answer_rules import visible_questions
+from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.domain.vocabulary import QuestionType
+from app.requests import answer_store as answering
+from app.requests.answer_pages import Progress, QuestionView, build_sections, progress
+from app.requests.domain.answer_input import FormValueError, answer_from_form, expected_version
+from app.requests.errors import InvalidAnswer
+from app.requests.models import QuestionnaireRequest
 
 
 @dataclass(frozen=True)

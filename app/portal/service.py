@@ -12,30 +12,32 @@ from typing import Any, BinaryIO
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.jobs.queue import get_job_queue
 from app.portal import prefill
 from app.portal.models import PortalSession
-from app.questionnaires import answering
-from app.questionnaires.actions import RequestAction
-from app.questionnaires.answer_forms import (
-    VERSION_PREFIX,
-    FormValueError,
-    answer_from_form,
-    expected_version,
-)
-from app.questionnaires.answer_views import (
+from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.domain.vocabulary import QuestionType
+from app.reports import service as reports_service
+from app.reports.models import Document, ReportFacts, UploadChannel
+from app.reports.storage import get_storage
+from app.requests import answer_store as answering
+from app.requests.answer_pages import (
     Progress,
     QuestionView,
     SectionView,
     build_sections,
     progress,
 )
-from app.questionnaires.definition import QuestionnaireDefinition
-from app.questionnaires.links import looks_like_token, token_hash
-from app.questionnaires.models import QuestionnaireRequest, RequestStatus
-from app.questionnaires.request_errors import (
+from app.requests.domain.answer_input import (
+    VERSION_PREFIX,
+    FormValueError,
+    answer_from_form,
+    expected_version,
+)
+from app.requests.errors import (
     AnswerConflict,
     InvalidAnswer,
     PortalLinkExpired,
@@ -43,10 +45,8 @@ from app.questionnaires.request_errors import (
     PortalLinkUnknown,
     RequestClosed,
 )
-from app.questionnaires.vocabulary import QuestionType
-from app.reports import service as reports_service
-from app.reports.models import Document, ReportFacts, UploadChannel
-from app.reports.storage import get_storage
+from app.requests.links import looks_like_token, token_hash
+from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.scoring import service as scoring_service
 from app.vendors.models import Vendor, VendorContact
 
@@ -104,7 +104,7 @@ def exchange(session: Session, token: str) -> tuple[str, QuestionnaireRequest]:
     audit_service.record(
         session,
         actor=f"vendor:request:{request.id}",
-        action=RequestAction.opened,
+        action=AuditAction.request_opened,
         subject_type="request",
         subject_id=request.id,
     )
@@ -216,7 +216,7 @@ def record_feedback(
     audit_service.record(
         session,
         actor=f"vendor:request:{request.id}",
-        action="document.vendor_feedback",
+        action=AuditAction.document_vendor_feedback,
         subject_type="document",
         subject_id=document_id,
         data={"note": document.vendor_feedback},

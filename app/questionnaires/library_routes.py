@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission, can
@@ -30,14 +31,14 @@ from app.core.errors import InvalidInput, NotFound
 from app.core.limits import MIB
 from app.core.ratelimit import rate_limit
 from app.core.templating import templates
-from app.questionnaires.actions import LibraryAction
 from app.questionnaires.cli import SheetFormat
-from app.questionnaires.definition import (
+from app.questionnaires.domain.definition import (
     QuestionnaireDefinition,
     content_hash,
     definition_to_yaml,
     parse_definition,
 )
+from app.questionnaires.domain.lint import lint_text
 from app.questionnaires.errors import (
     DefinitionNotFound,
     InvalidDefinition,
@@ -53,7 +54,6 @@ from app.questionnaires.library_views import (
     invalid_row,
     version_row,
 )
-from app.questionnaires.lint import lint_text
 from app.questionnaires.loader import (
     LoadedDefinition,
     definition_files,
@@ -259,7 +259,7 @@ def _record_import(session: Session, report: ImportReport, *, actor: str, filena
     audit_service.record(
         session,
         actor=actor,
-        action=LibraryAction.imported,
+        action=AuditAction.questionnaire_imported,
         subject_type="questionnaire",
         subject_id=f"{report.slug}/v{report.version}",
         data={

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.questionnaires.definition import (
+from app.questionnaires.domain.definition import (
     AllOfCondition,
     AndCondition,
     AnyOfCondition,
@@ -20,9 +20,9 @@ from app.questionnaires.definition import (
     Question,
     QuestionnaireDefinition,
 )
+from app.questionnaires.domain.lint import Finding, LocatedFinding, Severity, lint_definition
+from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, QuestionType
 from app.questionnaires.errors import DefinitionProblem, RowProblem
-from app.questionnaires.lint import Finding, LocatedFinding, Severity, lint_definition
-from app.questionnaires.vocabulary import NOT_APPLICABLE, QuestionType
 
 _FIELD_NAMES = {"text": "question", "help": "help text", "label": "choice label"}
 _FIELD_NAMES |= {"title": "title", "description": "description"}

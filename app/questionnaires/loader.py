@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.questionnaires.definition import (
+from app.questionnaires.domain.definition import (
     ParsedDefinition,
     QuestionnaireDefinition,
     content_hash,

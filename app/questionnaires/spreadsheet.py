@@ -23,10 +23,10 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import ValidationError
 
-from app.questionnaires.definition import QuestionnaireDefinition
-from app.questionnaires.definition_checks import check_definition
+from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.domain.definition_checks import check_definition
+from app.questionnaires.domain.vocabulary import CHOICE_TYPES, QuestionType
 from app.questionnaires.errors import RowProblem, SpreadsheetImportError
-from app.questionnaires.vocabulary import CHOICE_TYPES, QuestionType
 
 Cell = str | int | float | bool | None
 Row = Mapping[str, Cell]

@@ -9,9 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.reports.domain.facts import FIELD_NAMES, ExtractionResult
 from app.reports.errors import ReportReadError
 from app.reports.extraction import extract_facts_from_pdf
-from app.reports.facts import FIELD_NAMES, ExtractionResult
 
 app = typer.Typer(
     help="Read facts from SOC reports and other assurance documents.", no_args_is_help=True

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.reports.facts import ExtractionResult, ExtractionWarning
+from app.reports.domain.facts import ExtractionResult, ExtractionWarning
+from app.reports.domain.soc_metadata import extract_facts
 from app.reports.pdf_text import PdfText
 from app.reports.sandbox import (
     DEFAULT_LIMITS,
@@ -10,7 +11,6 @@ from app.reports.sandbox import (
     prepare_next_document,
     read_pdf_text_sandboxed,
 )
-from app.reports.soc_metadata import extract_facts
 
 
 def extract_facts_from_pdf(

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from app.reports.domain.layout import rows_out_of_order
 from app.reports.errors import ReportReadError
-from app.reports.layout import rows_out_of_order
 
 PDF_MAGIC = b"%PDF-"
 MAX_PAGES = 2000

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.reports.crypto import EnvelopeError
 from app.reports.models import Document
 from app.reports.storage import DocumentStorage
@@ -22,10 +22,6 @@ from app.reports.storage import DocumentStorage
 MISSING = "missing"
 FAILED = "not opened by any configured key"
 _LISTED_PROBLEMS = 20
-
-
-class StorageAction(StrEnum):
-    rewrapped = "storage.rewrapped"
 
 
 @dataclass
@@ -76,7 +72,7 @@ def rewrap_all(
     audit_service.record(
         session,
         actor=actor,
-        action=StorageAction.rewrapped,
+        action=AuditAction.storage_rewrapped,
         subject_type="storage",
         data={"objects": len(first_document), **dict(run.outcomes)},
     )

@@ -12,11 +12,12 @@ from typing import Any, BinaryIO, Literal, Protocol, get_args
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.core.db import utcnow
 from app.core.errors import InvalidInput
+from app.reports.domain.facts import ExtractionResult
 from app.reports.errors import ReportReadError
 from app.reports.extraction import extract_facts_from_pdf
-from app.reports.facts import ExtractionResult
 from app.reports.models import (
     Document,
     DocumentKind,
@@ -213,7 +214,7 @@ def upload_document(
     audit_service.record(
         session,
         actor=actor,
-        action="document.uploaded",
+        action=AuditAction.document_uploaded,
         subject_type="document",
         subject_id=document.id or "",
         data={
@@ -332,7 +333,7 @@ def correct_fact(
     audit_service.record(
         session,
         actor=actor,
-        action="fact.corrected",
+        action=AuditAction.fact_corrected,
         subject_type="document",
         subject_id=facts.document_id,
         data={

@@ -14,11 +14,12 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, NotFound
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
-from app.reviews.models import CuecOwner, ReviewAction
+from app.reviews.models import CuecOwner
 from app.scoring import service as scoring_service
 from app.scoring.models import Score
 from app.vendors.models import Vendor
@@ -153,7 +154,7 @@ def assign_owners(
     audit_service.record(
         session,
         actor=f"user:{user_id}",
-        action=ReviewAction.cuec_owners_assigned,
+        action=AuditAction.cuec_owners_assigned,
         subject_type="vendor",
         subject_id=vendor.id,
         data={"document_id": document_id, "all_assigned": all_assigned},

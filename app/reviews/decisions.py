@@ -8,12 +8,13 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.auth.models import User
 from app.core.config import Settings
 from app.core.errors import InvalidInput
-from app.questionnaires import service as requests_service
-from app.questionnaires.models import QuestionnaireRequest, RequestStatus
-from app.reviews.models import Decision, DecisionOutcome, ReviewAction
+from app.requests import service as requests_service
+from app.requests.models import QuestionnaireRequest, RequestStatus
+from app.reviews.models import Decision, DecisionOutcome
 from app.reviews.schemas import DecisionForm
 from app.scoring import service as scoring_service
 from app.scoring.models import Score
@@ -100,7 +101,7 @@ def _audit(session: Session, decision: Decision, user: User) -> None:
     audit_service.record(
         session,
         actor=f"user:{user.id}",
-        action=ReviewAction.decision_recorded,
+        action=AuditAction.decision_recorded,
         subject_type="vendor",
         subject_id=decision.vendor_id,
         data={

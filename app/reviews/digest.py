@@ -14,15 +14,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.auth.models import Role, User
 from app.core.config import Settings
 from app.core.templating import build_environment
 from app.mail.models import OutgoingMail
 from app.mail.transport import html_to_text
-from app.questionnaires.models import ReminderLog
+from app.requests.models import ReminderLog
 from app.reviews import service as reviews_service
-from app.reviews.models import ReviewAction, VendorReview
-from app.reviews.rules import EXPIRING_SOON_DAYS
+from app.reviews.domain.rules import EXPIRING_SOON_DAYS
+from app.reviews.models import VendorReview
 
 DIGEST_KIND = "review_digest"
 FOLLOW_UP_DAYS = 14
@@ -119,7 +120,7 @@ def send_digest(session: Session, *, today: date, settings: Settings) -> DigestR
         audit_service.record(
             session,
             actor="system",
-            action=ReviewAction.digest_sent,
+            action=AuditAction.review_digest_sent,
             subject_type="digest",
             subject_id=iso_week(today),
             data={"recipients": sent},

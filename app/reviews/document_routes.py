@@ -19,7 +19,8 @@ from app.core.security import ATTACHMENT_CSP
 from app.core.templating import templates
 from app.reports.service import CORRECTABLE_FIELDS, safe_filename
 from app.reports.storage import DocumentStorage, get_storage
-from app.reviews import cuecs, documents, evidence, vendor_review
+from app.reviews import cuecs, documents, vendor_review
+from app.reviews.domain import evidence
 from app.reviews.pages import render_review
 from app.reviews.schemas import CorrectionForm
 from app.reviews.settings import ReviewSettings, get_review_settings

@@ -11,13 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.auth.models import User
 from app.core.errors import NotFound, PermissionDenied
 from app.reports.errors import ReportReadError
 from app.reports.models import Document
 from app.reports.sandbox import read_pdf_text_sandboxed
 from app.reports.storage import DocumentStorage
-from app.reviews.models import ReportAcknowledgement, ReviewAction
+from app.reviews.models import ReportAcknowledgement
 from app.reviews.settings import ReviewSettings
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def acknowledge(session: Session, *, user: User) -> None:
     audit_service.record(
         session,
         actor=f"user:{user.id}",
-        action=ReviewAction.restricted_use_acknowledged,
+        action=AuditAction.document_restricted_use_acknowledged,
         subject_type="user",
         subject_id=user.id,
     )
@@ -96,7 +97,7 @@ def _read_verified(
     audit_service.record(
         session,
         actor=f"user:{user.id}",
-        action=ReviewAction.document_integrity_failed,
+        action=AuditAction.document_integrity_failed,
         subject_type="document",
         subject_id=document.id or "",
         data={"expected_sha256": document.sha256, "actual_sha256": actual},
@@ -114,7 +115,7 @@ def open_for_download(
     audit_service.record(
         session,
         actor=f"user:{user.id}",
-        action=ReviewAction.document_downloaded,
+        action=AuditAction.document_downloaded,
         subject_type="document",
         subject_id=document.id or "",
         data={"sha256": document.sha256, "vendor_id": document.vendor_id},
@@ -138,7 +139,7 @@ def evidence_page(
     audit_service.record(
         session,
         actor=f"user:{user.id}",
-        action=ReviewAction.document_viewed,
+        action=AuditAction.document_viewed,
         subject_type="document",
         subject_id=document.id or "",
         data={"sha256": document.sha256, "page": page, "vendor_id": document.vendor_id},

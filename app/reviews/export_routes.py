@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
@@ -17,7 +18,6 @@ from app.reviews import exports, vendor_review
 from app.reviews import service as reviews_service
 from app.reviews.deps import FiltersDep
 from app.reviews.export_sheets import dashboard_sheet, vendor_sheets
-from app.reviews.models import ReviewAction
 from app.vendors.deps import VendorDep
 
 router = APIRouter(dependencies=[Depends(rate_limit("export", per="user"))])
@@ -70,7 +70,7 @@ def _record(session: SessionDep, user: User, *, subject: str, data: dict[str, ob
     audit_service.record(
         session,
         actor=f"user:{user.id}",
-        action=ReviewAction.exported,
+        action=AuditAction.review_exported,
         subject_type="export",
         subject_id=subject,
         data=dict(data),

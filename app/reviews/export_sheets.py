@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.reviews.domain.rules import DECISION_LABELS
 from app.reviews.exports import ExportValue, Sheet
-from app.reviews.rules import DECISION_LABELS
 from app.reviews.schemas import DashboardRow
 from app.reviews.vendor_review import ReviewPage
 

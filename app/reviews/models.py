@@ -19,19 +19,6 @@ class DecisionOutcome(StrEnum):
     rejected = "rejected"
 
 
-class ReviewAction(StrEnum):
-    """Audit actions of the review."""
-
-    decision_recorded = "decision.recorded"
-    cuec_owners_assigned = "cuec.owners_assigned"
-    document_viewed = "document.viewed"
-    document_downloaded = "document.downloaded"
-    document_integrity_failed = "document.integrity_failed"
-    restricted_use_acknowledged = "document.restricted_use_acknowledged"
-    exported = "review.exported"
-    digest_sent = "review.digest_sent"
-
-
 class Decision(SQLModel, table=True):
     __tablename__ = "decision"
 

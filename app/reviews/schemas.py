@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.reviews.domain.rules import DECISION_LABELS, days_left
 from app.reviews.models import DecisionOutcome
-from app.reviews.rules import DECISION_LABELS, days_left
 from app.vendors.models import InherentTier
 
 SortKey = Literal["name", "score", "-score", "risk", "current_until", "decided"]

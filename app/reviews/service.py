@@ -10,8 +10,8 @@ from sqlmodel import Session, col, func, select
 
 from app.core.pagination import Page, PageRequest
 from app.reviews import summary  # noqa: F401  (keeps vendor_review current on every flush)
+from app.reviews.domain.rules import EXPIRING_SOON_DAYS
 from app.reviews.models import VendorReview
-from app.reviews.rules import EXPIRING_SOON_DAYS
 from app.reviews.schemas import DashboardFilters, DashboardRow
 from app.vendors.models import Vendor
 

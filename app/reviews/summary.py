@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from app.core.db import utcnow
-from app.questionnaires.models import QuestionnaireRequest, RequestStatus
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
-from app.reviews import rules
+from app.requests.models import QuestionnaireRequest, RequestStatus
+from app.reviews.domain import rules
 from app.reviews.models import CuecOwner, Decision, VendorReview
 from app.scoring import service as scoring_service
 from app.scoring.batch import newest_score_ids

@@ -13,14 +13,14 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.core.errors import InvalidInput
-from app.questionnaires import answering
-from app.questionnaires.definition import Choice
-from app.questionnaires.models import QuestionnaireRequest, RequestStatus
+from app.questionnaires.domain.definition import Choice
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
+from app.requests import answer_store as answering
+from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews import cuecs as cuecs_service
-from app.reviews import evidence, rules, timeline
 from app.reviews.decisions import latest_submitted_request, list_decisions
+from app.reviews.domain import evidence, rules, timeline
 from app.reviews.models import Decision
 from app.reviews.summary import summarise
 from app.scoring import service as scoring_service

@@ -19,11 +19,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.questionnaires import answering
-from app.questionnaires.answers import claims_from_answers
-from app.questionnaires.models import Answer, QuestionnaireRequest, RequestStatus
+from app.questionnaires.domain.answer_rules import claims_from_answers
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind, ReportFacts
+from app.requests import answer_store as answering
+from app.requests.models import Answer, QuestionnaireRequest, RequestStatus
 from app.scoring.models import Score
 from app.vendors.models import Vendor
 

@@ -13,13 +13,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from app.scoring.domain.inputs import DocumentFacts, VendorProfile, parse_facts, parse_profile
+from app.scoring.domain.policy import Policy
+from app.scoring.domain.proven_claims import prefill_claims
+from app.scoring.domain.results import ScoreResult
+from app.scoring.domain.rules import score_vendor
 from app.scoring.errors import ScoringError
-from app.scoring.inputs import DocumentFacts, VendorProfile, parse_facts, parse_profile
-from app.scoring.policy import Policy
 from app.scoring.policy_loader import load_default_policy, load_policy_file
-from app.scoring.prefill import prefill_claims
-from app.scoring.results import ScoreResult
-from app.scoring.rules import score_vendor
 
 app = typer.Typer(help="Explainable vendor assurance scores.", no_args_is_help=True)
 

@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.core.db import create_db_engine, is_sqlite
-from app.scoring.policy import Policy
+from app.scoring.domain.policy import Policy
 from app.scoring.policy_loader import load_default_policy
 
 logger = logging.getLogger(__name__)

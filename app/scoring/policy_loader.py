@@ -5,8 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from app.scoring.domain.policy import Policy, load_policy
 from app.scoring.errors import PolicyError
-from app.scoring.policy import Policy, load_policy
 
 DEFAULT_POLICY_FILE = "default-v1.yaml"
 

@@ -14,21 +14,22 @@ from sqlalchemy import Engine, insert
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.core.db import session_scope, utcnow, write_engine
 from app.core.errors import InvalidInput
-from app.questionnaires import answering
-from app.questionnaires.answers import claims_from_answers
-from app.questionnaires.models import QuestionnaireRequest, RequestStatus
+from app.questionnaires.domain.answer_rules import claims_from_answers
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind
+from app.requests import answer_store as answering
+from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.scoring import batch, parallel
 from app.scoring.batch import LatestScore
-from app.scoring.inputs import VendorProfile
+from app.scoring.domain.inputs import VendorProfile
+from app.scoring.domain.policy import Policy
+from app.scoring.domain.results import ScoreResult
+from app.scoring.domain.rules import score_vendor
 from app.scoring.models import Score
-from app.scoring.policy import Policy
 from app.scoring.policy_loader import load_default_policy
-from app.scoring.results import ScoreResult
-from app.scoring.rules import score_vendor
 from app.vendors.models import InherentTier, Vendor
 
 DEFAULT_TIER = InherentTier.high
@@ -145,7 +146,7 @@ def recompute_vendor(
     audit_service.record(
         session,
         actor=actor,
-        action="score.computed",
+        action=AuditAction.score_computed,
         subject_type="vendor",
         subject_id=vendor.id,
         data={
@@ -243,7 +244,7 @@ def recompute_all(
     audit_service.record(
         session,
         actor="system",
-        action="scores.recomputed",
+        action=AuditAction.scores_recomputed,
         data={
             "as_of": as_of.isoformat(),
             "vendors": len(vendor_ids),
@@ -353,7 +354,7 @@ def _record_lapse(session: Session, previous: Score | LatestScore, *, actor: str
     audit_service.record(
         session,
         actor=actor,
-        action="score.override_lapsed",
+        action=AuditAction.score_override_lapsed,
         subject_type="vendor",
         subject_id=previous.vendor_id,
         data={"score_id": previous.id, "override": str(previous.override_value)},
@@ -391,7 +392,7 @@ def override_score(
     audit_service.record(
         session,
         actor=f"user:{user_id}",
-        action="score.overridden",
+        action=AuditAction.score_overridden,
         subject_type="vendor",
         subject_id=vendor.id,
         data={
@@ -418,7 +419,7 @@ def clear_override(session: Session, vendor: Vendor, *, user_id: int) -> Score |
     audit_service.record(
         session,
         actor=f"user:{user_id}",
-        action="score.override_removed",
+        action=AuditAction.score_override_removed,
         subject_type="vendor",
         subject_id=vendor.id,
         data={"score_id": score.id, "override": previous},

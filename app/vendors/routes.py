@@ -15,16 +15,16 @@ from app.core.db import SessionDep
 from app.core.forms import form_errors, parse_form
 from app.core.pagination import PageRequest
 from app.core.templating import templates
-from app.questionnaires import service as requests_service
-from app.questionnaires.answer_forms import read_answers
-from app.questionnaires.answer_views import build_sections
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.library import get_definition, latest_versions
-from app.questionnaires.models import Answer
-from app.questionnaires.profile import PROFILE_SLUG
 from app.reports import service as reports_service
+from app.requests import service as requests_service
+from app.requests.answer_pages import build_sections
+from app.requests.domain.answer_input import read_answers
+from app.requests.models import Answer
 from app.vendors import service as vendors_service
 from app.vendors.deps import VendorDep
+from app.vendors.domain.profile import PROFILE_SLUG
 from app.vendors.models import InherentTier, Vendor, VendorStatus
 from app.vendors.schemas import DATA_CATEGORIES, PROFILE_FLAGS, ContactForm, VendorForm
 

@@ -7,10 +7,10 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
+from app.audit.actions import AuditAction
 from app.core.db import utcnow
 from app.core.pagination import Page, PageRequest
-from app.questionnaires.profile import inherent_tier
-from app.vendors.actions import VendorAction
+from app.vendors.domain.profile import inherent_tier
 from app.vendors.models import InherentTier, Vendor, VendorContact
 from app.vendors.schemas import ContactForm, VendorForm
 
@@ -123,7 +123,7 @@ def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: 
     audit_service.record(
         session,
         actor=actor,
-        action=VendorAction.updated,
+        action=AuditAction.vendor_updated,
         subject_type="vendor",
         subject_id=vendor.id or "",
         data={"changed": changed},
@@ -148,7 +148,7 @@ def create_vendor_from_form(session: Session, form: VendorForm, *, actor: str) -
     audit_service.record(
         session,
         actor=actor,
-        action=VendorAction.created,
+        action=AuditAction.vendor_created,
         subject_type="vendor",
         subject_id=vendor.id or "",
         data={"name": vendor.name},
@@ -176,7 +176,7 @@ def add_contact_from_form(
     audit_service.record(
         session,
         actor=actor,
-        action=VendorAction.contact_added,
+        action=AuditAction.vendor_contact_added,
         subject_type="vendor",
         subject_id=vendor.id,
         data={"contact_id": contact.id, "email": contact.email},
@@ -210,7 +210,7 @@ def assess_profile(
     audit_service.record(
         session,
         actor=actor,
-        action=VendorAction.profile_assessed,
+        action=AuditAction.vendor_profile_assessed,
         subject_type="vendor",
         subject_id=vendor.id or "",
         data={"tier": result.tier.value, "points": result.points},

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.api import tokens as tokens_service
+from app.auth import tokens as tokens_service
 from app.auth.models import Role, User
 from app.auth.permissions import Permission
 from tests.factories import make_user

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.auth.models import Role
-from app.questionnaires import answering
-from app.questionnaires.models import RequestStatus
+from app.requests import answer_store as answering
+from app.requests.models import RequestStatus
 from app.vendors import service as vendors_service
 from tests.api.helpers import API, assert_error, caller
 from tests.factories import make_vendor

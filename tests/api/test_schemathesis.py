@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.api import tokens as tokens_service
 from app.auth import service as auth_service
+from app.auth import tokens as tokens_service
 from app.auth.models import Role
 from app.core import migrate
 from app.core.db import create_db_engine, session_scope

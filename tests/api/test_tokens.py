@@ -8,10 +8,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from app.api.models import ApiToken
 from app.audit.models import AuditEvent
 from app.auth import service as auth_service
-from app.auth.models import Role
+from app.auth.models import ApiToken, Role
 from app.auth.permissions import Permission
 from app.core.db import utcnow
 from tests.api.helpers import API, assert_error, bearer, token_for

@@ -15,8 +15,8 @@ from app.auth.models import Role, User
 from app.core.config import Environment, Settings
 from app.core.db import create_db_engine, utcnow
 from app.mail.models import OutgoingMail
-from app.questionnaires import service as requests_service
-from app.questionnaires.models import QuestionnaireRequest
+from app.requests import service as requests_service
+from app.requests.models import QuestionnaireRequest
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier
 from tests.e2e.conftest import MAX_UPLOAD_MB, STAFF

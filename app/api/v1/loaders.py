@@ -8,9 +8,9 @@ from fastapi import Depends, Path
 
 from app.core.db import SessionDep
 from app.core.errors import NotFound
-from app.questionnaires import service as requests_service
-from app.questionnaires.models import QuestionnaireRequest
 from app.reports.models import Document
+from app.requests import service as requests_service
+from app.requests.models import QuestionnaireRequest
 from app.reviews import documents
 from app.vendors import service as vendors_service
 from app.vendors.models import Vendor

@@ -12,10 +12,10 @@ from app.api.schemas import JSON_BODY_ERRORS, Page, StrictBody
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.errors import NotFound
-from app.questionnaires.definition import QuestionnaireDefinition
+from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.domain.lint import Severity, TextScope, lint_text
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition, list_library
-from app.questionnaires.lint import Severity, TextScope, lint_text
 
 router = v1_router("questionnaires")
 ReaderDep = Annotated[User, api_user(Permission.questionnaires_read)]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.api.schemas import StrictBody
-from app.questionnaires.models import Answer, QuestionnaireRequest, RequestStatus
+from app.requests.models import Answer, QuestionnaireRequest, RequestStatus
 
 Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 

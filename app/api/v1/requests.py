@@ -25,9 +25,9 @@ from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
 from app.mail.deps import MailDispatcherDep
-from app.questionnaires import answering
-from app.questionnaires import service as requests_service
-from app.questionnaires.models import RequestStatus
+from app.requests import answer_store as answering
+from app.requests import service as requests_service
+from app.requests.models import RequestStatus
 
 router = v1_router("requests")
 ReaderDep = Annotated[User, api_user(Permission.questionnaires_read)]

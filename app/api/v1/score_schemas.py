@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.reviews.models import Decision, DecisionOutcome
 from app.reviews.schemas import DecisionForm
+from app.scoring.domain.results import Candidate, Factor, Finding, Flag, GateResult
 from app.scoring.models import Score
-from app.scoring.results import Candidate, Factor, Finding, Flag, GateResult
 
 
 class OverrideOut(BaseModel):

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from app.mail.models import OutgoingMail
-from app.questionnaires.models import RequestStatus
-from app.questionnaires.reminders import due_reminder_key, send_reminders
 from app.reports.models import Document, ReportFacts, UploadChannel
+from app.requests.models import RequestStatus
+from app.requests.reminders import due_reminder_key, send_reminders
 from app.vendors import service as vendors_service
 from tests.factories import make_vendor
 from tests.portal_helpers import send_request

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.audit.chain import GENESIS_HASH, ChainLink, event_hash, verify_chain
+from app.audit.domain.chain import GENESIS_HASH, ChainLink, event_hash, verify_chain
 
 
 def _chain(contents):

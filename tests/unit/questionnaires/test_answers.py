@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.questionnaires.answers import (
+from app.questionnaires.domain.answer_rules import (
     AnswerProblemCode,
     claims_from_answers,
     validate_answers,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.questionnaires.definition import (
+from app.questionnaires.domain.definition import (
     MAPS_TO_KEYS,
     QuestionType,
     content_hash,
@@ -232,7 +232,7 @@ def test_show_if_values_must_be_possible_answers(condition, expected):
 
 
 def test_every_fact_key_has_an_allowed_question_type():
-    from app.questionnaires.definition import MAPS_TO_TYPES
+    from app.questionnaires.domain.definition import MAPS_TO_TYPES
 
     assert set(MAPS_TO_TYPES) == MAPS_TO_KEYS
     assert len(MAPS_TO_KEYS) == 17

@@ -6,16 +6,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from app.questionnaires.answers import claims_from_answers, validate_answers
-from app.questionnaires.definition import MAPS_TO_KEYS
-from app.questionnaires.lint import Severity, lint_definition
+from app.questionnaires.domain.answer_rules import claims_from_answers, validate_answers
+from app.questionnaires.domain.definition import MAPS_TO_KEYS
+from app.questionnaires.domain.lint import Severity, lint_definition
+from app.questionnaires.domain.yaml_source import load_yaml_with_lines
 from app.questionnaires.loader import (
     LIBRARY_ROOT,
     definition_files,
     find_definition,
     load_definition_file,
 )
-from app.questionnaires.yaml_source import load_yaml_with_lines
 
 FILES = definition_files(LIBRARY_ROOT)
 MANIFEST = LIBRARY_ROOT / "released.json"
@@ -82,7 +82,7 @@ def test_soc_assurance_maps_questions_to_report_facts():
 
 
 def test_soc_assurance_answers_yield_claims_the_scoring_module_accepts():
-    from app.scoring.inputs import parse_answers
+    from app.scoring.domain.inputs import parse_answers
 
     definition = find_definition(LIBRARY_ROOT, "soc-assurance").definition
     answers = {

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from app.questionnaires.domain.claim_answers import answers_from_claims
 from app.questionnaires.loader import LIBRARY_ROOT, find_definition
-from app.questionnaires.prefill import answers_from_claims
 
 DEFINITION = find_definition(LIBRARY_ROOT, "soc-assurance", 1).definition
 

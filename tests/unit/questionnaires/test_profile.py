@@ -2,10 +2,10 @@
 
 import pytest
 
-from app.questionnaires.answers import validate_answers
+from app.questionnaires.domain.answer_rules import validate_answers
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.loader import LIBRARY_ROOT, find_definition
-from app.questionnaires.profile import PROFILE_QUESTIONS, RiskTier, inherent_tier
+from app.vendors.domain.profile import PROFILE_QUESTIONS, RiskTier, inherent_tier
 
 LOW_RISK = {
     "data_categories": ["public"],
@@ -151,7 +151,7 @@ def test_the_rule_reads_questions_and_values_the_vendor_profile_offers():
         assert definition.question(question_id) is not None, question_id
     answers = LOW_RISK | {"vendor_services": "Payroll", "business_owner": "Finance"}
     assert validate_answers(definition, answers) == []
-    from app.questionnaires import profile
+    from app.vendors.domain import profile
 
     tables = {
         "data_categories": profile.DATA_POINTS,

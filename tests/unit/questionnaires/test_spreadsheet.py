@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.questionnaires.definition import QuestionType
+from app.questionnaires.domain.definition import QuestionType
 from app.questionnaires.errors import SpreadsheetImportError
 from app.questionnaires.loader import LIBRARY_ROOT, definition_files, load_definition_file
 from app.questionnaires.spreadsheet import (

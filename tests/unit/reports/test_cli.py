@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from app.reports.cli import app
-from app.reports.facts import FIELD_NAMES
+from app.reports.domain.facts import FIELD_NAMES
 
 from .conftest import CORPUS
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from app.reports.domain.facts import FIELD_NAMES
 from app.reports.extraction import extract_facts_from_pdf
-from app.reports.facts import FIELD_NAMES
 
 from .conftest import corpus_bytes
 

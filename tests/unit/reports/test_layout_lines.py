@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.reports import layout
-from app.reports.layout import build_document
-from app.reports.line_search import lines_with_words, lowered
-from app.reports.tests_of_controls import read_test_results
+from app.reports.domain import layout
+from app.reports.domain.layout import build_document
+from app.reports.domain.line_search import lines_with_words, lowered
+from app.reports.domain.tests_of_controls import read_test_results
 
 
 def test_a_report_whose_body_starts_with_a_heading_is_split_into_sections():

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from app.reports.dates import find_ranges, parse_date
-from app.reports.layout import build_document, rows_out_of_order
-from app.reports.soc_metadata import extract_facts
+from app.reports.domain.dates import find_ranges, parse_date
+from app.reports.domain.layout import build_document, rows_out_of_order
+from app.reports.domain.soc_metadata import extract_facts
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_conflicting_period_statements_raise_a_date_conflict_warning():
 
 
 def test_every_labelled_fact_but_the_document_kind_can_be_corrected():
-    from app.reports.facts import FIELD_NAMES
+    from app.reports.domain.facts import FIELD_NAMES
     from app.reports.service import CORRECTABLE_FIELDS
 
     assert tuple(name for name in FIELD_NAMES if name != "doc_kind") == CORRECTABLE_FIELDS

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from app.reviews import rules
-from app.reviews.evidence import QuestionAnswer, compare, has_match, highlight, show_value
+from app.reviews.domain import rules
+from app.reviews.domain.evidence import QuestionAnswer, compare, has_match, highlight, show_value
 
 
 def test_a_report_is_current_for_365_days_after_its_period_end():

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.reviews.timeline import (
+from app.reviews.domain.timeline import (
     Coverage,
     ScorePoint,
     TimelineError,

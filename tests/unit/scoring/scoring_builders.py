@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.scoring.inputs import DocumentFacts, VendorProfile, parse_facts
+from app.scoring.domain.inputs import DocumentFacts, VendorProfile, parse_facts
+from app.scoring.domain.results import ScoreResult
+from app.scoring.domain.rules import score_vendor
 from app.scoring.policy_loader import load_default_policy
-from app.scoring.results import ScoreResult
-from app.scoring.rules import score_vendor
 
 POLICY = load_default_policy()
 AS_OF = date(2025, 6, 30)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from scoring_builders import labels, report
 
+from app.scoring.domain.inputs import normalize_name, parse_answers, parse_facts, parse_profile
 from app.scoring.errors import InputError
-from app.scoring.inputs import normalize_name, parse_answers, parse_facts, parse_profile
 
 
 def test_every_corpus_label_is_a_valid_facts_object():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from scoring_builders import factor, report, score
 
+from app.scoring.domain.policy import load_policy
 from app.scoring.errors import PolicyError
-from app.scoring.policy import load_policy
 from app.scoring.policy_loader import default_policy_text, load_default_policy, load_policy_file
 
 

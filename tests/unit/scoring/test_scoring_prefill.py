@@ -6,8 +6,8 @@ from datetime import date
 
 from scoring_builders import AS_OF, bridge, certificate, report
 
-from app.scoring.inputs import parse_facts
-from app.scoring.prefill import prefill_claims
+from app.scoring.domain.inputs import parse_facts
+from app.scoring.domain.proven_claims import prefill_claims
 
 
 def _prefill(data, as_of=AS_OF):

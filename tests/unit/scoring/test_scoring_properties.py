@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scoring_builders import AS_OF, bridge, profile, report, score
 
-from app.scoring.inputs import VendorProfile
+from app.scoring.domain.inputs import VendorProfile
 
 CRITERIA = [
     "CC1.1",

@@ -14,7 +14,7 @@ from scoring_builders import (
     score,
 )
 
-from app.scoring.policy import Policy
+from app.scoring.domain.policy import Policy
 
 
 def test_factors_add_up_to_the_score_before_caps():

@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from app.audit.models import AuditEvent
 from app.core.db import utcnow
-from app.questionnaires import answering
-from app.questionnaires.models import RequestStatus
-from app.questionnaires.vocabulary import QuestionType
+from app.questionnaires.domain.vocabulary import QuestionType
 from app.reports.models import Document
+from app.requests import answer_store as answering
+from app.requests.models import RequestStatus
 from tests.factories import csrf_token
 from tests.portal_helpers import open_portal, portal_token, send_request
 

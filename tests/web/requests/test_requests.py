@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from app.auth.models import Role
 from app.mail.models import OutgoingMail
-from app.questionnaires import answering
-from app.questionnaires.models import QuestionnaireRequest, RequestStatus
+from app.requests import answer_store as answering
+from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.vendors import service as vendors_service
 from tests.factories import make_user, make_vendor, post_form, sign_in
 from tests.portal_helpers import LINK, open_portal, send_request

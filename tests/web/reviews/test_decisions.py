@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.core.db import utcnow
-from app.questionnaires.models import RequestStatus
+from app.requests.models import RequestStatus
 from app.reviews.models import Decision, VendorReview
 from app.scoring import service as scoring_service
 from tests.factories import make_user, make_vendor, post_form, sign_in

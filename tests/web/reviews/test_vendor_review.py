@@ -9,8 +9,8 @@ from sqlmodel import select
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.core.db import utcnow
-from app.questionnaires.models import Answer, RequestStatus
 from app.reports.models import ReportFacts
+from app.requests.models import Answer, RequestStatus
 from app.scoring import service as scoring_service
 from app.vendors.models import Vendor
 from tests.factories import make_user, make_vendor, post_form, sign_in

@@ -1,0 +1,62 @@
+"""Every action the audit log records: one vocabulary, so the log can be filtered and explained.
+
+Values are ``"<subject>.<past verb>"`` and never change once written: stored events keep them.
+"""
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    """What happened, in the audit log's words."""
+
+    # staff accounts and sign-in
+    user_created = "user.created"
+    user_signed_in = "user.signed_in"
+    user_sign_in_failed = "user.sign_in_failed"
+    user_signed_out = "user.signed_out"
+    user_password_reset = "user.password_reset"  # noqa: S105 - an action name, not a secret
+    user_role_changed = "user.role_changed"
+    user_disabled = "user.disabled"
+    user_sessions_revoked = "user.sessions_revoked"
+    api_token_created = "api_token.created"  # noqa: S105 - an action name
+    api_token_revoked = "api_token.revoked"  # noqa: S105 - an action name
+    # vendors
+    vendor_created = "vendor.created"
+    vendor_updated = "vendor.updated"
+    vendor_contact_added = "vendor.contact_added"
+    vendor_profile_assessed = "vendor.profile_assessed"
+    # questionnaires and requests
+    questionnaire_imported = "questionnaire.imported"
+    request_sent = "request.sent"
+    request_resent = "request.resent"
+    request_revoked = "request.revoked"
+    request_extended = "request.extended"
+    request_changes_requested = "request.changes_requested"
+    request_cancelled = "request.cancelled"
+    request_accepted = "request.accepted"
+    request_opened = "request.opened"
+    request_submitted = "request.submitted"
+    answer_saved = "answer.saved"
+    reminder_sent = "reminder.sent"
+    # documents
+    document_uploaded = "document.uploaded"
+    document_vendor_feedback = "document.vendor_feedback"
+    document_viewed = "document.viewed"
+    document_downloaded = "document.downloaded"
+    document_integrity_failed = "document.integrity_failed"
+    document_restricted_use_acknowledged = "document.restricted_use_acknowledged"
+    fact_corrected = "fact.corrected"
+    storage_rewrapped = "storage.rewrapped"
+    # scores and the review
+    score_computed = "score.computed"
+    scores_recomputed = "scores.recomputed"
+    score_overridden = "score.overridden"
+    score_override_lapsed = "score.override_lapsed"
+    score_override_removed = "score.override_removed"
+    decision_recorded = "decision.recorded"
+    cuec_owners_assigned = "cuec.owners_assigned"
+    review_exported = "review.exported"
+    review_digest_sent = "review.digest_sent"
+    # the audit log itself
+    audit_verified = "audit.verified"
+    audit_exported = "audit.exported"

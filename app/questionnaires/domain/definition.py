@@ -1,0 +1,335 @@
+"""Questionnaire definitions: the typed, immutable model of one released questionnaire version.
+
+A definition file `questionnaires/<slug>/v<N>.yaml` is parsed from text by `parse_definition`
+into frozen models. Structural errors come from the models; cross-references (unique ids,
+`show_if` targets, choices, `maps_to` types) are checked by `definition_checks`. Every error
+names the file, the line and the data path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    Tag,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails
+
+from app.questionnaires.domain.definition_checks import check_definition
+from app.questionnaires.domain.vocabulary import (
+    CHOICE_TYPES,
+    CLAIM_KEYS,
+    MAPS_TO_CHOICE_VALUES,
+    MAPS_TO_KEYS,
+    MAPS_TO_TYPES,
+    NOT_APPLICABLE,
+    DocumentKind,
+    MapsToKey,
+    QuestionType,
+)
+from app.questionnaires.domain.yaml_source import (
+    LineMap,
+    dump_yaml,
+    format_path,
+    load_yaml_with_lines,
+)
+from app.questionnaires.errors import DefinitionProblem, InvalidDefinition
+
+__all__ = [
+    "CHOICE_TYPES",
+    "CLAIM_KEYS",
+    "MAPS_TO_CHOICE_VALUES",
+    "MAPS_TO_KEYS",
+    "MAPS_TO_TYPES",
+    "NOT_APPLICABLE",
+    "AllOfCondition",
+    "AndCondition",
+    "AnyOfCondition",
+    "Choice",
+    "Condition",
+    "DocumentKind",
+    "EqualsCondition",
+    "LeafCondition",
+    "MapsToKey",
+    "OrCondition",
+    "ParsedDefinition",
+    "Question",
+    "QuestionType",
+    "QuestionnaireDefinition",
+    "Section",
+    "content_hash",
+    "definition_to_yaml",
+    "parse_definition",
+]
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")]
+ChoiceValue = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
+Prose = Annotated[str, StringConstraints(pattern=r"\S", max_length=2000)]
+ConditionValue = StrictStr | StrictInt | StrictFloat
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Choice(_Frozen):
+    """One option of a choice question: a stable value and the label shown."""
+
+    value: ChoiceValue
+    label: Prose
+
+
+class LeafCondition(_Frozen):
+    """A condition over one earlier question's answer."""
+
+    kind: ClassVar[str]
+    question: Identifier
+
+    def values(self) -> tuple[ConditionValue, ...]:
+        """Return the values this condition compares the answer with."""
+        raise NotImplementedError
+
+    def leaves(self) -> Iterator[LeafCondition]:
+        """Yield this condition (a leaf has no inner conditions)."""
+        yield self
+
+
+class EqualsCondition(LeafCondition):
+    """Visible when the answer equals (or, for multiple choice, includes) `equals`."""
+
+    kind: ClassVar[str] = "equals"
+    equals: ConditionValue
+
+    def values(self) -> tuple[ConditionValue, ...]:
+        """Return the one compared value."""
+        return (self.equals,)
+
+
+class AnyOfCondition(LeafCondition):
+    """Visible when the answer is (or, for multiple choice, includes) any listed value."""
+
+    kind: ClassVar[str] = "any_of"
+    any_of: tuple[ConditionValue, ...] = Field(min_length=1)
+
+    def values(self) -> tuple[ConditionValue, ...]:
+        """Return the listed values."""
+        return self.any_of
+
+
+class AllOfCondition(LeafCondition):
+    """Visible when a multiple-choice answer includes every listed value."""
+
+    kind: ClassVar[str] = "all_of"
+    all_of: tuple[ConditionValue, ...] = Field(min_length=1)
+
+    def values(self) -> tuple[ConditionValue, ...]:
+        """Return the listed values."""
+        return self.all_of
+
+
+class AndCondition(_Frozen):
+    """Visible when every inner condition holds."""
+
+    kind: ClassVar[str] = "and"
+    and_: tuple[Condition, ...] = Field(alias="and", min_length=1)
+
+    def leaves(self) -> Iterator[LeafCondition]:
+        """Yield every leaf condition inside."""
+        for inner in self.and_:
+            yield from inner.leaves()
+
+
+class OrCondition(_Frozen):
+    """Visible when at least one inner condition holds."""
+
+    kind: ClassVar[str] = "or"
+    or_: tuple[Condition, ...] = Field(alias="or", min_length=1)
+
+    def leaves(self) -> Iterator[LeafCondition]:
+        """Yield every leaf condition inside."""
+        for inner in self.or_:
+            yield from inner.leaves()
+
+
+_CONDITION_KEYS = ("and", "or", "equals", "any_of", "all_of")
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next((key for key in _CONDITION_KEYS if key in value), None)
+    kind = getattr(value, "kind", None)
+    return kind if isinstance(kind, str) else None
+
+
+Condition = Annotated[
+    Annotated[EqualsCondition, Tag("equals")]
+    | Annotated[AnyOfCondition, Tag("any_of")]
+    | Annotated[AllOfCondition, Tag("all_of")]
+    | Annotated[AndCondition, Tag("and")]
+    | Annotated[OrCondition, Tag("or")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition_kind",
+        custom_error_message="a condition needs one of: equals, any_of, all_of, and, or",
+    ),
+]
+
+
+class Question(_Frozen):
+    """One question; cross-field rules are checked by `definition_checks`."""
+
+    id: Identifier
+    type: QuestionType
+    text: Prose
+    help: Prose | None = None
+    required: bool = True
+    allow_na: bool = False
+    choices: tuple[Choice, ...] | None = None
+    document_kinds: tuple[DocumentKind, ...] | None = None
+    min: StrictInt | StrictFloat | None = None
+    max: StrictInt | StrictFloat | None = None
+    show_if: Condition | None = None
+    maps_to: MapsToKey | None = None
+
+    def choice_values(self) -> tuple[str, ...]:
+        """Return the allowed choice values (empty for non-choice questions)."""
+        return tuple(choice.value for choice in self.choices or ())
+
+
+class Section(_Frozen):
+    """A titled group of questions."""
+
+    id: Identifier
+    title: Prose
+    help: Prose | None = None
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class QuestionnaireDefinition(_Frozen):
+    """One released version of a questionnaire."""
+
+    slug: Slug
+    version: int = Field(ge=1, strict=True)
+    title: Prose
+    description: Prose
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    def questions(self) -> Iterator[Question]:
+        """Yield every question in document order."""
+        for section in self.sections:
+            yield from section.questions
+
+    def question(self, question_id: str) -> Question | None:
+        """Return the question with this id, or None."""
+        return next((q for q in self.questions() if q.id == question_id), None)
+
+
+AndCondition.model_rebuild()
+OrCondition.model_rebuild()
+
+
+@dataclass(frozen=True)
+class ParsedDefinition:
+    """A validated definition with where each node sits in its source text."""
+
+    definition: QuestionnaireDefinition
+    source_name: str
+    line_map: LineMap
+
+    def line_for(self, path: tuple[str | int, ...]) -> int | None:
+        """Return the source line of the node at a data path (or its nearest ancestor)."""
+        return self.line_map.line_for(path)
+
+
+def content_hash(data: bytes) -> str:
+    """Return the sha256 hex digest of a definition file's exact bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def definition_to_yaml(definition: QuestionnaireDefinition) -> str:
+    """Write a definition as YAML text that parses back to an equal definition."""
+    data = definition.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude_defaults=True
+    )
+    return dump_yaml(data)
+
+
+def parse_definition(text: str, source_name: str) -> ParsedDefinition:
+    """Parse and validate definition text; raise `InvalidDefinition` naming file:line: path."""
+    data, line_map = load_yaml_with_lines(text, source_name)
+    if not isinstance(data, dict):
+        problem = DefinitionProblem(source_name, 1, "", "a definition must be a YAML mapping")
+        raise InvalidDefinition([problem])
+    try:
+        definition = QuestionnaireDefinition.model_validate(data)
+    except ValidationError as error:
+        raise InvalidDefinition(_problems_from(error, data, line_map, source_name)) from error
+    problems = [
+        DefinitionProblem(source_name, line_map.line_for(path), format_path(path), message)
+        for path, message in check_definition(definition)
+    ]
+    if problems:
+        raise InvalidDefinition(problems)
+    return ParsedDefinition(definition, source_name, line_map)
+
+
+def _problems_from(
+    error: ValidationError, data: Any, line_map: LineMap, source_name: str
+) -> list[DefinitionProblem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        if _is_echo_of_item_errors(detail):
+            continue
+        path = _data_path(data, detail["loc"])
+        message = detail["msg"]
+        if detail["type"] == "extra_forbidden":
+            message = f"unknown key '{path[-1]}'"
+        problems.append(
+            DefinitionProblem(source_name, line_map.line_for(path), format_path(path), message)
+        )
+    return problems
+
+
+def _is_echo_of_item_errors(detail: ErrorDetails) -> bool:
+    """Tell whether a `too_short` error only repeats that the items themselves failed."""
+    if detail["type"] != "too_short":
+        return False
+    given = detail.get("input")
+    minimum = (detail.get("ctx") or {}).get("min_length", 0)
+    return isinstance(given, list) and len(given) >= minimum
+
+
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Map a pydantic error location onto the data, dropping union tags that are not keys."""
+    path: list[str | int] = []
+    current = data
+    for position, part in enumerate(loc):
+        is_last = position == len(loc) - 1
+        found, child = _child(current, part)
+        if found:
+            current = child
+        elif not is_last:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _child(node: Any, key: str | int) -> tuple[bool, Any]:
+    if isinstance(node, dict):
+        return (key in node, node.get(key))
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return (True, node[key])
+    return (False, None)

@@ -1,0 +1,226 @@
+"""Answering a questionnaire through the portal: drafts, concurrent saves, submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit_service
+from app.audit.actions import AuditAction
+from app.core.db import utcnow
+from app.questionnaires.domain.answer_rules import (
+    AnswerProblemCode,
+    AnswerValue,
+    check_answer,
+    is_unanswered,
+    validate_answers,
+)
+from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.library import get_definition
+from app.questionnaires.loader import LoadedDefinition
+from app.requests.errors import (
+    AnswerConflict,
+    IncompleteSubmission,
+    InvalidAnswer,
+    RequestClosed,
+)
+from app.requests.models import Answer, QuestionnaireRequest, RequestStatus
+
+EDITABLE_STATUSES = frozenset(
+    {
+        RequestStatus.sent,
+        RequestStatus.opened,
+        RequestStatus.in_progress,
+        RequestStatus.changes_requested,
+    }
+)
+
+
+@dataclass(frozen=True)
+class MissingAnswer:
+    question_id: str
+    text: str
+
+
+def frozen_definition(request: QuestionnaireRequest) -> LoadedDefinition:
+    """Return the exact definition version the request was sent with, checking its hash."""
+    loaded = get_definition(request.questionnaire_slug, request.questionnaire_version)
+    if loaded.content_hash != request.content_hash:
+        # Released files are immutable; a changed file would silently change past answers.
+        raise RequestClosed(
+            f"Questionnaire {request.questionnaire_slug} v{request.questionnaire_version} "
+            "changed after it was sent; the request cannot be shown safely."
+        )
+    return loaded
+
+
+def load_answers(session: Session, request_id: int) -> dict[str, Answer]:
+    """Return the saved answers of a request keyed by question id."""
+    rows = session.exec(select(Answer).where(Answer.request_id == request_id)).all()
+    return {row.question_id: row for row in rows}
+
+
+def answer_values(answers: dict[str, Answer]) -> dict[str, AnswerValue]:
+    """Return plain answer values for the pure questionnaire functions."""
+    return {qid: row.value for qid, row in answers.items()}
+
+
+def is_editable(request: QuestionnaireRequest) -> bool:
+    """Tell whether the vendor may still change answers."""
+    return request.status in EDITABLE_STATUSES
+
+
+def _check_value(definition: QuestionnaireDefinition, question_id: str, value: Any) -> None:
+    question = definition.question(question_id)
+    if question is None:
+        raise InvalidAnswer(f"There is no question '{question_id}' in this questionnaire.")
+    if is_unanswered(value):
+        return
+    problem = check_answer(question, value)
+    if problem is not None:
+        raise InvalidAnswer(
+            f"{question.text}: {problem.message}.", details={"question": question_id}
+        )
+
+
+def save_answer(
+    session: Session,
+    *,
+    request: QuestionnaireRequest,
+    question_id: str,
+    value: Any,
+    expected_version: int | None,
+    actor: str,
+    answers: dict[str, Answer] | None = None,
+) -> Answer:
+    """Save one answer; a stale ``expected_version`` raises AnswerConflict instead of overwriting.
+
+    ``expected_version`` is the row version the page last saw (None or 0 when it saw no
+    answer). The update is conditional on that version, so of two tabs saving the same answer
+    exactly one wins and the other is told. ``answers`` are the request's answers when the
+    caller loaded them in this transaction already (``load_answers``); the saved row is put in.
+    """
+    if not is_editable(request):
+        raise RequestClosed("This questionnaire was submitted and can no longer be changed.")
+    definition = frozen_definition(request).definition
+    _check_value(definition, question_id, value)
+    assert request.id is not None
+    if answers is None:
+        existing = session.exec(
+            select(Answer).where(Answer.request_id == request.id, Answer.question_id == question_id)
+        ).first()
+    else:
+        existing = answers.get(question_id)
+    now = utcnow()
+    if existing is None:
+        if expected_version:
+            raise AnswerConflict("This answer was removed by someone else; please reload.")
+        answer = _insert_answer(session, request.id, question_id, value)
+    else:
+        answer = _update_answer(session, existing, value, expected_version)
+    if answers is not None:
+        answers[question_id] = answer
+    if request.status in (RequestStatus.sent, RequestStatus.opened):
+        request.status = RequestStatus.in_progress
+    request.updated_at = now
+    session.add(request)
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.answer_saved,
+        subject_type="request",
+        subject_id=request.id,
+        data={"question": question_id, "version": answer.row_version},
+    )
+    return answer
+
+
+def _insert_answer(session: Session, request_id: int, question_id: str, value: Any) -> Answer:
+    answer = Answer(request_id=request_id, question_id=question_id, value=value, row_version=1)
+    try:
+        with session.begin_nested():
+            session.add(answer)
+            session.flush()
+    except IntegrityError:
+        raise AnswerConflict(
+            "Someone else answered this question at the same time; please reload."
+        ) from None
+    return answer
+
+
+def _update_answer(
+    session: Session, existing: Answer, value: Any, expected_version: int | None
+) -> Answer:
+    seen = existing.row_version if expected_version is None else expected_version
+    result = session.execute(
+        update(Answer)
+        .where(col(Answer.id) == existing.id, col(Answer.row_version) == seen)
+        .values(value=value, row_version=seen + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(existing)
+        raise AnswerConflict(
+            "This answer was changed in another window or by a colleague; "
+            "reload to see the latest version before saving again.",
+            details={"current_version": existing.row_version},
+        )
+    # The ORM UPDATE already set the new values on ``existing`` when it was current; read the
+    # row back only when the object was loaded before another transaction changed it.
+    if existing.row_version != seen + 1:
+        session.refresh(existing)
+    return existing
+
+
+def missing_answers(
+    request: QuestionnaireRequest, answers: dict[str, Answer]
+) -> list[MissingAnswer]:
+    """List the visible required questions that have no answer yet."""
+    definition = frozen_definition(request).definition
+    problems = validate_answers(definition, answer_values(answers))
+    missing = []
+    for problem in problems:
+        if problem.code is AnswerProblemCode.MISSING_REQUIRED:
+            question = definition.question(problem.question_id)
+            missing.append(MissingAnswer(problem.question_id, question.text if question else ""))
+    return missing
+
+
+def submit(session: Session, *, request: QuestionnaireRequest, actor: str) -> bool:
+    """Submit the answers; return False when the request was already submitted (idempotent)."""
+    if request.status in (RequestStatus.submitted, RequestStatus.accepted):
+        return False
+    if not is_editable(request):
+        raise RequestClosed("This questionnaire is closed.")
+    assert request.id is not None
+    answers = load_answers(session, request.id)
+    missing = missing_answers(request, answers)
+    if missing:
+        raise IncompleteSubmission(
+            f"{len(missing)} required question(s) still need an answer.",
+            details={"missing": [m.question_id for m in missing]},
+        )
+    # The status condition makes a double submit from two tabs produce one submission.
+    result = session.execute(
+        update(QuestionnaireRequest)
+        .where(
+            col(QuestionnaireRequest.id) == request.id,
+            col(QuestionnaireRequest.status).in_([s.value for s in EDITABLE_STATUSES]),
+        )
+        .values(status=RequestStatus.submitted.value, submitted_at=utcnow(), updated_at=utcnow())
+    )
+    session.refresh(request)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.request_submitted,
+        subject_type="request",
+        subject_id=request.id,
+        data={"answers": len(answers)},
+    )
+    return True

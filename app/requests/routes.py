@@ -1,0 +1,156 @@
+"""Staff pages for questionnaire requests: send, track, resend, revoke, extend, reopen."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.auth.deps import require
+from app.auth.models import User
+from app.auth.permissions import Permission
+from app.core.db import SessionDep
+from app.core.pagination import PageRequest
+from app.core.templating import templates
+from app.mail.deps import MailDispatcherDep
+from app.requests import service as requests_service
+from app.requests.models import QuestionnaireRequest, RequestStatus
+from app.vendors.deps import VendorDep
+
+router = APIRouter(tags=["requests"])
+SenderDep = Annotated[User, require(Permission.questionnaires_write)]
+
+
+def load_request(request_id: int, session: SessionDep) -> QuestionnaireRequest:
+    """Return the request in the path or answer 404."""
+    return requests_service.get_request(session, request_id)
+
+
+RequestDep = Annotated[QuestionnaireRequest, Depends(load_request)]
+
+
+def _back(found: QuestionnaireRequest, note: str) -> RedirectResponse:
+    return RedirectResponse(f"/requests/{found.id}?done={note}", status_code=303)
+
+
+@router.post("/vendors/{vendor_id}/requests", name="requests.send")
+def send(
+    request: Request,
+    session: SessionDep,
+    user: SenderDep,
+    vendor: VendorDep,
+    background: BackgroundTasks,
+    dispatcher: MailDispatcherDep,
+    questionnaire: Annotated[str, Form(max_length=100)],
+    contact_id: Annotated[int, Form()],
+    due_on: Annotated[date | None, Form()] = None,
+    message: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    assert vendor.id is not None
+    found = requests_service.send_request(
+        session,
+        vendor_id=vendor.id,
+        contact_id=contact_id,
+        slug=questionnaire,
+        due_on=due_on,
+        message=message,
+        sent_by=user,
+        settings=request.app.state.settings,
+    )
+    background.add_task(dispatcher.deliver)
+    return _back(found, "sent")
+
+
+@router.get("/requests", name="requests.list")
+def request_list(
+    request: Request,
+    session: SessionDep,
+    status: RequestStatus | None = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    rows = requests_service.list_requests(
+        session, page=PageRequest.of(page), status=status, search=q
+    )
+    params = {k: v for k, v in {"status": status.value if status else "", "q": q}.items() if v}
+    context = {
+        "rows": rows,
+        "status": status,
+        "q": q,
+        "statuses": list(RequestStatus),
+        "params": params,
+    }
+    return templates.TemplateResponse(request, "requests/list.html", context)
+
+
+@router.get("/requests/{request_id}", name="requests.detail")
+def request_detail(request: Request, session: SessionDep, found: RequestDep) -> Response:
+    context = requests_service.detail_context(session, found)
+    return templates.TemplateResponse(request, "requests/detail.html", context)
+
+
+@router.post("/requests/{request_id}/resend", name="requests.resend")
+def resend(
+    request: Request,
+    session: SessionDep,
+    user: SenderDep,
+    found: RequestDep,
+    background: BackgroundTasks,
+    dispatcher: MailDispatcherDep,
+) -> Response:
+    requests_service.resend_link(
+        session, request=found, actor=user, settings=request.app.state.settings
+    )
+    background.add_task(dispatcher.deliver)
+    return _back(found, "resent")
+
+
+@router.post("/requests/{request_id}/revoke", name="requests.revoke")
+def revoke(session: SessionDep, user: SenderDep, found: RequestDep) -> Response:
+    requests_service.revoke_link(session, request=found, actor=user)
+    return _back(found, "revoked")
+
+
+@router.post("/requests/{request_id}/extend", name="requests.extend")
+def extend(
+    request: Request,
+    session: SessionDep,
+    user: SenderDep,
+    found: RequestDep,
+    due_on: Annotated[date, Form()],
+) -> Response:
+    requests_service.extend_due_date(
+        session, request=found, due_on=due_on, actor=user, settings=request.app.state.settings
+    )
+    return _back(found, "extended")
+
+
+@router.post("/requests/{request_id}/changes", name="requests.request_changes")
+def changes(
+    request: Request,
+    session: SessionDep,
+    user: SenderDep,
+    found: RequestDep,
+    background: BackgroundTasks,
+    dispatcher: MailDispatcherDep,
+    message: Annotated[str, Form(min_length=1, max_length=5000)],
+) -> Response:
+    requests_service.request_changes(
+        session, request=found, message=message, actor=user, settings=request.app.state.settings
+    )
+    background.add_task(dispatcher.deliver)
+    return _back(found, "reopened")
+
+
+@router.post("/requests/{request_id}/cancel", name="requests.cancel")
+def cancel(session: SessionDep, user: SenderDep, found: RequestDep) -> Response:
+    requests_service.cancel_request(session, request=found, actor=user)
+    return _back(found, "cancelled")
+
+
+@router.post("/requests/{request_id}/accept", name="requests.accept")
+def accept(session: SessionDep, user: SenderDep, found: RequestDep) -> Response:
+    requests_service.accept_request(session, request=found, actor=user)
+    return _back(found, "accepted")

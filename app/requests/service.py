@@ -1,0 +1,340 @@
+"""Sending questionnaire requests to vendors and managing them until they are accepted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, func, select
+
+from app.audit import service as audit_service
+from app.audit.actions import AuditAction
+from app.auth.models import User
+from app.core.config import Settings
+from app.core.db import utcnow
+from app.core.errors import InvalidInput
+from app.core.pagination import Page, PageRequest
+from app.mail import service as mail_service
+from app.questionnaires.errors import DefinitionNotFound
+from app.questionnaires.library import get_definition
+from app.reports import service as reports_service
+from app.requests import answer_store as answering
+from app.requests.errors import InvalidTransition, RequestNotFound
+from app.requests.links import new_portal_token, token_hash
+from app.requests.models import QuestionnaireRequest, RequestStatus
+from app.vendors.models import Vendor, VendorContact
+
+OPEN_STATUSES = frozenset(
+    {
+        RequestStatus.sent,
+        RequestStatus.opened,
+        RequestStatus.in_progress,
+        RequestStatus.changes_requested,
+    }
+)
+LINK_DAYS_WITHOUT_DUE_DATE = 60
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    request: QuestionnaireRequest
+    vendor: Vendor
+    contact: VendorContact | None
+
+
+def _link_expiry(due_on: date | None, now: datetime, settings: Settings) -> datetime:
+    if due_on is None:
+        return now + timedelta(days=LINK_DAYS_WITHOUT_DUE_DATE)
+    end_of_due_day = datetime.combine(due_on, time.max, tzinfo=now.tzinfo)
+    return end_of_due_day + timedelta(days=settings.portal_link_days_after_due)
+
+
+def get_request(session: Session, request_id: int) -> QuestionnaireRequest:
+    """Return a request or raise RequestNotFound."""
+    request = session.get(QuestionnaireRequest, request_id)
+    if request is None:
+        raise RequestNotFound(f"There is no questionnaire request with id {request_id}.")
+    return request
+
+
+def _contact_of(session: Session, vendor_id: int, contact_id: int | None) -> VendorContact:
+    contact = session.get(VendorContact, contact_id) if contact_id else None
+    if contact is None or contact.vendor_id != vendor_id:
+        raise InvalidInput("Choose one of this vendor's contacts.")
+    return contact
+
+
+def _record(
+    session: Session,
+    actor: User,
+    action: AuditAction,
+    request: QuestionnaireRequest,
+    **data: object,
+) -> None:
+    audit_service.record(
+        session,
+        actor=f"user:{actor.id}",
+        action=action,
+        subject_type="request",
+        subject_id=request.id or "",
+        data=dict(data),
+    )
+
+
+def _queue_invitation(
+    session: Session,
+    request: QuestionnaireRequest,
+    token: str,
+    *,
+    settings: Settings,
+    note: str = "",
+) -> None:
+    vendor = session.get(Vendor, request.vendor_id)
+    contact = _contact_of(session, request.vendor_id, request.contact_id)
+    assert vendor is not None
+    title = get_definition(
+        request.questionnaire_slug, request.questionnaire_version
+    ).definition.title
+    mail_service.queue_mail(
+        session,
+        "invitation",
+        to=contact.email,
+        subject=f"{settings.organisation_name}: {title} for {vendor.name}",
+        context={
+            "contact": contact,
+            "vendor": vendor,
+            "found": request,
+            "title": title,
+            "link": f"{settings.public_base_url}/portal/{token}",
+            "organisation": settings.organisation_name,
+            "note": note,
+        },
+        purpose="invitation",
+    )
+
+
+def _issue_link(request: QuestionnaireRequest, now: datetime, settings: Settings) -> str:
+    token = new_portal_token()
+    request.token_hash = token_hash(token)
+    request.revoked_at = None
+    request.expires_at = _link_expiry(request.due_on, now, settings)
+    return token
+
+
+def send_request(
+    session: Session,
+    *,
+    vendor_id: int,
+    contact_id: int | None,
+    slug: str,
+    due_on: date | None,
+    message: str,
+    sent_by: User,
+    settings: Settings,
+) -> QuestionnaireRequest:
+    """Freeze the latest version of a questionnaire, create a link and queue the invitation."""
+    now = utcnow()
+    if due_on is not None and due_on < now.date():
+        raise InvalidInput("The due date cannot be in the past.")
+    _contact_of(session, vendor_id, contact_id)
+    try:
+        loaded = get_definition(slug)
+    except DefinitionNotFound:
+        raise InvalidInput(f"There is no questionnaire called '{slug}'.") from None
+    request = QuestionnaireRequest(
+        vendor_id=vendor_id,
+        contact_id=contact_id,
+        questionnaire_slug=slug,
+        questionnaire_version=loaded.definition.version,
+        content_hash=loaded.content_hash,
+        status=RequestStatus.sent,
+        message=message.strip(),
+        due_on=due_on,
+        sent_at=now,
+        created_by_id=sent_by.id,
+        created_at=now,
+        updated_at=now,
+    )
+    token = _issue_link(request, now, settings)
+    session.add(request)
+    session.flush()
+    _queue_invitation(session, request, token, settings=settings, note=request.message)
+    _record(
+        session,
+        sent_by,
+        AuditAction.request_sent,
+        request,
+        questionnaire=slug,
+        version=request.questionnaire_version,
+        contact_id=contact_id,
+    )
+    return request
+
+
+def _require_open(request: QuestionnaireRequest, verb: str) -> None:
+    if request.status in (RequestStatus.cancelled, RequestStatus.accepted):
+        raise InvalidTransition(f"A {request.status.value} request cannot be {verb}.")
+
+
+def resend_link(
+    session: Session, *, request: QuestionnaireRequest, actor: User, settings: Settings
+) -> None:
+    """Issue a new link (the old one stops working) and e-mail it again."""
+    _require_open(request, "resent")
+    now = utcnow()
+    token = _issue_link(request, now, settings)
+    request.updated_at = now
+    session.add(request)
+    _queue_invitation(session, request, token, settings=settings, note=request.message)
+    _record(session, actor, AuditAction.request_resent, request)
+
+
+def revoke_link(session: Session, *, request: QuestionnaireRequest, actor: User) -> None:
+    """Stop the current link from working; resending issues a new one."""
+    request.revoked_at = request.revoked_at or utcnow()
+    session.add(request)
+    _record(session, actor, AuditAction.request_revoked, request)
+
+
+def extend_due_date(
+    session: Session,
+    *,
+    request: QuestionnaireRequest,
+    due_on: date,
+    actor: User,
+    settings: Settings,
+) -> None:
+    """Move the due date later and keep the link alive until after it."""
+    _require_open(request, "extended")
+    now = utcnow()
+    if due_on < now.date():
+        raise InvalidInput("The new due date cannot be in the past.")
+    previous = request.due_on
+    request.due_on = due_on
+    request.expires_at = max(request.expires_at or now, _link_expiry(due_on, now, settings))
+    request.updated_at = now
+    session.add(request)
+    _record(
+        session,
+        actor,
+        AuditAction.request_extended,
+        request,
+        previous=previous.isoformat() if previous else None,
+        due_on=due_on.isoformat(),
+    )
+
+
+def request_changes(
+    session: Session,
+    *,
+    request: QuestionnaireRequest,
+    message: str,
+    actor: User,
+    settings: Settings,
+) -> None:
+    """Reopen a submitted questionnaire with a message; the vendor gets a fresh link."""
+    if request.status is not RequestStatus.submitted:
+        raise InvalidTransition("Changes can only be requested on a submitted questionnaire.")
+    if not message.strip():
+        raise InvalidInput("Tell the vendor what to change.")
+    now = utcnow()
+    request.status = RequestStatus.changes_requested
+    request.updated_at = now
+    token = _issue_link(request, now, settings)
+    session.add(request)
+    _queue_invitation(session, request, token, settings=settings, note=message.strip())
+    _record(session, actor, AuditAction.request_changes_requested, request, message=message.strip())
+
+
+def cancel_request(session: Session, *, request: QuestionnaireRequest, actor: User) -> None:
+    """Cancel a request that is no longer needed; its link stops working."""
+    _require_open(request, "cancelled")
+    now = utcnow()
+    request.status = RequestStatus.cancelled
+    request.revoked_at = request.revoked_at or now
+    request.updated_at = now
+    session.add(request)
+    _record(session, actor, AuditAction.request_cancelled, request)
+
+
+def accept_request(session: Session, *, request: QuestionnaireRequest, actor: User) -> None:
+    """Mark a submitted questionnaire as accepted; it becomes read-only for good."""
+    if request.status is not RequestStatus.submitted:
+        raise InvalidTransition("Only a submitted questionnaire can be accepted.")
+    request.status = RequestStatus.accepted
+    request.revoked_at = request.revoked_at or utcnow()
+    request.updated_at = utcnow()
+    session.add(request)
+    _record(session, actor, AuditAction.request_accepted, request)
+
+
+def list_requests(
+    session: Session,
+    *,
+    page: PageRequest,
+    status: RequestStatus | None = None,
+    vendor_id: int | None = None,
+    search: str = "",
+) -> Page[RequestRow]:
+    """Return one page of requests, newest first, with their vendor and contact."""
+    query = (
+        select(QuestionnaireRequest, Vendor, VendorContact)
+        .join(Vendor, col(Vendor.id) == QuestionnaireRequest.vendor_id)
+        .outerjoin(VendorContact, col(VendorContact.id) == QuestionnaireRequest.contact_id)
+    )
+    count = (
+        select(func.count())
+        .select_from(QuestionnaireRequest)
+        .join(Vendor, col(Vendor.id) == QuestionnaireRequest.vendor_id)
+    )
+    filters: list[ColumnElement[bool]] = []
+    if status is not None:
+        filters.append(col(QuestionnaireRequest.status) == status)
+    if vendor_id is not None:
+        filters.append(col(QuestionnaireRequest.vendor_id) == vendor_id)
+    if search.strip():
+        filters.append(func.lower(Vendor.name).like(f"%{search.strip().lower()}%"))
+    for condition in filters:
+        query, count = query.where(condition), count.where(condition)
+    rows = session.exec(
+        query.order_by(col(QuestionnaireRequest.id).desc()).offset(page.offset).limit(page.size)
+    ).all()
+    items = [RequestRow(r, v, c) for r, v, c in rows]
+    return Page(items, session.exec(count).one(), page)
+
+
+def detail_context(session: Session, request: QuestionnaireRequest) -> dict[str, object]:
+    """Return what the staff page of one request shows: status, answers, documents."""
+    assert request.id is not None
+    vendor = session.get(Vendor, request.vendor_id)
+    contact = session.get(VendorContact, request.contact_id) if request.contact_id else None
+    loaded = answering.frozen_definition(request)
+    answers = answering.load_answers(session, request.id)
+    documents = [
+        (document, facts)
+        for document, facts in reports_service.list_documents(session, vendor_id=request.vendor_id)
+        if document.request_id == request.id
+    ]
+    return {
+        "found": request,
+        "vendor": vendor,
+        "contact": contact,
+        "definition": loaded.definition,
+        "answers": {qid: row.value for qid, row in answers.items()},
+        "documents": documents,
+        "is_open": request.status in OPEN_STATUSES,
+    }
+
+
+# --- Used by the JSON API: read a request and lock its row until the transaction ends. ---
+
+
+def get_request_for_update(session: Session, request_id: int) -> QuestionnaireRequest:
+    """Return a request with its row locked (PostgreSQL), or raise RequestNotFound."""
+    request = session.get(
+        QuestionnaireRequest, request_id, with_for_update=True, populate_existing=True
+    )
+    if request is None:
+        raise RequestNotFound(f"There is no questionnaire request with id {request_id}.")
+    return request
