@@ -21,6 +21,7 @@ from app.requests.reminders_cli import app as reminders_app
 from app.reviews.cli import app as digest_app
 from app.scoring.cli import app as scores_app
 from app.scoring.recompute_cli import recompute
+from app.wiring import install_session_hooks
 
 app = typer.Typer(
     help="Diligence: vendor security due diligence.",
@@ -28,6 +29,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _start() -> None:
+    """Diligence: vendor security due diligence."""
+    install_session_hooks()  # commands that change scores or documents keep the dashboard current
+
+
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")

@@ -30,14 +30,20 @@ from app.core.ratelimit import RateLimiter, install_rate_limits, rate_limit
 from app.core.security import install_security_headers
 from app.core.templating import templates
 from app.core.upload_gate import GateRule, UploadGateMiddleware
+from app.evidence.routes import router as documents_router
+from app.jobs.mail import QueuedMailDispatcher
+from app.jobs.queue import get_job_queue
+from app.mail.service import MailDispatcher
+from app.mail.transport import get_mailer
 from app.portal.gate import check_portal_upload
 from app.portal.routes import router as portal_router
 from app.questionnaires.library_routes import router as library_router
-from app.reports.routes import router as documents_router
-from app.reports.storage import storage_problem
+from app.reports.storage_backends import get_storage, storage_problem
 from app.requests.routes import router as requests_router
 from app.reviews.routes import router as reviews_router
+from app.reviews.vendor_pages import router as vendor_pages_router
 from app.vendors.routes import router as vendors_router
+from app.wiring import install_session_hooks
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
@@ -70,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.readiness_checks = [partial(storage_problem, settings)]
     app.state.engine = get_engine(settings.database_url, pool_size=settings.db_pool_size)
+    _wire_infrastructure(app, settings)
+    install_session_hooks()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
     install_error_handlers(app)
@@ -78,12 +86,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _wire_infrastructure(app: FastAPI, settings: Settings) -> None:
+    # Features reach these through their dependencies (reports.deps, evidence.deps, mail.deps).
+    queue = get_job_queue(settings)
+    app.state.reading_queue = queue
+    app.state.open_storage = partial(get_storage, settings)
+    app.state.mail_dispatcher = (
+        QueuedMailDispatcher(queue)
+        if queue is not None
+        else MailDispatcher(app.state.engine, get_mailer(settings))
+    )
+
+
 def _include_routers(app: FastAPI) -> None:
     # The OpenAPI document describes the JSON API only; pages stay out of it.
     app.include_router(health_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(auth_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(reviews_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(vendors_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    # After the vendors router, so that /vendors/new is not read as a vendor id.
+    app.include_router(vendor_pages_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(library_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)

@@ -35,7 +35,6 @@ from common import fresh_postgres_database, postgres_admin_url
 from sqlalchemy import func, insert, select, text
 from sqlmodel import Session
 
-import app.reviews.summary  # noqa: F401  (installs the summary listener, as the app does)
 from app.core import migrate
 from app.core.db import create_db_engine
 from app.questionnaires.library import get_definition
@@ -45,6 +44,7 @@ from app.scoring import service as scoring_service
 from app.scoring.models import Score
 from app.scoring.parallel import default_workers
 from app.vendors.models import Vendor
+from app.wiring import install_session_hooks
 
 TARGET_SECONDS = 10.0
 TODAY = date(2025, 6, 30)
@@ -309,6 +309,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     """Build, time and print a table and one JSON line."""
+    install_session_hooks()  # as every entry point does: the dashboard rows follow
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--vendors", type=int, default=10_000)
     parser.add_argument("--profile", action="store_true", help="Print a CPU profile of run 1.")

@@ -22,6 +22,7 @@ from app.core import migrate
 from app.core.config import Environment, Settings
 from app.core.db import create_db_engine, dispose_engines, get_session, normalise_url
 from app.main import create_app
+from app.wiring import install_session_hooks
 
 POSTGRES_URL_VAR = "DILIGENCE_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -70,6 +71,12 @@ def fresh_database_url(backend: str, label: str, tmp_dir: Path) -> str:
             pytest.fail(f"{POSTGRES_URL_VAR} is required in this run")
         pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_VAR}")
     return create_postgres_database(f"diligence_{label}_{_worker()}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_hooks() -> None:
+    """Install the session hooks every entry point installs (the dashboard summary)."""
+    install_session_hooks()
 
 
 @pytest.fixture(scope="session", autouse=True)

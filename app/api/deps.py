@@ -11,11 +11,13 @@ from fastapi.security import HTTPBearer
 from app.api.errors import UnsupportedMediaType
 from app.api.idempotency import IdempotentCall, check_key
 from app.api.schemas import COMMON_ERRORS, DEFAULT_LIMIT, MAX_LIMIT, Page
+from app.audit.actors import user_actor
 from app.auth.deps import CurrentUserDep, authorize, check_token_scope
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
 from app.core.pagination import PageRequest
+from app.core.rows import id_of
 
 T = TypeVar("T")
 
@@ -115,7 +117,7 @@ def idempotent_call(
 ) -> IdempotentCall:
     """Return the idempotency context of a create (keys belong to the token or the user)."""
     token_id = getattr(request.state, "api_token_id", None)
-    owner = f"token:{token_id}" if token_id else f"user:{user.id}"
+    owner = f"token:{token_id}" if token_id else user_actor(id_of(user))
     route: Any = request.scope.get("route")
     operation = f"{request.method} {getattr(route, 'path', request.url.path)} {request.url.path}"
     return IdempotentCall(session, owner, check_key(idempotency_key), operation)

@@ -29,7 +29,3 @@ class IdempotencyKeyReused(InvalidInput):
 class IdempotencyInProgress(Conflict):
     code = "idempotency_in_progress"
     title = "The first request with this Idempotency-Key is still running"
-
-
-class InvalidToken(InvalidInput):
-    code = "invalid_token_request"

@@ -10,6 +10,7 @@ from typing import Annotated, TextIO
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from app.audit import actors
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.audit.service import ChainHead
@@ -42,7 +43,9 @@ def verify(
         result: dict[str, object] = {"events": total, "intact": broken is None}
         if broken is not None:
             result |= {"broken_at": broken.sequence, "reason": broken.reason}
-        audit_service.record(session, actor="cli", action=AuditAction.audit_verified, data=result)
+        audit_service.record(
+            session, actor=actors.CLI, action=AuditAction.audit_verified, data=result
+        )
     if broken is not None:
         raise fail(f"audit log broken at event {broken.sequence}: {broken.reason}")
     console.print(f"audit log intact: {total} events verified")
@@ -67,7 +70,9 @@ def _write_events(out: TextIO, *, show_progress: bool) -> tuple[int, ChainHead |
                 progress.advance(task)
         last = audit_service.head(session)
         data = {"events": written, "head": f"{last.sequence}:{last.hash}" if last else ""}
-        audit_service.record(session, actor="cli", action=AuditAction.audit_exported, data=data)
+        audit_service.record(
+            session, actor=actors.CLI, action=AuditAction.audit_exported, data=data
+        )
     return written, last
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from app.audit import actors
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.auth.passwords import generate_password
@@ -30,7 +31,7 @@ def create(
     chosen = password or generate_password()
     with cli_session() as session:
         user = auth_service.create_user(
-            session, email=email, role=role, password=chosen, full_name=name, actor="cli"
+            session, email=email, role=role, password=chosen, full_name=name, actor=actors.CLI
         )
     console.print(f"created {user.email} ({user.role.value})")
     if password is None:
@@ -47,7 +48,7 @@ def reset_password(
     """Give an account a new password and sign it out everywhere."""
     chosen = password or generate_password()
     with cli_session() as session:
-        user = auth_service.reset_password(session, email=email, password=chosen, actor="cli")
+        user = auth_service.reset_password(session, email=email, password=chosen, actor=actors.CLI)
     console.print(f"password reset for {user.email}")
     if password is None:
         console.print(
@@ -62,7 +63,7 @@ def set_role(
 ) -> None:
     """Change an account's role."""
     with cli_session() as session:
-        user = auth_service.set_role(session, email=email, role=role, actor="cli")
+        user = auth_service.set_role(session, email=email, role=role, actor=actors.CLI)
     console.print(f"{user.email} is now {user.role.value}")
 
 
@@ -72,5 +73,5 @@ def disable(
 ) -> None:
     """Disable an account and end all of its sessions immediately."""
     with cli_session() as session:
-        user = auth_service.disable_user(session, email=email, actor="cli")
+        user = auth_service.disable_user(session, email=email, actor=actors.CLI)
     console.print(f"{user.email} is disabled; its sessions have ended")

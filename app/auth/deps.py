@@ -18,6 +18,7 @@ from app.auth.permissions import Audience, Permission, access_for, can
 from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.errors import NotAuthenticated, NotFound, PermissionDenied
+from app.core.rows import id_of
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
         user = auth_service.resolve_session(session, token, idle_timeout=idle)
     request.state.staff_user = user
     request.state.user = (
-        SignedInUser(id=user.id or 0, email=user.email, full_name=user.full_name, role=user.role)
+        SignedInUser(id=id_of(user), email=user.email, full_name=user.full_name, role=user.role)
         if user is not None
         else None
     )

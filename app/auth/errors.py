@@ -27,3 +27,7 @@ class SsoFailed(DiligenceError):
     status_code = 400
     code = "sso_failed"
     title = "Single sign-on failed"
+
+
+class InvalidToken(InvalidInput):
+    code = "invalid_token_request"

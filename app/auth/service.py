@@ -9,12 +9,15 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from app.audit import actors
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
 from app.auth.errors import InvalidCredentials, UnknownUser, UserExists, WeakPassword
 from app.auth.models import Role, StaffSession, User
 from app.auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
 from app.core.db import utcnow
+from app.core.rows import id_of
 
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
@@ -92,7 +95,7 @@ def create_sso_user(
     session.add(user)
     session.flush()
     data = {"role": role.value, "method": "oidc", "issuer": issuer}
-    _audit(session, user, AuditAction.user_created, actor="system", data=data)
+    _audit(session, user, AuditAction.user_created, actor=actors.SYSTEM, data=data)
     return user
 
 
@@ -198,7 +201,7 @@ def end_session(session: Session, token: str) -> None:
         session.add(row)
         audit_service.record(
             session,
-            actor=f"user:{row.user_id}",
+            actor=user_actor(row.user_id),
             action=AuditAction.user_signed_out,
             subject_type="user",
             subject_id=row.user_id,
@@ -268,9 +271,9 @@ def _audit(
 ) -> None:
     audit_service.record(
         session,
-        actor=actor or f"user:{user.id}",
+        actor=actor or user_actor(id_of(user)),
         action=action,
         subject_type="user",
-        subject_id=user.id or "",
+        subject_id=id_of(user),
         data={"email": user.email, **(data or {})},
     )

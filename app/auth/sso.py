@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import sso_actor
 from app.auth import service as auth_service
 from app.auth.errors import SsoFailed
 from app.auth.models import Role, User
@@ -55,7 +56,7 @@ def role_from_claims(claims: Mapping[str, Any], claim: str) -> Role | None:
 def _refuse(session: Session, identity: OidcIdentity, reason: str, message: str) -> SsoFailed:
     audit_service.record(
         session,
-        actor=f"oidc:{identity.issuer}#{identity.subject}"[:200],
+        actor=sso_actor(identity.issuer, identity.subject),
         action=AuditAction.user_sign_in_failed,
         subject_type="user",
         data={"method": "oidc", "reason": reason, "email": identity.email},

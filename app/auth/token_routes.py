@@ -8,12 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.audit.actors import user_actor
 from app.auth import tokens as tokens_service
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import ROLE_PERMISSIONS, Permission, can
 from app.core.db import SessionDep, utcnow
 from app.core.errors import InvalidInput
+from app.core.rows import id_of
 from app.core.templating import templates
 
 router = APIRouter(tags=["api tokens"])
@@ -76,7 +78,7 @@ async def token_create(request: Request, session: SessionDep, user: StaffDep) ->
             name=str(form.get("name") or "")[:200],
             scopes=scopes,
             expires_at=utcnow() + timedelta(days=days) if days else None,
-            actor=f"user:{user.id}",
+            actor=user_actor(id_of(user)),
         )
     except InvalidInput as exc:
         return _render(request, session, user, error=exc.message)

@@ -15,13 +15,15 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from app.api.errors import InvalidToken
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
+from app.auth.errors import InvalidToken
 from app.auth.models import ApiToken, User
 from app.auth.permissions import ROLE_PERMISSIONS, Permission, can
 from app.core.db import utcnow
 from app.core.errors import NotFound
+from app.core.rows import id_of
 
 TOKEN_PREFIX = "dlg_t_"  # noqa: S105 - the public marker of a token, not a secret
 _TOKEN_BYTES = 32
@@ -91,7 +93,7 @@ def create_token(
         raise InvalidToken("The expiry must be in the future.")
     value = new_token()
     token = ApiToken(
-        user_id=user.id or 0,
+        user_id=id_of(user),
         name=name.strip(),
         token_hash=hash_token(value),
         prefix=value[:_SHOWN_PREFIX_LENGTH],
@@ -106,7 +108,7 @@ def create_token(
         actor=actor,
         action=AuditAction.api_token_created,
         subject_type="api_token",
-        subject_id=token.id or "",
+        subject_id=id_of(token),
         data={"user_id": user.id, "scopes": token.scopes, "expires_at": _iso(expires_at)},
     )
     return token, value
@@ -137,10 +139,10 @@ def revoke_token(session: Session, *, token_id: int, actor: User) -> ApiToken:
         session.flush()
         audit_service.record(
             session,
-            actor=f"user:{actor.id}",
+            actor=user_actor(id_of(actor)),
             action=AuditAction.api_token_revoked,
             subject_type="api_token",
-            subject_id=token.id or "",
+            subject_id=id_of(token),
             data={"user_id": token.user_id},
         )
     return token
@@ -167,4 +169,4 @@ def resolve_token(session: Session, value: str) -> TokenPrincipal | None:
     if token.last_used_at is None or now - token.last_used_at >= _TOUCH_INTERVAL:
         token.last_used_at = now
         session.add(token)
-    return TokenPrincipal(token.id or 0, user, effective_scopes(token, user))
+    return TokenPrincipal(id_of(token), user, effective_scopes(token, user))

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     storage_dir: Path = Path("var/storage")
     questionnaire_dir: Path = Path(__file__).resolve().parents[2] / "questionnaires"
     max_upload_mb: int = 50
+    # Comma-separated roles that may open the confidential reports themselves.
+    report_viewer_roles: str = "risk_officer,admin"
     log_level: str = "INFO"
     db_pool_size: int = 40
 

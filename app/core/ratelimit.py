@@ -25,6 +25,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.errors import DiligenceError
+from app.core.rows import id_of
 from app.core.security import error_response, is_capability_path
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def rate_limit(name: str, *, per: Literal["ip", "user"] = "ip") -> Callable[[Req
         key = client_address(request.scope)
         user = getattr(request.state, "user", None)
         if per == "user" and user is not None:
-            key = f"user:{user.id}"
+            key = f"user:{id_of(user)}"
         limiter: RateLimiter = request.app.state.rate_limiter
         limiter.check(name, key)
 

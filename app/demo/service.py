@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -11,16 +12,16 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
+from app.audit import actors
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.auth.passwords import generate_password
 from app.core.config import Settings
 from app.core.db import utcnow
-from app.reports import service as reports_service
+from app.evidence.intake import EvidenceStore, Upload, receive_document
 from app.reports.models import UploadChannel
-from app.reports.storage import get_storage
+from app.reports.storage_backends import get_storage
 from app.requests import service as requests_service
-from app.scoring import service as scoring_service
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier, Vendor, VendorStatus
 
@@ -105,6 +106,9 @@ class DemoLoadResult:
     questionnaire_sent: bool = False
 
 
+DEMO_ACTOR = actors.DEMO
+
+
 def is_empty(session: Session) -> bool:
     """Tell whether the database holds no users and no vendors yet."""
     users = auth_service.count_users(session)
@@ -152,31 +156,33 @@ def load_demo(session: Session) -> DemoLoadResult:
     return DemoLoadResult(DEMO_ADMIN_EMAIL, password, created)
 
 
-def load_sample_documents(session: Session, *, settings: Settings) -> int:
-    """Upload the sample reports for their vendors, read them and score the vendors."""
-    storage = get_storage(settings)
+def load_sample_documents(
+    session: Session, *, settings: Settings, samples: Mapping[str, Sequence[Path]] | None = None
+) -> int:
+    """Upload sample reports for their vendors (by vendor name): read, used and scored like any
+    upload. Without ``samples``, the demo's own reports."""
+    if samples is None:
+        samples = {
+            name: [SAMPLES / file_name for file_name in files]
+            for name, files in _DEMO_DOCUMENTS.items()
+        }
+    store = EvidenceStore(
+        storage=get_storage(settings),
+        reading_queue=None,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     read = 0
-    for name, files in _DEMO_DOCUMENTS.items():
+    for name, paths in samples.items():
         vendor = session.exec(select(Vendor).where(Vendor.name == name)).first()
-        if vendor is None or vendor.id is None:
+        if vendor is None:
             continue
-        for file_name in files:
-            with (SAMPLES / file_name).open("rb") as source:
-                outcome = reports_service.upload_document(
-                    session,
-                    storage=storage,
-                    source=source,
-                    filename=file_name,
-                    vendor_id=vendor.id,
-                    request_id=None,
-                    channel=UploadChannel.staff,
-                    actor="system:demo",
-                    max_bytes=settings.max_upload_bytes,
+        for path in paths:
+            with path.open("rb") as source:
+                upload = Upload(source, path.name, UploadChannel.staff, actor=DEMO_ACTOR)
+                outcome = receive_document(
+                    session, store, upload, vendor=vendor, today=utcnow().date()
                 )
             read += int(not outcome.is_duplicate)
-        scoring_service.recompute_vendor(
-            session, vendor, as_of=utcnow().date(), reason="demo data loaded"
-        )
     return read
 
 

@@ -16,22 +16,19 @@ from sqlmodel import Session, col, select
 
 from app.core.config import Settings
 from app.core.db import get_engine, session_scope, utcnow
+from app.evidence import intake
 from app.jobs.queue import DELIVER_MAIL, READ_DOCUMENT, JobQueue, document_lock
 from app.mail.models import OutgoingMail
 from app.mail.service import MAX_ATTEMPTS, deliver_queued
 from app.mail.transport import get_mailer
-from app.portal import prefill
-from app.portal.service import documents_of
 from app.reports import service as reports_service
 from app.reports.models import Document, ExtractionStatus
-from app.reports.storage import DocumentIntegrityError, get_storage
-from app.requests import answer_store as answering
-from app.requests.models import QuestionnaireRequest
+from app.reports.storage import DocumentIntegrityError, DocumentStorage
+from app.reports.storage_backends import get_storage
 from app.requests.reminders import send_reminders
 from app.reviews.digest import send_digest
 from app.scoring import service as scoring_service
 from app.scoring.parallel import default_workers
-from app.vendors.models import Vendor
 
 logger = logging.getLogger(__name__)
 JOB_POOL_SIZE = 8
@@ -44,38 +41,33 @@ def _engine(settings: Settings) -> Engine:
 
 
 def read_uploaded_document(settings: Settings, document_id: int, *, today: date) -> str:
-    """Read a pending document's facts, refresh the questionnaire prefill and rescore."""
+    """Read a pending document's facts, then use them like any new evidence."""
     with session_scope(_engine(settings)) as session:
-        document = session.get(Document, document_id)
-        if document is None:
-            return "gone"
-        if document.extraction_status is not ExtractionStatus.pending:
-            return "already read"
-        try:
-            reports_service.read_document(session, document=document, storage=get_storage(settings))
-        except DocumentIntegrityError as exc:
-            # A damaged stored copy will not heal by retrying; say so on the document.
-            document.extraction_status = ExtractionStatus.failed
-            document.extraction_error = "The stored file failed its integrity check."
-            session.add(document)
-            logger.error("document %s: %s", document_id, exc)
-            return "failed"
-        _after_reading(session, document, today=today)
-    return "read"
-
-
-def _after_reading(session: Session, document: Document, *, today: date) -> None:
-    if document.request_id is not None:
-        request = session.get(QuestionnaireRequest, document.request_id)
-        if request is not None and request.id is not None and answering.is_editable(request):
-            prefill.prefill_answers(
-                session, request=request, documents=documents_of(session, request.id), today=today
-            )
-    vendor = session.get(Vendor, document.vendor_id)
-    if vendor is not None:
-        scoring_service.recompute_vendor(
-            session, vendor, as_of=today, reason="document read", actor="system:worker"
+        return read_pending_document(
+            session, document_id, storage=get_storage(settings), today=today
         )
+
+
+def read_pending_document(
+    session: Session, document_id: int, *, storage: DocumentStorage, today: date
+) -> str:
+    """Read one pending document in the caller's transaction; say what happened."""
+    document = session.get(Document, document_id)
+    if document is None:
+        return "gone"
+    if document.extraction_status is not ExtractionStatus.pending:
+        return "already read"
+    try:
+        reports_service.read_document(session, document=document, storage=storage)
+    except DocumentIntegrityError as exc:
+        # A damaged stored copy will not heal by retrying; say so on the document.
+        document.extraction_status = ExtractionStatus.failed
+        document.extraction_error = "The stored file failed its integrity check."
+        session.add(document)
+        logger.error("document %s: %s", document_id, exc)
+        return "failed"
+    intake.document_read(session, document, today=today)
+    return "read"
 
 
 def deliver_mail(settings: Settings) -> int:

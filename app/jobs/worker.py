@@ -28,6 +28,7 @@ from app.jobs.queue import (
     SWEEP,
     JobQueue,
 )
+from app.wiring import install_session_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ def run_worker(
 ) -> None:
     """Run jobs until stopped (SIGINT/SIGTERM finish the running jobs first), or until the
     queue is empty when ``wait`` is False."""
+    install_session_hooks()  # the dashboard rows follow what the jobs change
     app = build_worker_app(settings, pool_size=concurrency + 2)
     app.run_worker(
         concurrency=concurrency,

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from app.core.config import Settings
 from app.mail import service as mail_service
-from app.portal.service import documents_of
 from app.requests import answer_store as answering
+from app.requests.documents import documents_of
 from app.requests.models import QuestionnaireRequest
 from app.vendors.models import Vendor, VendorContact
 

@@ -12,6 +12,7 @@ from app.core.db import SessionDep, utcnow
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.templating import templates
 from app.core.writes import run_write
+from app.evidence.deps import EvidenceStoreDep
 from app.mail.deps import MailDispatcherDep
 from app.portal import receipts
 from app.portal import service as portal_service
@@ -112,6 +113,7 @@ async def save_answer(request: Request, question_id: str) -> Response:
 def upload(
     request: Request,
     session: SessionDep,
+    store: EvidenceStoreDep,
     found: PortalRequestDep,
     question_id: str,
     file: UploadFile,
@@ -121,11 +123,11 @@ def upload(
     )
     outcome = portal_service.upload_for_question(
         session,
+        store,
         request=found,
         question_id=question_id,
         source=file.file,
         filename=file.filename or "document.pdf",
-        settings=request.app.state.settings,
         allow_images="iso27001_certificate" in (view.question.document_kinds or ()),
     )
     note = f"?uploaded={outcome.document.id}{'&duplicate=1' if outcome.is_duplicate else ''}"

@@ -13,12 +13,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.portal.service import documents_of
+from app.audit.actors import vendor_actor
+from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import visible_questions
 from app.questionnaires.domain.definition import QuestionnaireDefinition
 from app.questionnaires.domain.vocabulary import QuestionType
 from app.requests import answer_store as answering
 from app.requests.answer_pages import Progress, QuestionView, build_sections, progress
+from app.requests.documents import documents_of
 from app.requests.domain.answer_input import FormValueError, answer_from_form, expected_version
 from app.requests.errors import InvalidAnswer
 from app.requests.models import QuestionnaireRequest
@@ -64,7 +66,7 @@ def save_from_form(
         question_id=question_id,
         value=value,
         expected_version=expected_version(question_id, getlist),
-        actor=f"vendor:request:{request.id}",
+        actor=vendor_actor(id_of(request)),
         answers=answers,
     )
     flipped = visible_before ^ _visible_ids(definition, answering.answer_values(answers))

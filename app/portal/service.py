@@ -13,16 +13,18 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import vendor_actor
 from app.core.config import Settings
 from app.core.db import utcnow
-from app.jobs.queue import get_job_queue
-from app.portal import prefill
+from app.core.rows import id_of
+from app.evidence import prefill
+from app.evidence.intake import Destination, EvidenceStore, Upload, receive_document
 from app.portal.models import PortalSession
+from app.portal.receipts import queue_receipt
 from app.questionnaires.domain.definition import QuestionnaireDefinition
 from app.questionnaires.domain.vocabulary import QuestionType
-from app.reports import service as reports_service
-from app.reports.models import Document, ReportFacts, UploadChannel
-from app.reports.storage import get_storage
+from app.reports.models import Document, UploadChannel
+from app.reports.service import UploadOutcome
 from app.requests import answer_store as answering
 from app.requests.answer_pages import (
     Progress,
@@ -31,6 +33,7 @@ from app.requests.answer_pages import (
     build_sections,
     progress,
 )
+from app.requests.documents import prefill_sources
 from app.requests.domain.answer_input import (
     VERSION_PREFIX,
     FormValueError,
@@ -43,7 +46,6 @@ from app.requests.errors import (
     PortalLinkExpired,
     PortalLinkRevoked,
     PortalLinkUnknown,
-    RequestClosed,
 )
 from app.requests.links import looks_like_token, token_hash
 from app.requests.models import QuestionnaireRequest, RequestStatus
@@ -103,7 +105,7 @@ def exchange(session: Session, token: str) -> tuple[str, QuestionnaireRequest]:
     session.add(request)
     audit_service.record(
         session,
-        actor=f"vendor:request:{request.id}",
+        actor=vendor_actor(id_of(request)),
         action=AuditAction.request_opened,
         subject_type="request",
         subject_id=request.id,
@@ -146,18 +148,6 @@ class PortalPage:
     is_editable: bool
 
 
-def documents_of(
-    session: Session, request_id: int
-) -> dict[str, tuple[Document, ReportFacts | None]]:
-    """Return the documents uploaded through a request, keyed by the reference answers use."""
-    rows = session.exec(
-        select(Document, ReportFacts)
-        .outerjoin(ReportFacts, col(ReportFacts.document_id) == Document.id)
-        .where(Document.request_id == request_id)
-    ).all()
-    return {str(document.id): (document, facts) for document, facts in rows}
-
-
 def build_page(session: Session, request: QuestionnaireRequest) -> PortalPage:
     """Assemble everything the questionnaire page shows."""
     assert request.id is not None
@@ -166,7 +156,8 @@ def build_page(session: Session, request: QuestionnaireRequest) -> PortalPage:
     contact = session.get(VendorContact, request.contact_id) if request.contact_id else None
     definition = answering.frozen_definition(request).definition
     answers = answering.load_answers(session, request.id)
-    documents = documents_of(session, request.id)
+    # The vendor's staff-uploaded reports pre-answer too, so the page shows them as sources.
+    documents = prefill_sources(session, request)
     prefills = prefill.document_prefills(documents, request, utcnow().date())
     sections = build_sections(definition, answers, documents, prefills)
     return PortalPage(
@@ -177,30 +168,6 @@ def build_page(session: Session, request: QuestionnaireRequest) -> PortalPage:
         sections,
         progress(sections),
         answering.is_editable(request),
-    )
-
-
-def attach_upload(
-    session: Session,
-    *,
-    request: QuestionnaireRequest,
-    question_id: str,
-    outcome_document_id: int,
-) -> None:
-    """Add an uploaded document to a file question's answer (keeping earlier files)."""
-    assert request.id is not None
-    current = answering.load_answers(session, request.id).get(question_id)
-    refs = list(current.value) if current and isinstance(current.value, list) else []
-    reference = str(outcome_document_id)
-    if reference not in refs:
-        refs.append(reference)
-    answering.save_answer(
-        session,
-        request=request,
-        question_id=question_id,
-        value=refs,
-        expected_version=current.row_version if current else None,
-        actor=f"vendor:request:{request.id}",
     )
 
 
@@ -215,7 +182,7 @@ def record_feedback(
     session.add(document)
     audit_service.record(
         session,
-        actor=f"vendor:request:{request.id}",
+        actor=vendor_actor(id_of(request)),
         action=AuditAction.document_vendor_feedback,
         subject_type="document",
         subject_id=document_id,
@@ -279,7 +246,7 @@ def save_form(
                     question_id=question.id,
                     value=value,
                     expected_version=expected_version(question.id, getlist),
-                    actor=f"vendor:request:{request.id}",
+                    actor=vendor_actor(id_of(request)),
                 )
             except AnswerConflict as exc:
                 errors[question.id] = f"conflict: {exc.message}"
@@ -295,58 +262,42 @@ def _was_submitted(question_id: str, getlist: Callable[[str], list[Any]]) -> boo
 
 def upload_for_question(
     session: Session,
+    store: EvidenceStore,
     *,
     request: QuestionnaireRequest,
     question_id: str,
     source: BinaryIO,
     filename: str,
-    settings: Settings,
     allow_images: bool,
-) -> reports_service.UploadOutcome:
-    """Store a vendor's file, read it, attach it to the question and rescore the vendor."""
-    if not answering.is_editable(request):
-        raise RequestClosed("This questionnaire was submitted; files can no longer be added.")
-    outcome = reports_service.upload_document(
-        session,
-        storage=get_storage(settings),
+) -> UploadOutcome:
+    """Take a vendor's file for a question: stored, read, attached, used and scored."""
+    vendor = session.get(Vendor, request.vendor_id)
+    assert vendor is not None
+    upload = Upload(
         source=source,
         filename=filename,
-        vendor_id=request.vendor_id,
-        request_id=request.id,
         channel=UploadChannel.portal,
-        actor=f"vendor:request:{request.id}",
-        max_bytes=settings.max_upload_bytes,
+        actor=vendor_actor(id_of(request)),
         allow_images=allow_images,
-        reading_queue=get_job_queue(settings),
     )
-    assert outcome.document.id is not None
-    attach_upload(
-        session, request=request, question_id=question_id, outcome_document_id=outcome.document.id
-    )
-    assert request.id is not None
-    prefill.prefill_answers(
+    return receive_document(
         session,
-        request=request,
-        documents=documents_of(session, request.id),
+        store,
+        upload,
+        vendor=vendor,
         today=utcnow().date(),
+        destination=Destination(request, question_id),
     )
-    rescore(session, request.vendor_id, reason="document uploaded")
-    return outcome
 
 
 def submit_answers(session: Session, *, request: QuestionnaireRequest, settings: Settings) -> bool:
     """Submit the vendor's answers; on the first submit queue the receipt and rescore."""
-    is_new = answering.submit(session, request=request, actor=f"vendor:request:{request.id}")
+    is_new = answering.submit(session, request=request, actor=vendor_actor(id_of(request)))
     if is_new:
-        from app.portal.receipts import queue_receipt
-
         queue_receipt(session, request=request, settings=settings)
-        rescore(session, request.vendor_id, reason="questionnaire submitted")
+        vendor = session.get(Vendor, request.vendor_id)
+        if vendor is not None:
+            scoring_service.recompute_vendor(
+                session, vendor, as_of=utcnow().date(), reason="questionnaire submitted"
+            )
     return is_new
-
-
-def rescore(session: Session, vendor_id: int, *, reason: str) -> None:
-    """Recompute the vendor's score after its evidence changed."""
-    vendor = session.get(Vendor, vendor_id)
-    if vendor is not None:
-        scoring_service.recompute_vendor(session, vendor, as_of=utcnow().date(), reason=reason)

@@ -13,8 +13,9 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from app.questionnaires.domain.definition import definition_to_yaml, parse_definition
+from app.questionnaires.domain.definition import definition_to_yaml
 from app.questionnaires.domain.lint import Finding, Severity, lint_definition, lint_text
+from app.questionnaires.domain.parsing import parse_definition
 from app.questionnaires.errors import InvalidDefinition, QuestionnaireError, SpreadsheetImportError
 from app.questionnaires.loader import (
     definition_files,

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission, can
@@ -30,15 +31,16 @@ from app.core.db import SessionDep
 from app.core.errors import InvalidInput, NotFound
 from app.core.limits import MIB
 from app.core.ratelimit import rate_limit
+from app.core.rows import id_of
 from app.core.templating import templates
 from app.questionnaires.cli import SheetFormat
 from app.questionnaires.domain.definition import (
     QuestionnaireDefinition,
     content_hash,
     definition_to_yaml,
-    parse_definition,
 )
 from app.questionnaires.domain.lint import lint_text
+from app.questionnaires.domain.parsing import parse_definition
 from app.questionnaires.errors import (
     DefinitionNotFound,
     InvalidDefinition,
@@ -248,7 +250,7 @@ def import_file(
     if report.written_to is None:
         return _import_page(request, values=values, report=report)
     logger.info("questionnaire.imported %s v%s by user %s", report.slug, report.version, user.id)
-    _record_import(session, report, actor=f"user:{user.id}", filename=file.filename or "")
+    _record_import(session, report, actor=user_actor(id_of(user)), filename=file.filename or "")
     url = request.url_for("questionnaires.preview", slug=report.slug, version=report.version)
     return RedirectResponse(f"{url.path}?imported=true", status_code=303)
 

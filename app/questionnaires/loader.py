@@ -6,12 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.questionnaires.domain.definition import (
-    ParsedDefinition,
-    QuestionnaireDefinition,
-    content_hash,
-    parse_definition,
-)
+from app.questionnaires.domain.definition import QuestionnaireDefinition, content_hash
+from app.questionnaires.domain.parsing import ParsedDefinition, parse_definition
 from app.questionnaires.errors import DefinitionNotFound, DefinitionProblem, InvalidDefinition
 
 LIBRARY_ROOT = Path(__file__).resolve().parents[2] / "questionnaires"

@@ -15,6 +15,7 @@ from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.db import utcnow
 from app.core.errors import InvalidInput
+from app.core.rows import id_of
 from app.reports.domain.facts import ExtractionResult
 from app.reports.errors import ReportReadError
 from app.reports.extraction import extract_facts_from_pdf
@@ -187,7 +188,7 @@ def upload_document(
         existing = find_duplicate(session, vendor_id=vendor_id, sha256=staged.sha256)
         if existing is not None:
             storage.discard(staged)
-            facts = get_facts(session, existing.id or 0)
+            facts = get_facts(session, id_of(existing))
             return UploadOutcome(existing, facts, is_duplicate=True)
         key = storage.commit(staged)
     except BaseException:
@@ -208,7 +209,7 @@ def upload_document(
     session.flush()
     facts = None
     if reading_queue is not None and content_type == "application/pdf":
-        reading_queue.defer_reading(session, document.id or 0)
+        reading_queue.defer_reading(session, id_of(document))
     else:
         facts = read_document(session, document=document, storage=storage)
     audit_service.record(
@@ -216,7 +217,7 @@ def upload_document(
         actor=actor,
         action=AuditAction.document_uploaded,
         subject_type="document",
-        subject_id=document.id or "",
+        subject_id=id_of(document),
         data={
             "sha256": document.sha256,
             "size": document.size_bytes,

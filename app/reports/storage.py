@@ -21,7 +21,7 @@ from typing import BinaryIO, Protocol
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app.core.config import Environment, Settings, StorageBackend
+from app.core.config import Environment, Settings
 from app.core.errors import ServiceUnavailable
 from app.reports.crypto import (
     DEFAULT_CHUNK_SIZE,
@@ -290,45 +290,6 @@ def keyring_from_settings(settings: Settings) -> KeyRing:
     return KeyRing(_development_key(settings))
 
 
-def get_storage(settings: Settings) -> DocumentStorage:
-    """Return the configured storage backend (local directory or S3-compatible), encrypting."""
-    keys = keyring_from_settings(settings)
-    if settings.storage_backend is StorageBackend.s3:
-        from app.reports.s3 import S3Storage, s3_client
-
-        client = s3_client(
-            endpoint_url=settings.s3_endpoint_url,
-            region=settings.s3_region,
-            access_key_id=settings.s3_access_key_id,
-            secret_access_key=(
-                settings.s3_secret_access_key.get_secret_value()
-                if settings.s3_secret_access_key
-                else ""
-            ),
-        )
-        return S3Storage(
-            client,
-            bucket=settings.s3_bucket,
-            prefix=settings.s3_prefix,
-            staging_dir=settings.storage_dir,
-            keys=keys,
-        )
-    return LocalStorage(settings.storage_dir, keys)
-
-
-def storage_problem(settings: Settings) -> str | None:
-    """Return why the configured document storage cannot be used now, or None (readiness)."""
-    try:
-        storage = get_storage(settings)
-    except (RuntimeError, ValueError) as exc:
-        logger.warning("document storage is misconfigured: %s", exc)
-        return "document storage misconfigured"
-    except OSError as exc:  # the development key lives in the storage directory
-        logger.warning("document storage directory unusable: %s", type(exc).__name__)
-        return "storage directory cannot be used"
-    return storage.check()
-
-
 __all__ = [
     "DocumentIntegrityError",
     "DocumentStorage",
@@ -338,7 +299,5 @@ __all__ = [
     "StagingStorage",
     "StorageUnavailable",
     "UploadTooLarge",
-    "get_storage",
     "keyring_from_settings",
-    "storage_problem",
 ]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from app.audit import actors
 from app.core.cli import cli_session, console, err_console, fail
 from app.core.config import get_settings
 from app.reports.rotation import rewrap_all
-from app.reports.storage import StorageUnavailable, get_storage
+from app.reports.storage import StorageUnavailable
+from app.reports.storage_backends import get_storage
 
 app = typer.Typer(help="Document storage maintenance.", no_args_is_help=True)
 
@@ -38,7 +40,7 @@ def rewrap() -> None:
             bar.update(task, completed=done, total=total)
 
         try:
-            run = rewrap_all(session, storage, actor="cli", on_progress=advance)
+            run = rewrap_all(session, storage, actor=actors.CLI, on_progress=advance)
         except StorageUnavailable as exc:
             raise fail(f"{exc.message} (objects done so far stay done; run it again)") from None
     summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(run.outcomes.items()))

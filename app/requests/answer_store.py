@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.db import utcnow
+from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import (
     AnswerProblemCode,
     AnswerValue,
@@ -67,6 +68,20 @@ def load_answers(session: Session, request_id: int) -> dict[str, Answer]:
 def answer_values(answers: dict[str, Answer]) -> dict[str, AnswerValue]:
     """Return plain answer values for the pure questionnaire functions."""
     return {qid: row.value for qid, row in answers.items()}
+
+
+def open_requests(session: Session, vendor_id: int) -> list[QuestionnaireRequest]:
+    """Return the vendor's requests whose answers may still change, oldest first."""
+    return list(
+        session.exec(
+            select(QuestionnaireRequest)
+            .where(
+                QuestionnaireRequest.vendor_id == vendor_id,
+                col(QuestionnaireRequest.status).in_([s.value for s in EDITABLE_STATUSES]),
+            )
+            .order_by(col(QuestionnaireRequest.id))
+        ).all()
+    )
 
 
 def is_editable(request: QuestionnaireRequest) -> bool:
@@ -224,3 +239,26 @@ def submit(session: Session, *, request: QuestionnaireRequest, actor: str) -> bo
         data={"answers": len(answers)},
     )
     return True
+
+
+def attach_document(
+    session: Session,
+    *,
+    request: QuestionnaireRequest,
+    question_id: str,
+    document_id: int,
+    actor: str,
+) -> None:
+    """Add a document to a file question's answer, keeping the files attached before."""
+    current = load_answers(session, id_of(request)).get(question_id)
+    references = list(current.value) if current and isinstance(current.value, list) else []
+    if str(document_id) not in references:
+        references.append(str(document_id))
+    save_answer(
+        session,
+        request=request,
+        question_id=question_id,
+        value=references,
+        expected_version=current.row_version if current else None,
+        actor=actor,
+    )

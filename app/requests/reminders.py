@@ -13,9 +13,11 @@ from datetime import date, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.audit import actors
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.config import Settings
+from app.core.rows import id_of
 from app.mail import service as mail_service
 from app.questionnaires.library import get_definition
 from app.reports.models import Document, ReportFacts
@@ -118,10 +120,10 @@ def send_due_reminders(session: Session, *, today: date, settings: Settings) -> 
         )
         audit_service.record(
             session,
-            actor="system",
+            actor=actors.SYSTEM,
             action=AuditAction.reminder_sent,
             subject_type="request",
-            subject_id=request.id or "",
+            subject_id=id_of(request),
             data={"key": key},
         )
         count += 1

@@ -10,11 +10,13 @@ from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
 from app.auth.models import User
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.core.errors import InvalidInput
 from app.core.pagination import Page, PageRequest
+from app.core.rows import id_of
 from app.mail import service as mail_service
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition
@@ -74,10 +76,10 @@ def _record(
 ) -> None:
     audit_service.record(
         session,
-        actor=f"user:{actor.id}",
+        actor=user_actor(id_of(actor)),
         action=action,
         subject_type="request",
-        subject_id=request.id or "",
+        subject_id=id_of(request),
         data=dict(data),
     )
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, NotFound
 from app.reports import service as reports_service
@@ -153,13 +154,13 @@ def assign_owners(
     session.add(vendor)
     audit_service.record(
         session,
-        actor=f"user:{user_id}",
+        actor=user_actor(user_id),
         action=AuditAction.cuec_owners_assigned,
         subject_type="vendor",
         subject_id=vendor.id,
         data={"document_id": document_id, "all_assigned": all_assigned},
     )
     scoring_service.recompute_vendor(
-        session, vendor, as_of=as_of, reason="CUEC owners recorded", actor=f"user:{user_id}"
+        session, vendor, as_of=as_of, reason="CUEC owners recorded", actor=user_actor(user_id)
     )
     return all_assigned

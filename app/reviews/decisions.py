@@ -9,11 +9,14 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
 from app.auth.models import User
 from app.core.config import Settings
 from app.core.errors import InvalidInput
+from app.core.rows import id_of
 from app.requests import service as requests_service
 from app.requests.models import QuestionnaireRequest, RequestStatus
+from app.reviews import overrides
 from app.reviews.models import Decision, DecisionOutcome
 from app.reviews.schemas import DecisionForm
 from app.scoring import service as scoring_service
@@ -92,7 +95,7 @@ def record_decision(
     session.flush()
     _audit(session, decision, user)
     scoring_service.recompute_vendor(
-        session, vendor, as_of=today, reason="decision recorded", actor=f"user:{user.id}"
+        session, vendor, as_of=today, reason="decision recorded", actor=user_actor(id_of(user))
     )
     return decision
 
@@ -100,7 +103,7 @@ def record_decision(
 def _audit(session: Session, decision: Decision, user: User) -> None:
     audit_service.record(
         session,
-        actor=f"user:{user.id}",
+        actor=user_actor(id_of(user)),
         action=AuditAction.decision_recorded,
         subject_type="vendor",
         subject_id=decision.vendor_id,
@@ -117,6 +120,6 @@ def override(
     session: Session, *, vendor: Vendor, value: Decimal, reason: str, user: User, today: date
 ) -> Score:
     """Set the final score by hand with a reason; the computed score stays beside it."""
-    return scoring_service.override_score(
-        session, vendor, value=value, reason=reason, user_id=user.id or 0, as_of=today
+    return overrides.override_score(
+        session, vendor, value=value, reason=reason, user_id=id_of(user), as_of=today
     )

@@ -13,10 +13,12 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app.audit import actors
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.auth.models import Role, User
 from app.core.config import Settings
+from app.core.rows import id_of
 from app.core.templating import build_environment
 from app.mail.models import OutgoingMail
 from app.mail.transport import html_to_text
@@ -96,7 +98,7 @@ def send_digest(session: Session, *, today: date, settings: Settings) -> DigestR
     subject = f"Vendor assurance digest, week {iso_week(today)}"
     sent = skipped = 0
     for officer in officers:
-        if not _claim(session, dedupe_key(today, officer.id or 0)):
+        if not _claim(session, dedupe_key(today, id_of(officer))):
             skipped += 1
             continue
         html = template.render(
@@ -119,7 +121,7 @@ def send_digest(session: Session, *, today: date, settings: Settings) -> DigestR
     if sent:
         audit_service.record(
             session,
-            actor="system",
+            actor=actors.SYSTEM,
             action=AuditAction.review_digest_sent,
             subject_type="digest",
             subject_id=iso_week(today),

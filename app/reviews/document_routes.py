@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -13,28 +13,24 @@ from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
+from app.core.deps import SettingsDep
 from app.core.errors import InvalidInput
 from app.core.forms import form_errors, parse_form
+from app.core.rows import id_of
 from app.core.security import ATTACHMENT_CSP
 from app.core.templating import templates
+from app.reports.deps import document_storage
 from app.reports.service import CORRECTABLE_FIELDS, safe_filename
-from app.reports.storage import DocumentStorage, get_storage
 from app.reviews import cuecs, documents, vendor_review
 from app.reviews.domain import evidence
 from app.reviews.pages import render_review
 from app.reviews.schemas import CorrectionForm
-from app.reviews.settings import ReviewSettings, get_review_settings
 from app.vendors import service as vendors_service
 
 router = APIRouter()
 ViewerDep = Annotated[User, require(Permission.reports_download)]
 ScorerDep = Annotated[User, require(Permission.scores_write)]
-ReviewSettingsDep = Annotated[ReviewSettings, Depends(get_review_settings)]
 _SAFE_NEXT_PREFIXES = ("/documents/", "/vendors/")
-
-
-def _storage(request: Request) -> DocumentStorage:
-    return get_storage(request.app.state.settings)
 
 
 def _safe_next(target: str) -> str:
@@ -53,7 +49,7 @@ def _acknowledgement_redirect(request: Request) -> RedirectResponse:
 def acknowledge_form(
     request: Request,
     user: ViewerDep,
-    settings: ReviewSettingsDep,
+    settings: SettingsDep,
     next_path: Annotated[str, Query(alias="next", max_length=500)] = "/",
 ) -> Response:
     documents.check_viewer(user, settings)
@@ -63,7 +59,7 @@ def acknowledge_form(
 
 @router.post("/documents/acknowledge", name="reviews.acknowledge")
 async def acknowledge(
-    request: Request, session: SessionDep, user: ViewerDep, settings: ReviewSettingsDep
+    request: Request, session: SessionDep, user: ViewerDep, settings: SettingsDep
 ) -> Response:
     documents.check_viewer(user, settings)
     form = await request.form()
@@ -81,15 +77,15 @@ def download(
     request: Request,
     session: SessionDep,
     user: ViewerDep,
-    settings: ReviewSettingsDep,
+    settings: SettingsDep,
     document_id: int,
 ) -> Response:
     document = documents.get_document(session, document_id)
     documents.check_viewer(user, settings)
-    if not documents.has_acknowledged(session, user.id or 0):
+    if not documents.has_acknowledged(session, id_of(user)):
         return _acknowledgement_redirect(request)
     opened = documents.open_for_download(
-        session, document=document, storage=_storage(request), user=user
+        session, document=document, storage=document_storage(request), user=user
     )
     if opened.content is None:
         context = {
@@ -118,17 +114,17 @@ def evidence_view(
     request: Request,
     session: SessionDep,
     user: ViewerDep,
-    settings: ReviewSettingsDep,
+    settings: SettingsDep,
     document_id: int,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     quote_text: Annotated[str, Query(alias="quote", max_length=evidence.MAX_QUOTE)] = "",
 ) -> Response:
     document = documents.get_document(session, document_id)
     documents.check_viewer(user, settings)
-    if not documents.has_acknowledged(session, user.id or 0):
+    if not documents.has_acknowledged(session, id_of(user)):
         return _acknowledgement_redirect(request)
     found = documents.evidence_page(
-        session, document=document, page=page, storage=_storage(request), user=user
+        session, document=document, page=page, storage=document_storage(request), user=user
     )
     segments = evidence.highlight(found.text, quote_text) if found.text is not None else []
     context = {
@@ -192,7 +188,7 @@ async def assign_cuecs(
             vendor=vendor,
             document_id=document_id,
             owners=owners,
-            user_id=user.id or 0,
+            user_id=id_of(user),
             as_of=utcnow().date(),
         )
     except InvalidInput as exc:

@@ -12,14 +12,16 @@ from sqlmodel import Session, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
-from app.auth.models import User
+from app.audit.actors import user_actor
+from app.auth.models import Role, User
+from app.core.config import Settings
 from app.core.errors import NotFound, PermissionDenied
+from app.core.rows import id_of
 from app.reports.errors import ReportReadError
 from app.reports.models import Document
 from app.reports.sandbox import read_pdf_text_sandboxed
 from app.reports.storage import DocumentStorage
 from app.reviews.models import ReportAcknowledgement
-from app.reviews.settings import ReviewSettings
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +42,15 @@ class EvidencePage:
     problem: str | None = None
 
 
-def check_viewer(user: User, settings: ReviewSettings) -> None:
+def viewer_roles(settings: Settings) -> frozenset[Role]:
+    """Return the roles allowed to open reports; unknown names are ignored."""
+    names = {name.strip().lower() for name in settings.report_viewer_roles.split(",")}
+    return frozenset(role for role in Role if role.value in names)
+
+
+def check_viewer(user: User, settings: Settings) -> None:
     """Refuse users whose role may not open confidential reports (DILIGENCE_REPORT_VIEWER_ROLES)."""
-    if user.role not in settings.viewer_roles():
+    if user.role not in viewer_roles(settings):
         raise PermissionDenied("Your role may not open confidential reports.")
 
 
@@ -67,7 +75,7 @@ def acknowledge(session: Session, *, user: User) -> None:
         return
     audit_service.record(
         session,
-        actor=f"user:{user.id}",
+        actor=user_actor(id_of(user)),
         action=AuditAction.document_restricted_use_acknowledged,
         subject_type="user",
         subject_id=user.id,
@@ -96,10 +104,10 @@ def _read_verified(
     logger.error("document %s failed its integrity check (stored hash differs)", document.id)
     audit_service.record(
         session,
-        actor=f"user:{user.id}",
+        actor=user_actor(id_of(user)),
         action=AuditAction.document_integrity_failed,
         subject_type="document",
-        subject_id=document.id or "",
+        subject_id=id_of(document),
         data={"expected_sha256": document.sha256, "actual_sha256": actual},
     )
     return None
@@ -114,10 +122,10 @@ def open_for_download(
         return OpenedDocument(document, None, is_intact=False)
     audit_service.record(
         session,
-        actor=f"user:{user.id}",
+        actor=user_actor(id_of(user)),
         action=AuditAction.document_downloaded,
         subject_type="document",
-        subject_id=document.id or "",
+        subject_id=id_of(document),
         data={"sha256": document.sha256, "vendor_id": document.vendor_id},
     )
     return OpenedDocument(document, content, is_intact=True)
@@ -138,10 +146,10 @@ def evidence_page(
         return EvidencePage(document, page, 0, None, f"The text could not be read: {exc}")
     audit_service.record(
         session,
-        actor=f"user:{user.id}",
+        actor=user_actor(id_of(user)),
         action=AuditAction.document_viewed,
         subject_type="document",
-        subject_id=document.id or "",
+        subject_id=id_of(document),
         data={"sha256": document.sha256, "page": page, "vendor_id": document.vendor_id},
     )
     if not 1 <= page <= len(text.pages):

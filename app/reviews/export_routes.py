@@ -9,11 +9,13 @@ from fastapi.responses import Response
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
 from app.core.ratelimit import rate_limit
+from app.core.rows import id_of
 from app.reviews import exports, vendor_review
 from app.reviews import service as reviews_service
 from app.reviews.deps import FiltersDep
@@ -69,7 +71,7 @@ def export_vendor(
 def _record(session: SessionDep, user: User, *, subject: str, data: dict[str, object]) -> None:
     audit_service.record(
         session,
-        actor=f"user:{user.id}",
+        actor=user_actor(id_of(user)),
         action=AuditAction.review_exported,
         subject_type="export",
         subject_id=subject,

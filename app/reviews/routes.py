@@ -15,16 +15,16 @@ from app.core.db import SessionDep, utcnow
 from app.core.errors import InvalidInput
 from app.core.forms import form_errors, parse_form
 from app.core.pagination import PageRequest
+from app.core.rows import id_of
 from app.core.templating import templates
 from app.mail.deps import MailDispatcherDep
-from app.reviews import decisions
+from app.reviews import decisions, overrides
 from app.reviews import service as reviews_service
 from app.reviews.deps import FiltersDep
 from app.reviews.document_routes import router as document_router
 from app.reviews.export_routes import router as export_router
 from app.reviews.pages import render_review
 from app.reviews.schemas import SORT_LABELS, DecisionForm, OverrideForm
-from app.scoring import service as scoring_service
 from app.vendors.deps import VendorDep
 from app.vendors.models import InherentTier, Vendor
 
@@ -151,5 +151,5 @@ async def override(
 
 @router.post("/vendors/{vendor_id}/override/clear", name="reviews.clear_override")
 def clear_override(session: SessionDep, user: ScorerDep, vendor: VendorDep) -> Response:
-    scoring_service.clear_override(session, vendor, user_id=user.id or 0)
+    overrides.clear_override(session, vendor, user_id=id_of(user))
     return _back(vendor, "override_removed", "score")

@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, func, select
 
 from app.core.pagination import Page, PageRequest
-from app.reviews import summary  # noqa: F401  (keeps vendor_review current on every flush)
 from app.reviews.domain.rules import EXPIRING_SOON_DAYS
 from app.reviews.models import VendorReview
 from app.reviews.schemas import DashboardFilters, DashboardRow

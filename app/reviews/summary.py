@@ -400,6 +400,3 @@ def install() -> None:
         event.listen(OrmSession, "after_flush_postexec", _refresh_noted)
     if not event.contains(OrmSession, "do_orm_execute", _refresh_after_bulk_insert):
         event.listen(OrmSession, "do_orm_execute", _refresh_after_bulk_insert)
-
-
-install()

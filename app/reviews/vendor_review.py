@@ -11,8 +11,10 @@ from typing import Any
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
+from app.audit.actors import user_actor
 from app.auth.models import User
 from app.core.errors import InvalidInput
+from app.core.rows import id_of
 from app.questionnaires.domain.definition import Choice
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
@@ -105,7 +107,7 @@ def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.exec(select(User).where(col(User.id).in_(ids))).all()
-    return {user.id or 0: user.full_name or user.email for user in rows}
+    return {id_of(user): user.full_name or user.email for user in rows}
 
 
 def score_card(session: Session, vendor: Vendor, score: Score | None) -> ScoreCard:
@@ -303,7 +305,7 @@ def correct_fact(
     today: date,
 ) -> None:
     """Correct one fact of a document with a reason, then rescore the vendor."""
-    facts = reports_service.get_facts(session, document.id or 0)
+    facts = reports_service.get_facts(session, id_of(document))
     if facts is None:
         raise InvalidInput("Nothing was read from this document, so there is nothing to correct.")
     try:
@@ -311,10 +313,15 @@ def correct_fact(
     except rules.CorrectionError as exc:
         raise InvalidInput(str(exc)) from None
     reports_service.correct_fact(
-        session, facts=facts, field=field_name, value=value, reason=reason, actor=f"user:{user.id}"
+        session,
+        facts=facts,
+        field=field_name,
+        value=value,
+        reason=reason,
+        actor=user_actor(id_of(user)),
     )
     vendor = session.get(Vendor, document.vendor_id)
     assert vendor is not None
     scoring_service.recompute_vendor(
-        session, vendor, as_of=today, reason="fact corrected", actor=f"user:{user.id}"
+        session, vendor, as_of=today, reason="fact corrected", actor=user_actor(id_of(user))
     )

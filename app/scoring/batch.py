@@ -19,6 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import claims_from_answers
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind, ReportFacts
@@ -71,7 +72,7 @@ def load_inputs(
 ) -> list[VendorInputs]:
     """Return the scoring inputs of these vendors, in the order given."""
     vendors = session.exec(select(Vendor).where(col(Vendor.id).in_(vendor_ids))).all()
-    inputs = {vendor.id or 0: VendorInputs(vendor) for vendor in vendors}
+    inputs = {id_of(vendor): VendorInputs(vendor) for vendor in vendors}
     _add_documents(session, inputs, set(assurance_kinds))
     _add_claims(session, inputs, [status.value for status in answered])
     for latest in latest_scores(session, list(inputs)):

@@ -3,9 +3,9 @@
 Reading, scoring and storing a group needs nothing from any other group, so several processes
 can do them at once; the caller only hands out the groups and gathers the counts. Workers are
 forked when the caller runs a single thread (the CLI): they start at once, with the code and
-the ORM listeners (the dashboard summary) already loaded. A caller running threads (the job
-worker) spawns them instead, because forking a threaded process is unsafe; a spawned worker
-first imports the same application modules as the caller, about a second.
+the ORM session hooks (the dashboard summary) already installed. A caller running threads (the
+job worker) spawns them instead, because forking a threaded process is unsafe; a spawned worker
+first installs the same session hooks as the caller, about a second.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.core import session_hooks
 from app.core.db import create_db_engine, is_sqlite
 from app.scoring.domain.policy import Policy
 from app.scoring.policy_loader import load_default_policy
@@ -57,14 +58,19 @@ def worth_it(session: Session, vendors: int) -> bool:
     return vendors >= PARALLEL_MIN_VENDORS and not in_memory
 
 
-def _start_worker(database_url: str, inherited: Engine | None, modules: list[str]) -> None:
+def _start_worker(
+    database_url: str, inherited: Engine | None, modules: list[str], hooks: list[str]
+) -> None:
     global _worker_engine
     if inherited is not None:
         # A forked worker holds copies of the caller's pooled connections: never use or close
         # them (that would end the caller's), open its own.
         inherited.dispose(close=False)
-    for name in modules:  # a spawned worker: the caller's listeners must be active here too
+    # A spawned worker starts empty: load the caller's tables (foreign keys between features
+    # resolve by name) and install its session hooks (the dashboard summary).
+    for name in modules:
         importlib.import_module(name)
+    session_hooks.install_by_name(hooks)
     _worker_engine = create_db_engine(database_url, pool_size=1)
 
 
@@ -95,7 +101,9 @@ def run_groups(
     if not groups:
         return
     method = _start_method()
-    modules = [] if method == "fork" else sorted(m for m in sys.modules if m.startswith("app."))
+    spawned = method != "fork"
+    modules = sorted(m for m in sys.modules if m.startswith("app.")) if spawned else []
+    hooks = session_hooks.installed() if spawned else []
     processes = min(workers, len(groups))
     logger.info("%d groups in %d worker processes (%s)", len(groups), processes, method)
     pool = ProcessPoolExecutor(
@@ -106,6 +114,7 @@ def run_groups(
             engine.url.render_as_string(hide_password=False),
             engine if method == "fork" else None,
             modules,
+            hooks,
         ),
     )
     try:

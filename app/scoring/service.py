@@ -13,10 +13,11 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, col, func, select
 
+from app.audit import actors
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.db import session_scope, utcnow, write_engine
-from app.core.errors import InvalidInput
+from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import claims_from_answers
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind
@@ -40,7 +41,7 @@ ASSURANCE_KINDS = (
     DocumentKind.soc3_report,
     DocumentKind.bridge_letter,
 )
-_OVERRIDE_FIELDS = ("override_value", "override_reason", "override_by_id", "overridden_at")
+OVERRIDE_FIELDS = ("override_value", "override_reason", "override_by_id", "overridden_at")
 ANSWERED_STATUSES = (RequestStatus.submitted, RequestStatus.accepted)
 _PROFILE_FLAGS = (
     "personal_data",
@@ -137,7 +138,7 @@ def recompute_vendor(
         return previous
     score = _score_row(vendor.id, result, fingerprint, as_of)
     if carried and previous is not None:
-        for field in _OVERRIDE_FIELDS:
+        for field in OVERRIDE_FIELDS:
             setattr(score, field, getattr(previous, field))
     elif previous is not None and previous.override_value is not None:
         _record_lapse(session, previous, actor=actor)
@@ -243,7 +244,7 @@ def recompute_all(
             on_progress(done, len(vendor_ids))
     audit_service.record(
         session,
-        actor="system",
+        actor=actors.SYSTEM,
         action=AuditAction.scores_recomputed,
         data={
             "as_of": as_of.isoformat(),
@@ -283,9 +284,9 @@ def score_group(
         is_same = latest is not None and latest.fingerprint == fingerprint
         if is_same and latest is not None and (latest.override_value is None or carried):
             continue
-        row = _score_values(item.vendor.id or 0, result, fingerprint, as_of)
+        row = _score_values(id_of(item.vendor), result, fingerprint, as_of)
         # Every row names the same columns, so they go to the database as one statement.
-        row |= {field: getattr(latest, field) if carried else None for field in _OVERRIDE_FIELDS}
+        row |= {field: getattr(latest, field) if carried else None for field in OVERRIDE_FIELDS}
         if not carried and latest is not None and latest.override_value is not None:
             lapsed.append(latest)
         rows.append(row)
@@ -305,7 +306,7 @@ def rescore_group_committed(
 def _store_group(session: Session, scored: ScoredGroup) -> int:
     """Store a scored group's rows and record its lapsed overrides; return how many rows."""
     for latest in scored.lapsed:
-        _record_lapse(session, latest, actor="system")
+        _record_lapse(session, latest, actor=actors.SYSTEM)
     if scored.rows:
         # One bulk INSERT: building thousands of ORM objects costs more than scoring them.
         session.execute(insert(Score), scored.rows)
@@ -359,72 +360,6 @@ def _record_lapse(session: Session, previous: Score | LatestScore, *, actor: str
         subject_id=previous.vendor_id,
         data={"score_id": previous.id, "override": str(previous.override_value)},
     )
-
-
-def override_score(
-    session: Session,
-    vendor: Vendor,
-    *,
-    value: Decimal,
-    reason: str,
-    user_id: int,
-    as_of: date,
-) -> Score:
-    """Set the final score of a vendor by hand; the computed score is kept beside it.
-
-    The override holds through later recomputations until a new SOC report or bridge letter
-    is uploaded, because the officer's judgement was about the evidence on file at the time.
-    """
-    assert vendor.id is not None
-    if not reason.strip():
-        raise InvalidInput("Give the reason for overriding the score.")
-    if not Decimal(0) <= value <= Decimal(100):
-        raise InvalidInput("The final score must be between 0 and 100.")
-    score = latest_score(session, vendor.id)
-    if score is None:
-        score = recompute_vendor(session, vendor, as_of=as_of, reason="override")
-    score.override_value = value.quantize(Decimal("0.1"))
-    score.override_reason = reason.strip()
-    score.override_by_id = user_id
-    score.overridden_at = utcnow()
-    session.add(score)
-    session.flush()
-    audit_service.record(
-        session,
-        actor=f"user:{user_id}",
-        action=AuditAction.score_overridden,
-        subject_type="vendor",
-        subject_id=vendor.id,
-        data={
-            "score_id": score.id,
-            "computed": str(score.value) if score.value is not None else None,
-            "final": str(score.override_value),
-            "reason": score.override_reason,
-        },
-    )
-    return score
-
-
-def clear_override(session: Session, vendor: Vendor, *, user_id: int) -> Score | None:
-    """Remove the override of a vendor's latest score; the computed score applies again."""
-    assert vendor.id is not None
-    score = latest_score(session, vendor.id)
-    if score is None or score.override_value is None:
-        return score
-    previous = str(score.override_value)
-    for field in _OVERRIDE_FIELDS:
-        setattr(score, field, None)
-    session.add(score)
-    session.flush()
-    audit_service.record(
-        session,
-        actor=f"user:{user_id}",
-        action=AuditAction.score_override_removed,
-        subject_type="vendor",
-        subject_id=vendor.id,
-        data={"score_id": score.id, "override": previous},
-    )
-    return score
 
 
 # --- Used by the JSON API: page through a vendor's score history. ---

@@ -10,6 +10,7 @@ from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.db import utcnow
 from app.core.pagination import Page, PageRequest
+from app.core.rows import id_of
 from app.vendors.domain.profile import inherent_tier
 from app.vendors.models import InherentTier, Vendor, VendorContact
 from app.vendors.schemas import ContactForm, VendorForm
@@ -125,7 +126,7 @@ def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: 
         actor=actor,
         action=AuditAction.vendor_updated,
         subject_type="vendor",
-        subject_id=vendor.id or "",
+        subject_id=id_of(vendor),
         data={"changed": changed},
     )
     return vendor
@@ -150,7 +151,7 @@ def create_vendor_from_form(session: Session, form: VendorForm, *, actor: str) -
         actor=actor,
         action=AuditAction.vendor_created,
         subject_type="vendor",
-        subject_id=vendor.id or "",
+        subject_id=id_of(vendor),
         data={"name": vendor.name},
     )
     return vendor
@@ -212,7 +213,7 @@ def assess_profile(
         actor=actor,
         action=AuditAction.vendor_profile_assessed,
         subject_type="vendor",
-        subject_id=vendor.id or "",
+        subject_id=id_of(vendor),
         data={"tier": result.tier.value, "points": result.points},
     )
     return vendor.inherent_tier

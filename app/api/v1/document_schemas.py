@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.api.schemas import StrictBody
+from app.core.rows import id_of
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind, ExtractionStatus, ReportFacts, UploadChannel
 from app.reports.service import CorrectableField
@@ -31,7 +32,7 @@ class DocumentOut(BaseModel):
     def of(cls, document: Document) -> DocumentOut:
         """Return the API view of a document row (never its storage key)."""
         return cls(
-            id=document.id or 0,
+            id=id_of(document),
             vendor_id=document.vendor_id,
             request_id=document.request_id,
             kind=document.kind,

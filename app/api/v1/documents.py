@@ -28,25 +28,27 @@ from app.api.v1.document_schemas import (
     UploadOut,
 )
 from app.api.v1.loaders import DocumentDep, VendorDep
+from app.audit.actors import user_actor
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
+from app.core.deps import SettingsDep
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.limits import UPLOAD_BODY_LIMIT
+from app.core.rows import id_of
 from app.core.security import ATTACHMENT_CSP
+from app.evidence.deps import EvidenceStoreDep
+from app.evidence.intake import Upload, receive_document
 from app.reports import service as reports_service
+from app.reports.deps import document_storage
 from app.reports.models import Document, UploadChannel
-from app.reports.storage import DocumentStorage, get_storage
-from app.reports.uploads import upload_for_vendor
 from app.reviews import documents, vendor_review
-from app.reviews.settings import ReviewSettings, get_review_settings
 
 router = v1_router("documents")
 UploaderDep = Annotated[User, api_user(Permission.reports_upload)]
 ReaderDep = Annotated[User, api_user(Permission.reports_read)]
 ViewerDep = Annotated[User, api_user(Permission.reports_download)]
 ScorerDep = Annotated[User, api_user(Permission.scores_write)]
-ReviewSettingsDep = Annotated[ReviewSettings, Depends(get_review_settings)]
 _CHUNK = 1024 * 1024
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
@@ -57,10 +59,6 @@ class AcknowledgementRequired(PermissionDenied):
 
 class IntegrityFailed(Conflict):
     code = "integrity_check_failed"
-
-
-def _storage(request: Request) -> DocumentStorage:
-    return get_storage(request.app.state.settings)
 
 
 def _fingerprint(source: BinaryIO, filename: str) -> bytes:
@@ -81,27 +79,25 @@ def _fingerprint(source: BinaryIO, filename: str) -> bytes:
     max_body_size=UPLOAD_BODY_LIMIT,
 )
 def upload_document(
-    request: Request,
     session: SessionDep,
+    evidence: EvidenceStoreDep,
     user: UploaderDep,
     vendor: VendorDep,
     file: UploadFile,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     """Upload a SOC report, bridge letter or certificate (PDF, PNG or JPEG); facts are read."""
-    settings = request.app.state.settings
     filename = (file.filename or "document.pdf")[:255]
+    upload = Upload(
+        source=file.file,
+        filename=filename,
+        channel=UploadChannel.api,
+        actor=user_actor(id_of(user)),
+        uploaded_by_id=id_of(user),
+    )
 
     def store() -> Created:
-        outcome = upload_for_vendor(
-            session,
-            vendor=vendor,
-            source=file.file,
-            filename=filename,
-            channel=UploadChannel.api,
-            user_id=user.id or 0,
-            settings=settings,
-        )
+        outcome = receive_document(session, evidence, upload, vendor=vendor, today=utcnow().date())
         view = UploadOut(
             document=DocumentOut.of(outcome.document), is_duplicate=outcome.is_duplicate
         )
@@ -115,7 +111,7 @@ def list_documents(
     request: Request, session: SessionDep, _user: ReaderDep, vendor: VendorDep, paging: PageDep
 ) -> Page[DocumentOut]:
     """List a vendor's documents, newest first."""
-    rows = reports_service.list_documents(session, vendor_id=vendor.id or 0)
+    rows = reports_service.list_documents(session, vendor_id=id_of(vendor))
     window = rows[paging.offset : paging.offset + paging.size]
     return page_of(request, [DocumentOut.of(d) for d, _ in window], len(rows), paging)
 
@@ -127,7 +123,7 @@ def get_document(document: DocumentDep, _user: ReaderDep) -> DocumentOut:
 
 
 def _facts_of(session: SessionDep, document: Document) -> FactsOut:
-    facts = reports_service.get_facts(session, document.id or 0)
+    facts = reports_service.get_facts(session, id_of(document))
     if facts is None:
         raise NotFound("Nothing was read from this document.")
     return FactsOut.of(facts)
@@ -175,9 +171,7 @@ def correct_fact(
     name="api.documents.acknowledge",
     responses=ACTION_ERRORS,
 )
-def acknowledge(
-    session: SessionDep, user: ViewerDep, settings: ReviewSettingsDep
-) -> AcknowledgementOut:
+def acknowledge(session: SessionDep, user: ViewerDep, settings: SettingsDep) -> AcknowledgementOut:
     """Accept the restricted-use terms of SOC reports (once per user; needed to download)."""
     documents.check_viewer(user, settings)
     documents.acknowledge(session, user=user)
@@ -200,17 +194,17 @@ def download(
     request: Request,
     session: SessionDep,
     user: ViewerDep,
-    settings: ReviewSettingsDep,
+    settings: SettingsDep,
     document: DocumentDep,
 ) -> Response:
     """Download a confidential report; needs the viewer role and the accepted terms."""
     documents.check_viewer(user, settings)
-    if not documents.has_acknowledged(session, user.id or 0):
+    if not documents.has_acknowledged(session, id_of(user)):
         raise AcknowledgementRequired(
             "Accept the restricted-use terms first: POST /api/v1/documents/acknowledgement."
         )
     opened = documents.open_for_download(
-        session, document=document, storage=_storage(request), user=user
+        session, document=document, storage=document_storage(request), user=user
     )
     if opened.content is None:
         # Answered, not raised: the integrity alarm in the audit log must be committed.

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.api.schemas import StrictBody
+from app.core.rows import id_of
 from app.requests.models import Answer, QuestionnaireRequest, RequestStatus
 
 Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
@@ -55,7 +56,7 @@ class RequestOut(BaseModel):
     def of(cls, found: QuestionnaireRequest) -> RequestOut:
         """Return the API view of a request row (never its link)."""
         return cls(
-            id=found.id or 0,
+            id=id_of(found),
             vendor_id=found.vendor_id,
             contact_id=found.contact_id,
             questionnaire=found.questionnaire_slug,

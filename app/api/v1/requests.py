@@ -24,6 +24,7 @@ from app.api.v1.request_schemas import AnswerOut, ChangesIn, RequestIn, RequestO
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
+from app.core.rows import id_of
 from app.mail.deps import MailDispatcherDep
 from app.requests import answer_store as answering
 from app.requests import service as requests_service
@@ -72,7 +73,7 @@ def send_request(
     def send() -> Created:
         found = requests_service.send_request(
             session,
-            vendor_id=vendor.id or 0,
+            vendor_id=id_of(vendor),
             contact_id=body.contact_id,
             slug=body.questionnaire,
             due_on=body.due_on,
@@ -200,7 +201,7 @@ def list_answers(
 ) -> Page[AnswerOut]:
     """Read the vendor's saved answers to a request, by question id."""
     answers = sorted(
-        answering.load_answers(session, found.id or 0).values(), key=lambda a: a.question_id
+        answering.load_answers(session, id_of(found)).values(), key=lambda a: a.question_id
     )
     window = answers[paging.offset : paging.offset + paging.size]
     return page_of(request, [AnswerOut.of(a) for a in window], len(answers), paging)

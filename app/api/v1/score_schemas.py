@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.rows import id_of
 from app.reviews.models import Decision, DecisionOutcome
 from app.reviews.schemas import DecisionForm
 from app.scoring.domain.results import Candidate, Factor, Finding, Flag, GateResult
@@ -48,7 +49,7 @@ class ScoreOut(BaseModel):
             )
         final = score.override_value if override_in_force else score.value
         return cls(
-            id=score.id or 0,
+            id=id_of(score),
             vendor_id=score.vendor_id,
             score=final,
             computed_score=score.value,
@@ -116,7 +117,7 @@ class DecisionOut(BaseModel):
     def of(cls, decision: Decision, decided_by: str) -> DecisionOut:
         """Return the API view of a decision."""
         return cls(
-            id=decision.id or 0,
+            id=id_of(decision),
             vendor_id=decision.vendor_id,
             request_id=decision.request_id,
             score_id=decision.score_id,

@@ -16,6 +16,7 @@ from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
 from app.core.errors import NotFound
+from app.core.rows import id_of
 from app.mail.deps import MailDispatcherDep
 from app.reviews import decisions
 from app.scoring import service as scoring_service
@@ -28,7 +29,7 @@ DeciderDep = Annotated[User, api_user(Permission.decisions_write)]
 
 
 def _latest(session: SessionDep, vendor: VendorDep) -> Score:
-    score = scoring_service.latest_score(session, vendor.id or 0)
+    score = scoring_service.latest_score(session, id_of(vendor))
     if score is None:
         raise NotFound("This vendor has not been scored yet.")
     return score
@@ -59,9 +60,9 @@ def score_history(
 ) -> Page[ScoreOut]:
     """List every stored score of the vendor, newest first."""
     rows, total = scoring_service.score_history_page(
-        session, vendor.id or 0, offset=paging.offset, limit=paging.size
+        session, id_of(vendor), offset=paging.offset, limit=paging.size
     )
-    latest = scoring_service.latest_score(session, vendor.id or 0)
+    latest = scoring_service.latest_score(session, id_of(vendor))
     items = [
         ScoreOut.of(
             row,
@@ -83,7 +84,7 @@ def list_decisions(
     paging: PageDep,
 ) -> Page[DecisionOut]:
     """List the decisions about a vendor, newest first."""
-    rows = decisions.list_decisions(session, vendor.id or 0)
+    rows = decisions.list_decisions(session, id_of(vendor))
     window = rows[paging.offset : paging.offset + paging.size]
     return page_of(request, [DecisionOut.of(d, by) for d, by in window], len(rows), paging)
 

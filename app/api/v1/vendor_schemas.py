@@ -17,6 +17,7 @@ from pydantic import (
 
 from app.api.schemas import StrictBody
 from app.core.errors import InvalidInput
+from app.core.rows import id_of
 from app.reviews.schemas import DashboardRow
 from app.vendors.models import InherentTier, Vendor, VendorContact, VendorStatus
 from app.vendors.schemas import DATA_CATEGORIES, PROFILE_FLAGS, VendorForm
@@ -118,7 +119,7 @@ class VendorOut(BaseModel):
     def of(cls, vendor: Vendor) -> VendorOut:
         """Return the API view of a vendor row."""
         return cls(
-            id=vendor.id or 0,
+            id=id_of(vendor),
             name=vendor.name,
             domain=vendor.domain,
             services_used=vendor.services_used,

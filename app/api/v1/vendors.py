@@ -29,9 +29,11 @@ from app.api.v1.vendor_schemas import (
     VendorPatch,
     VendorSummary,
 )
+from app.audit.actors import user_actor
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
+from app.core.rows import id_of
 from app.reviews import service as reviews_service
 from app.reviews.schemas import Band, DashboardFilters, RequestFilter
 from app.vendors import service as vendors_service
@@ -109,7 +111,7 @@ def create_vendor(
 
     def create() -> Created:
         vendor = vendors_service.create_vendor_from_form(
-            session, body.form(), actor=f"user:{user.id}"
+            session, body.form(), actor=user_actor(id_of(user))
         )
         view = VendorOut.of(vendor)
         headers = {"Location": f"/api/v1/vendors/{vendor.id}", "ETag": etag_of(view)}
@@ -143,7 +145,7 @@ def update_vendor(
     """Change some fields of a vendor; If-Match must carry the ETag of your last read."""
     check_if_match(if_match, etag_of(VendorOut.of(vendor)))
     form = body.applied_to(vendor)
-    vendors_service.update_vendor(session, vendor, form, actor=f"user:{user.id}")
+    vendors_service.update_vendor(session, vendor, form, actor=user_actor(id_of(user)))
     return _etag_response(VendorOut.of(vendor), response)
 
 
@@ -152,7 +154,7 @@ def list_contacts(
     request: Request, session: SessionDep, _user: ReaderDep, vendor: VendorDep, paging: PageDep
 ) -> Page[ContactOut]:
     """List a vendor's contacts, primary contact first."""
-    contacts = vendors_service.list_contacts(session, vendor_id=vendor.id or 0)
+    contacts = vendors_service.list_contacts(session, vendor_id=id_of(vendor))
     window = contacts[paging.offset : paging.offset + paging.size]
     return page_of(request, [ContactOut.of(c) for c in window], len(contacts), paging)
 
@@ -177,7 +179,7 @@ def create_contact(
     def create() -> Created:
         form = ContactForm.model_validate(body.model_dump())
         contact = vendors_service.add_contact_from_form(
-            session, vendor, form, actor=f"user:{user.id}"
+            session, vendor, form, actor=user_actor(id_of(user))
         )
         return Created(ContactOut.of(contact))
 

@@ -1,6 +1,6 @@
 """Cross-reference rules of questionnaire definitions that a per-field model cannot check.
 
-Each rule yields `(data path, message)`; `definition.parse_definition` turns them into
+Each rule yields `(data path, message)`; `parsing.parse_definition` turns them into
 located problems. Rules: unique ids, choices only (and always) on choice questions,
 document kinds only on uploads, bounds only on numbers, `maps_to` matching its fact's
 type and vocabulary, and `show_if` referring to an earlier question with valid values.
@@ -9,8 +9,14 @@ type and vocabulary, and `show_if` referring to an earlier question with valid v
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
+from app.questionnaires.domain.definition import (
+    Condition,
+    LeafCondition,
+    Question,
+    QuestionnaireDefinition,
+)
 from app.questionnaires.domain.vocabulary import (
     CHOICE_TYPES,
     MAPS_TO_CHOICE_VALUES,
@@ -18,14 +24,6 @@ from app.questionnaires.domain.vocabulary import (
     NOT_APPLICABLE,
     QuestionType,
 )
-
-if TYPE_CHECKING:
-    from app.questionnaires.domain.definition import (
-        Condition,
-        LeafCondition,
-        Question,
-        QuestionnaireDefinition,
-    )
 
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +24,8 @@ from app.jobs.worker import build_worker_app, ensure_schema, run_worker
 from app.mail.models import OutgoingMail
 from app.reports import service as reports_service
 from app.reports.models import Document, ExtractionStatus, ReportFacts, UploadChannel
-from app.reports.storage import get_storage
+from app.reports.storage_backends import get_storage
+from app.reviews.models import VendorReview
 from app.scoring.service import latest_score
 from tests.conftest import fresh_database_url
 from tests.factories import make_vendor
@@ -253,3 +256,52 @@ def test_postgres_in_production_uses_the_queue_unless_told_otherwise():
     assert not Settings(database_url=url, env=Environment.test).uses_job_queue
     with pytest.raises(ValueError, match="needs a PostgreSQL"):
         Settings(job_queue=JobQueueMode.postgres)
+
+
+_WORKER_ALONE = """
+import sys
+from app.core.config import Environment, JobQueueMode, Settings
+from app.jobs.worker import run_worker
+
+settings = Settings(
+    env=Environment.test,
+    database_url=sys.argv[1],
+    job_queue=JobQueueMode.postgres,
+    storage_dir=sys.argv[2],
+    outbox_dir=sys.argv[3],
+    storage_key="22" * 32,
+)
+run_worker(settings, concurrency=1, wait=False, install_signal_handlers=False)
+web = sorted(m for m in sys.modules if m in ("app.main", "app.cli") or m.endswith(".routes"))
+print("web modules:", web)
+"""
+
+
+def test_the_worker_alone_keeps_the_dashboard_row_current(settings, queue):
+    with session_scope(_engine(settings)) as session:
+        vendor, document = _upload(settings, queue, session, "a05.pdf")
+        assert session.get(VendorReview, vendor.id) is None or (
+            session.get(VendorReview, vendor.id).score_value is None
+        )
+    # A process of its own that imports the worker and nothing of the web application.
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _WORKER_ALONE,
+            settings.database_url,
+            str(settings.storage_dir),
+            str(settings.outbox_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "web modules: []" in done.stdout, done.stdout + done.stderr
+    with Session(_engine(settings)) as session:
+        assert session.get(Document, document.id).extraction_status is ExtractionStatus.done
+        row = session.get(VendorReview, vendor.id)
+        score = latest_score(session, vendor.id or 0)
+        assert row is not None and score is not None
+        assert row.score_value == score.value and row.period_end is not None

@@ -17,6 +17,7 @@ from app.auth.models import Role
 from app.core import migrate
 from app.core.db import create_db_engine, utcnow
 from app.reports.models import Document, DocumentKind, ReportFacts, UploadChannel
+from app.reviews import overrides
 from app.reviews.models import Decision, DecisionOutcome, VendorReview
 from app.scoring import parallel
 from app.scoring import service as scoring_service
@@ -110,7 +111,7 @@ def test_recompute_all_keeps_an_override_until_a_new_report_arrives(session):
     vendor = make_vendor(session)
     _add_report(session, vendor)
     scoring_service.recompute_all(session, as_of=AS_OF)
-    scoring_service.override_score(
+    overrides.override_score(
         session, vendor, value=Decimal("91"), reason="Checked", user_id=officer.id or 0, as_of=AS_OF
     )
 
@@ -169,7 +170,7 @@ def test_recompute_all_in_worker_processes_stores_what_the_serial_run_computes(
         session.commit()
         ids = [vendor.id or 0 for vendor in vendors]
         scoring_service.recompute_all(session, as_of=AS_OF, workers=1)
-        scoring_service.override_score(
+        overrides.override_score(
             session, vendors[0], value=Decimal("55"), reason="Known gap", user_id=officer_id,
             as_of=AS_OF,
         )  # fmt: skip

@@ -16,9 +16,9 @@ from app.reports.storage import (
     DocumentIntegrityError,
     LocalStorage,
     UploadTooLarge,
-    get_storage,
     keyring_from_settings,
 )
+from app.reports.storage_backends import get_storage
 
 CORPUS = Path(__file__).parents[2] / "fixtures" / "corpus"
 KEY_A = bytes(range(32))

@@ -21,9 +21,9 @@ from app.reports.storage import (
     DocumentIntegrityError,
     Rewrapped,
     StorageUnavailable,
-    get_storage,
     keyring_from_settings,
 )
+from app.reports.storage_backends import get_storage
 from tests.factories import csrf_token, make_user, make_vendor, post_form, sign_in
 
 from .conftest import S3_ACCESS_KEY, S3_SECRET_KEY, s3_admin

@@ -9,8 +9,8 @@ from app.questionnaires.domain.definition import (
     QuestionType,
     content_hash,
     definition_to_yaml,
-    parse_definition,
 )
+from app.questionnaires.domain.parsing import parse_definition
 from app.questionnaires.errors import InvalidDefinition
 from app.questionnaires.loader import find_definition, load_definition_file
 

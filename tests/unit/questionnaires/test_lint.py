@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.questionnaires.domain.definition import parse_definition
 from app.questionnaires.domain.lint import RULES, Severity, TextScope, lint_definition, lint_text
+from app.questionnaires.domain.parsing import parse_definition
 
 CASES = yaml.safe_load((Path(__file__).parent / "lint_cases.yaml").read_text())["cases"]
 

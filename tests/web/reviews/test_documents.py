@@ -11,7 +11,6 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.core.db import utcnow
 from app.reports.storage import LocalStorage
-from app.reviews.settings import ReviewSettings, get_review_settings
 from tests.factories import make_user, make_vendor, post_form, sign_in
 from tests.web.reviews.helpers import CORPUS, add_document, report_facts
 
@@ -81,9 +80,7 @@ def test_roles_outside_the_viewer_setting_cannot_open_reports(app, client, sessi
     sign_in(client, make_user(session, role=Role.risk_officer))
     _acknowledge(client)
     assert client.get(f"/documents/{document.id}/download").status_code == 200
-    app.dependency_overrides[get_review_settings] = lambda: ReviewSettings(
-        report_viewer_roles="admin"
-    )
+    app.state.settings = settings.model_copy(update={"report_viewer_roles": "admin"})
     assert client.get(f"/documents/{document.id}/download").status_code == 403
     assert client.get(f"/documents/{document.id}/evidence?page=1").status_code == 403
 

@@ -1,19 +1,22 @@
-"""Staff pages for documents: direct upload for a vendor."""
+"""Staff pages for documents: a direct upload for a vendor."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
-from app.core.db import SessionDep
+from app.core.db import SessionDep, utcnow
 from app.core.limits import UPLOAD_BODY_LIMIT
+from app.core.rows import id_of
+from app.evidence.deps import EvidenceStoreDep
+from app.evidence.intake import Upload, receive_document
 from app.reports.models import UploadChannel
-from app.reports.uploads import upload_for_vendor
 from app.vendors.deps import VendorDep
 
 router = APIRouter(tags=["documents"])
@@ -24,16 +27,19 @@ UploaderDep = Annotated[User, require(Permission.reports_upload)]
     "/vendors/{vendor_id}/documents", name="documents.upload", max_body_size=UPLOAD_BODY_LIMIT
 )
 def upload(
-    request: Request, session: SessionDep, user: UploaderDep, vendor: VendorDep, file: UploadFile
+    session: SessionDep,
+    store: EvidenceStoreDep,
+    user: UploaderDep,
+    vendor: VendorDep,
+    file: UploadFile,
 ) -> Response:
-    outcome = upload_for_vendor(
-        session,
-        vendor=vendor,
+    upload = Upload(
         source=file.file,
         filename=file.filename or "document.pdf",
         channel=UploadChannel.staff,
-        user_id=user.id or 0,
-        settings=request.app.state.settings,
+        actor=user_actor(id_of(user)),
+        uploaded_by_id=id_of(user),
     )
+    outcome = receive_document(session, store, upload, vendor=vendor, today=utcnow().date())
     note = "duplicate" if outcome.is_duplicate else "uploaded"
     return RedirectResponse(f"/vendors/{vendor.id}?document={note}#documents", status_code=303)

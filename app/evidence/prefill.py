@@ -1,4 +1,4 @@
-"""Pre-answer a vendor's questions from the reports it uploaded, so it is not asked twice."""
+"""Pre-answer a vendor's open questions from the documents it gave us, so it is not asked twice."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import is_unanswered, visible_questions
 from app.questionnaires.domain.claim_answers import Prefill, answers_from_claims
 from app.reports import service as reports_service
@@ -48,14 +49,15 @@ def prefill_answers(
     request: QuestionnaireRequest,
     documents: dict[str, tuple[Document, ReportFacts | None]],
     today: date,
+    actor: str,
 ) -> list[str]:
     """Answer the visible, unanswered questions that the documents answer; return their ids."""
-    assert request.id is not None
+    request_id = id_of(request)
     prefills = document_prefills(documents, request, today)
     definition = answering.frozen_definition(request).definition
     filled: list[str] = []
     for _ in range(MAX_PASSES):
-        answers = answering.load_answers(session, request.id)
+        answers = answering.load_answers(session, request_id)
         values = answering.answer_values(answers)
         todo = [
             q.id
@@ -72,7 +74,7 @@ def prefill_answers(
                 question_id=question_id,
                 value=prefills[question_id].value,
                 expected_version=current.row_version if current else None,
-                actor=f"vendor:request:{request.id}",
+                actor=actor,
             )
             filled.append(question_id)
     return filled

@@ -1,0 +1,36 @@
+"""The documents that belong to a questionnaire request, and those its answers may be read from."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, or_, select
+
+from app.reports.models import Document, ReportFacts
+from app.requests.models import QuestionnaireRequest
+
+DocumentsByReference = dict[str, tuple[Document, ReportFacts | None]]
+
+
+def _with_facts(session: Session, *conditions: object) -> DocumentsByReference:
+    rows = session.exec(
+        select(Document, ReportFacts)
+        .outerjoin(ReportFacts, col(ReportFacts.document_id) == Document.id)
+        .where(*conditions)  # type: ignore[arg-type]
+    ).all()
+    return {str(document.id): (document, facts) for document, facts in rows}
+
+
+def documents_of(session: Session, request_id: int) -> DocumentsByReference:
+    """Return the documents uploaded through a request, keyed by the reference answers use."""
+    return _with_facts(session, Document.request_id == request_id)
+
+
+def prefill_sources(session: Session, request: QuestionnaireRequest) -> DocumentsByReference:
+    """Return the documents that may pre-answer a request: its own uploads and the vendor's
+    documents that staff uploaded outside any request (so a vendor is not asked twice)."""
+    return _with_facts(
+        session,
+        or_(
+            col(Document.request_id) == request.id,
+            (col(Document.vendor_id) == request.vendor_id) & col(Document.request_id).is_(None),
+        ),
+    )
