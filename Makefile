@@ -48,6 +48,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/pytest -q -p no:xdist tests/unit/architecture
 
 # Benchmarks (about 8 minutes on 2 cores); figures and commands in docs/benchmarks.md.
 # Each script prints a table and, as its last line, one JSON object.
