@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -39,6 +41,13 @@ def make_vendor(session: Session, **overrides: object) -> Vendor:
 
 
 _CSRF_IN_PAGE = re.compile(r'name="csrf_token" value="([^"]+)"|name="csrf-token" content="([^"]+)"')
+
+
+def corpus_organization(pdf_name: str) -> str:
+    """Return the organisation a corpus report is about (its label), to name its vendor by."""
+    labels = json.loads((Path(__file__).parent / "fixtures" / "corpus" / "labels.json").read_text())
+    found = next(item["service_organization"] for item in labels if item["file"] == pdf_name)
+    return str(found)
 
 
 def csrf_token(client: TestClient, path: str = "/login") -> str:

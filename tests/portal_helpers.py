@@ -25,9 +25,10 @@ def send_request(
     *,
     slug: str = "soc-assurance",
     due_in_days: int | None = 14,
+    **vendor_fields: object,
 ) -> tuple[QuestionnaireRequest, str]:
     """Send a questionnaire to a new vendor and return the request and its portal token."""
-    vendor = make_vendor(session)
+    vendor = make_vendor(session, **vendor_fields)
     assert vendor.id is not None
     contact = vendors_service.add_contact(
         session,

@@ -41,6 +41,8 @@ class AuditAction(StrEnum):
     # documents
     document_uploaded = "document.uploaded"
     document_vendor_feedback = "document.vendor_feedback"
+    document_removed = "document.removed"
+    document_identity_stated = "document.identity_stated"
     document_viewed = "document.viewed"
     document_downloaded = "document.downloaded"
     document_integrity_failed = "document.integrity_failed"

@@ -100,6 +100,7 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "reviews.clear_override": Permission.scores_write,
     "reviews.correct_fact": Permission.scores_write,
     "reviews.assign_cuecs": Permission.scores_write,
+    "reviews.confirm_alias": Permission.scores_write,
     # Opening a restricted-use report; DILIGENCE_REPORT_VIEWER_ROLES narrows it further.
     "reviews.document_download": Permission.reports_download,
     "reviews.evidence": Permission.reports_download,

@@ -141,11 +141,18 @@ def evidence_changed(
     """Pre-answer the vendor's open questionnaires and rescore it, once the facts exist."""
     if document.extraction_status is ExtractionStatus.pending:
         return  # the reader calls document_read when it is done
+    use_evidence(session, vendor=vendor, today=today, reason=reason, actor=actor)
+
+
+def use_evidence(session: Session, *, vendor: Vendor, today: date, reason: str, actor: str) -> None:
+    """Pre-answer the vendor's open questionnaires from its documents, then rescore it."""
+    profile = scoring_service.vendor_profile(vendor)
     for request in answer_store.open_requests(session, id_of(vendor)):
         prefill_answers(
             session,
             request=request,
             documents=prefill_sources(session, request),
+            profile=profile,
             today=today,
             actor=actor,
         )

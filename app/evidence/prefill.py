@@ -1,64 +1,97 @@
-"""Pre-answer a vendor's open questions from the documents it gave us, so it is not asked twice."""
+"""Pre-answer a vendor's open questions from the documents it gave us, so it is not asked twice.
+
+Only the vendor's own documents pre-answer (never a report about another organisation), each
+section from one document (see `domain.section_sources`), never over an answer the vendor gave,
+and every pre-filled answer remembers its document so the page can say where it came from.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlmodel import Session
 
 from app.core.rows import id_of
-from app.questionnaires.domain.answer_rules import is_unanswered, visible_questions
+from app.evidence.domain.section_sources import section_sources
+from app.questionnaires.domain.answer_rules import AnswerValue, is_unanswered, visible_questions
 from app.questionnaires.domain.claim_answers import Prefill, answers_from_claims
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
 from app.requests import answer_store as answering
 from app.requests.models import QuestionnaireRequest
-from app.scoring.domain.inputs import parse_facts
+from app.scoring.domain.identity import is_own
+from app.scoring.domain.inputs import DocumentFacts, VendorProfile, parse_facts
 from app.scoring.domain.proven_claims import prefill_claims
 from app.scoring.errors import ScoringError
 
 MAX_PASSES = 4  # a prefilled answer can reveal follow-up questions that a report also answers
+Documents = Mapping[str, tuple[Document, ReportFacts | None]]
 
 
-def document_prefills(
-    documents: dict[str, tuple[Document, ReportFacts | None]],
-    request: QuestionnaireRequest,
-    today: date,
-) -> dict[str, Prefill]:
-    """Return, per question, the answer the request's documents give (newest upload wins)."""
-    claims: dict[str, tuple[object, str, int | None]] = {}
-    ordered = sorted(documents.values(), key=lambda pair: pair[0].uploaded_at)
-    for document, facts in ordered:
+def parsed_facts(documents: Documents) -> dict[str, DocumentFacts]:
+    """Return the readable facts of documents as scoring reads them, by document id."""
+    parsed: dict[str, DocumentFacts] = {}
+    for document, facts in documents.values():
         if facts is None:
             continue
         try:
-            parsed = parse_facts(
-                reports_service.effective_facts(facts), default_document_id=str(document.id)
+            parsed[str(document.id)] = parse_facts(
+                reports_service.scoring_facts(document, facts),
+                default_document_id=str(document.id),
             )
         except ScoringError:
             continue
-        for key, item in prefill_claims(parsed, today).items():
-            claims[key] = (item.value, str(document.id), item.page)
+    return parsed
+
+
+def _own_facts(documents: Documents, profile: VendorProfile) -> dict[str, DocumentFacts]:
+    return {key: doc for key, doc in parsed_facts(documents).items() if is_own(doc, profile)}
+
+
+def document_prefills(
+    documents: Documents,
+    request: QuestionnaireRequest,
+    answers: Mapping[str, AnswerValue],
+    profile: VendorProfile,
+    today: date,
+) -> dict[str, Prefill]:
+    """Return, per question, the answer its section's one source document gives."""
     definition = answering.frozen_definition(request).definition
-    return answers_from_claims(definition, claims)
+    own = _own_facts(documents, profile)
+    found: dict[str, Prefill] = {}
+    for section_id, document_id in section_sources(definition, answers, own).items():
+        claims = {
+            key: (item.value, document_id, item.page)
+            for key, item in prefill_claims(own[document_id], today).items()
+        }
+        section = next(s for s in definition.sections if s.id == section_id)
+        asked = {question.id for question in section.questions}
+        found |= {
+            qid: prefill
+            for qid, prefill in answers_from_claims(definition, claims).items()
+            if qid in asked
+        }
+    return found
 
 
 def prefill_answers(
     session: Session,
     *,
     request: QuestionnaireRequest,
-    documents: dict[str, tuple[Document, ReportFacts | None]],
+    documents: Documents,
+    profile: VendorProfile,
     today: date,
     actor: str,
 ) -> list[str]:
     """Answer the visible, unanswered questions that the documents answer; return their ids."""
     request_id = id_of(request)
-    prefills = document_prefills(documents, request, today)
     definition = answering.frozen_definition(request).definition
     filled: list[str] = []
     for _ in range(MAX_PASSES):
         answers = answering.load_answers(session, request_id)
         values = answering.answer_values(answers)
+        prefills = document_prefills(documents, request, values, profile, today)
         todo = [
             q.id
             for q in visible_questions(definition, values)
@@ -75,6 +108,7 @@ def prefill_answers(
                 value=prefills[question_id].value,
                 expected_version=current.row_version if current else None,
                 actor=actor,
+                source_document_id=int(prefills[question_id].document_id),
             )
             filled.append(question_id)
     return filled

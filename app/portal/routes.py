@@ -8,16 +8,20 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.audit.actors import vendor_actor
 from app.core.db import SessionDep, utcnow
 from app.core.limits import UPLOAD_BODY_LIMIT
+from app.core.rows import id_of
 from app.core.templating import templates
 from app.core.writes import run_write
+from app.evidence import corrections
 from app.evidence.deps import EvidenceStoreDep
 from app.mail.deps import MailDispatcherDep
 from app.portal import receipts
 from app.portal import service as portal_service
 from app.portal.deps import PortalRequestDep, get_portal_request, portal_cookie_name
 from app.portal.saving import SavedAnswer, save_from_form
+from app.reports.models import DocumentIdentity
 from app.requests import answer_store as answering
 from app.requests.errors import IncompleteSubmission
 
@@ -146,6 +150,48 @@ def document_feedback(
     portal_service.record_feedback(session, request=found, document_id=document_id, note=note)
     return RedirectResponse(
         request.url_for("portal.questionnaire").path + "?feedback=1", status_code=303
+    )
+
+
+@router.post("/portal/documents/{document_id}/remove", name="portal.document_remove")
+def document_remove(
+    request: Request,
+    session: SessionDep,
+    store: EvidenceStoreDep,
+    found: PortalRequestDep,
+    document_id: int,
+) -> Response:
+    corrections.remove_upload(
+        session,
+        store,
+        request=found,
+        document_id=document_id,
+        actor=vendor_actor(id_of(found)),
+        today=utcnow().date(),
+    )
+    return RedirectResponse(
+        request.url_for("portal.questionnaire").path + "?removed=1", status_code=303
+    )
+
+
+@router.post("/portal/documents/{document_id}/identity", name="portal.document_identity")
+def document_identity(
+    request: Request,
+    session: SessionDep,
+    found: PortalRequestDep,
+    document_id: int,
+    identity: Annotated[DocumentIdentity, Form()],
+) -> Response:
+    corrections.state_identity(
+        session,
+        request=found,
+        document_id=document_id,
+        identity=identity,
+        actor=vendor_actor(id_of(found)),
+        today=utcnow().date(),
+    )
+    return RedirectResponse(
+        request.url_for("portal.questionnaire").path + "?identified=1", status_code=303
     )
 
 

@@ -18,6 +18,7 @@ from app.core.config import Settings
 from app.core.db import utcnow
 from app.core.rows import id_of
 from app.evidence import prefill
+from app.evidence.advice import upload_advice
 from app.evidence.intake import Destination, EvidenceStore, Upload, receive_document
 from app.portal.models import PortalSession
 from app.portal.receipts import queue_receipt
@@ -158,8 +159,12 @@ def build_page(session: Session, request: QuestionnaireRequest) -> PortalPage:
     answers = answering.load_answers(session, request.id)
     # The vendor's staff-uploaded reports pre-answer too, so the page shows them as sources.
     documents = prefill_sources(session, request)
-    prefills = prefill.document_prefills(documents, request, utcnow().date())
-    sections = build_sections(definition, answers, documents, prefills)
+    values = answering.answer_values(answers)
+    profile = scoring_service.vendor_profile(vendor)
+    today = utcnow().date()
+    prefills = prefill.document_prefills(documents, request, values, profile, today)
+    advice = upload_advice(definition, values, documents, profile, today)
+    sections = build_sections(definition, answers, documents, prefills, advice)
     return PortalPage(
         request,
         vendor,

@@ -21,6 +21,13 @@ class DocumentKind(StrEnum):
     other = "other"
 
 
+class DocumentIdentity(StrEnum):
+    """What a document about another organisation turned out to be, once someone said so."""
+
+    alias_proposed = "alias_proposed"  # the vendor says it is its own under another name
+    subservice = "subservice"  # a subservice organisation's own report, filed for the vendor
+
+
 class UploadChannel(StrEnum):
     portal = "portal"
     staff = "staff"
@@ -59,6 +66,9 @@ class Document(SQLModel, table=True):
     )
     extraction_error: str | None = Field(default=None, sa_type=sa.Text)
     vendor_feedback: str | None = Field(default=None, sa_type=sa.Text)
+    identity: DocumentIdentity | None = Field(
+        default=None, sa_type=enum_type(DocumentIdentity, 16), nullable=True
+    )
 
 
 class ReportFacts(SQLModel, table=True):

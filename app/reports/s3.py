@@ -90,3 +90,9 @@ class S3Storage(StagingStorage):
         except BotoCoreError as exc:
             raise StorageUnavailable(f"The document could not be fetched: {exc}") from None
         return body
+
+    def _delete(self, key: str) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.object_name(key))
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"The document could not be removed: {exc}") from None

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO, Literal, Protocol, get_args
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.db import utcnow
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.rows import id_of
 from app.reports.domain.facts import ExtractionResult
 from app.reports.errors import ReportReadError
@@ -229,6 +231,52 @@ def upload_document(
     return UploadOutcome(document, facts, is_duplicate=False)
 
 
+def delete_document(
+    session: Session, *, document: Document, storage: DocumentStorage, actor: str, reason: str
+) -> None:
+    """Delete a document and its facts; its stored object goes once no document refers to it."""
+    document_id, key = id_of(document), document.storage_key
+    facts = get_facts(session, document_id)
+    if facts is not None:
+        session.delete(facts)
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.document_removed,
+        subject_type="document",
+        subject_id=document_id,
+        data={"sha256": document.sha256, "vendor_id": document.vendor_id, "reason": reason},
+    )
+    session.delete(document)
+    session.flush()
+    still_used = session.exec(select(Document.id).where(Document.storage_key == key)).first()
+    if still_used is None:
+        _delete_after_commit(session, storage, key)
+
+
+_DELETIONS = "stored_objects_to_delete"
+
+
+def _delete_after_commit(session: Session, storage: DocumentStorage, key: str) -> None:
+    # Only once the rows are gone for good: a rolled-back removal keeps its file.
+    session.info.setdefault(_DELETIONS, []).append((storage, key))
+    if not event.contains(session, "after_commit", _delete_pending):
+        event.listen(session, "after_commit", _delete_pending)
+        event.listen(session, "after_rollback", _forget_pending)
+
+
+def _delete_pending(session: OrmSession) -> None:
+    for storage, key in session.info.pop(_DELETIONS, []):
+        try:
+            storage.delete(key)
+        except (OSError, ServiceUnavailable) as exc:  # the storage sweep removes it later
+            logger.warning("stored object %s could not be removed: %s", key[:12], exc)
+
+
+def _forget_pending(session: OrmSession) -> None:
+    session.info.pop(_DELETIONS, None)
+
+
 def read_document(
     session: Session, *, document: Document, storage: DocumentStorage
 ) -> ReportFacts | None:
@@ -290,6 +338,11 @@ SCORED_COLUMNS = (
 def effective_facts(facts: ReportFacts) -> dict[str, Any]:
     """Return the facts as scoring reads them: corrected values win over extracted ones."""
     return effective_facts_of({name: getattr(facts, name) for name in SCORED_COLUMNS})
+
+
+def scoring_facts(document: Document, facts: ReportFacts) -> dict[str, Any]:
+    """Return the facts scoring reads, with what someone said the document is."""
+    return effective_facts(facts) | {"identity": document.identity}
 
 
 def effective_facts_of(columns: Mapping[Any, Any]) -> dict[str, Any]:

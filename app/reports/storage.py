@@ -84,6 +84,9 @@ class DocumentStorage(Protocol):
     def rewrap(self, key: str) -> Rewrapped:
         """Wrap a stored object's data key under the current storage key."""
 
+    def delete(self, key: str) -> None:
+        """Remove a stored object that no document refers to any more (gone already: fine)."""
+
 
 def check_key(key: str) -> str:
     """Return the key if it is a SHA-256 hex digest (keys never come from client input)."""
@@ -218,10 +221,17 @@ class StagingStorage:
             return "storage directory is not writable"
         return None
 
+    def delete(self, key: str) -> None:
+        """Remove a stored object that no document refers to any more (gone already: fine)."""
+        self._delete(check_key(key))
+
     def _put(self, key: str, path: Path) -> None:
         raise NotImplementedError
 
     def _get(self, key: str) -> bytes:
+        raise NotImplementedError
+
+    def _delete(self, key: str) -> None:
         raise NotImplementedError
 
     def _replace(self, key: str, data: bytes) -> None:
@@ -255,6 +265,9 @@ class LocalStorage(StagingStorage):
 
     def _get(self, key: str) -> bytes:
         return self._final_path(key).read_bytes()
+
+    def _delete(self, key: str) -> None:
+        self._final_path(key).unlink(missing_ok=True)
 
 
 def _development_key(settings: Settings) -> bytes:

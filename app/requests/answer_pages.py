@@ -21,6 +21,8 @@ class UploadedDocument:
     document: Document
     summary: str
     problem: str | None
+    advice: tuple[str, ...] = ()  # how the file fits the question, in plain words
+    is_about_someone_else: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,16 +100,34 @@ def facts_summary(facts: ReportFacts | None) -> str:
     return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class UploadAdvice:
+    """What to tell the vendor about one file uploaded for one question."""
+
+    messages: tuple[str, ...]
+    is_about_someone_else: bool
+
+
 def _documents_for(
-    value: Any, documents: dict[str, tuple[Document, ReportFacts | None]]
+    question_id: str,
+    value: Any,
+    documents: dict[str, tuple[Document, ReportFacts | None]],
+    advice: Mapping[tuple[str, str], UploadAdvice],
 ) -> list[UploadedDocument]:
     refs = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])
     found = []
     for ref in refs:
         if ref in documents:
             document, facts = documents[ref]
+            told = advice.get((question_id, ref), UploadAdvice((), False))
             found.append(
-                UploadedDocument(document, facts_summary(facts), document.extraction_error)
+                UploadedDocument(
+                    document,
+                    facts_summary(facts),
+                    document.extraction_error,
+                    told.messages,
+                    told.is_about_someone_else,
+                )
             )
     return found
 
@@ -131,8 +151,12 @@ def build_sections(
     answers: dict[str, Answer],
     documents: dict[str, tuple[Document, ReportFacts | None]],
     prefills: Mapping[str, Prefill] | None = None,
+    advice: Mapping[tuple[str, str], UploadAdvice] | None = None,
 ) -> list[SectionView]:
-    """Return every section with every question, marking which are currently visible."""
+    """Return every section with every question, marking which are currently visible.
+
+    ``advice`` holds, per (question id, document id), what the vendor should know about a file.
+    """
     values: dict[str, AnswerValue] = {qid: row.value for qid, row in answers.items()}
     visible = {q.id for q in visible_questions(definition, values)}
     sections = []
@@ -142,7 +166,7 @@ def build_sections(
             row = answers.get(question.id)
             value = row.value if row else None
             docs = (
-                _documents_for(value, documents)
+                _documents_for(question.id, value, documents, advice or {})
                 if question.type is QuestionType.FILE_UPLOAD
                 else []
             )

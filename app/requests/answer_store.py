@@ -111,6 +111,7 @@ def save_answer(
     expected_version: int | None,
     actor: str,
     answers: dict[str, Answer] | None = None,
+    source_document_id: int | None = None,
 ) -> Answer:
     """Save one answer; a stale ``expected_version`` raises AnswerConflict instead of overwriting.
 
@@ -118,6 +119,7 @@ def save_answer(
     answer). The update is conditional on that version, so of two tabs saving the same answer
     exactly one wins and the other is told. ``answers`` are the request's answers when the
     caller loaded them in this transaction already (``load_answers``); the saved row is put in.
+    ``source_document_id`` names the document a pre-filled answer came from (None: the vendor).
     """
     if not is_editable(request):
         raise RequestClosed("This questionnaire was submitted and can no longer be changed.")
@@ -134,9 +136,9 @@ def save_answer(
     if existing is None:
         if expected_version:
             raise AnswerConflict("This answer was removed by someone else; please reload.")
-        answer = _insert_answer(session, request.id, question_id, value)
+        answer = _insert_answer(session, request.id, question_id, value, source_document_id)
     else:
-        answer = _update_answer(session, existing, value, expected_version)
+        answer = _update_answer(session, existing, value, expected_version, source_document_id)
     if answers is not None:
         answers[question_id] = answer
     if request.status in (RequestStatus.sent, RequestStatus.opened):
@@ -154,8 +156,16 @@ def save_answer(
     return answer
 
 
-def _insert_answer(session: Session, request_id: int, question_id: str, value: Any) -> Answer:
-    answer = Answer(request_id=request_id, question_id=question_id, value=value, row_version=1)
+def _insert_answer(
+    session: Session, request_id: int, question_id: str, value: Any, source: int | None
+) -> Answer:
+    answer = Answer(
+        request_id=request_id,
+        question_id=question_id,
+        value=value,
+        row_version=1,
+        source_document_id=source,
+    )
     try:
         with session.begin_nested():
             session.add(answer)
@@ -168,13 +178,13 @@ def _insert_answer(session: Session, request_id: int, question_id: str, value: A
 
 
 def _update_answer(
-    session: Session, existing: Answer, value: Any, expected_version: int | None
+    session: Session, existing: Answer, value: Any, expected_version: int | None, source: int | None
 ) -> Answer:
     seen = existing.row_version if expected_version is None else expected_version
     result = session.execute(
         update(Answer)
         .where(col(Answer.id) == existing.id, col(Answer.row_version) == seen)
-        .values(value=value, row_version=seen + 1, updated_at=utcnow())
+        .values(value=value, row_version=seen + 1, updated_at=utcnow(), source_document_id=source)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(existing)

@@ -64,6 +64,10 @@ class Answer(SQLModel, table=True):
     request_id: int = Field(foreign_key="questionnaire_request.id", ondelete="CASCADE")
     question_id: str = Field(sa_type=sa.String(100))
     value: Any = Field(default=None, sa_type=JSONType)
+    # The document this answer was pre-filled from; None once the vendor answers it itself.
+    source_document_id: int | None = Field(
+        default=None, foreign_key="document.id", ondelete="SET NULL"
+    )
     row_version: int = 1
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
@@ -19,6 +20,7 @@ from app.core.forms import form_errors, parse_form
 from app.core.rows import id_of
 from app.core.security import ATTACHMENT_CSP
 from app.core.templating import templates
+from app.evidence import corrections
 from app.reports.deps import document_storage
 from app.reports.service import CORRECTABLE_FIELDS, safe_filename
 from app.reviews import cuecs, documents, vendor_review
@@ -166,6 +168,17 @@ async def correct_fact(
         return render_review(request, session, user, vendor, errors={key: exc.message}, status=422)
     return RedirectResponse(
         f"/vendors/{vendor.id}/review?done=corrected#document-{document_id}", status_code=303
+    )
+
+
+@router.post("/documents/{document_id}/confirm-alias", name="reviews.confirm_alias")
+def confirm_alias(session: SessionDep, user: ScorerDep, document_id: int) -> Response:
+    document = documents.get_document(session, document_id)
+    corrections.confirm_alias(
+        session, document=document, actor=user_actor(id_of(user)), today=utcnow().date()
+    )
+    return RedirectResponse(
+        f"/vendors/{document.vendor_id}/review?done=alias#document-{document_id}", status_code=303
     )
 
 

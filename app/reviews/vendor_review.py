@@ -17,7 +17,7 @@ from app.core.errors import InvalidInput
 from app.core.rows import id_of
 from app.questionnaires.domain.definition import Choice
 from app.reports import service as reports_service
-from app.reports.models import Document, ReportFacts
+from app.reports.models import Document, DocumentIdentity, ReportFacts
 from app.requests import answer_store as answering
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews import cuecs as cuecs_service
@@ -26,6 +26,8 @@ from app.reviews.domain import evidence, rules, timeline
 from app.reviews.models import Decision
 from app.reviews.summary import summarise
 from app.scoring import service as scoring_service
+from app.scoring.domain.identity import names_match
+from app.scoring.domain.inputs import VendorProfile
 from app.scoring.models import Score
 from app.vendors.models import Vendor
 
@@ -65,6 +67,8 @@ class DocumentView:
     facts: ReportFacts | None
     label: str | None
     lines: tuple[FactLine, ...]
+    # The organisation it is about, when that is not the vendor (nor filed as subservice).
+    about_someone_else: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,10 +139,22 @@ def score_card(session: Session, vendor: Vendor, score: Score | None) -> ScoreCa
     )
 
 
-def _document_view(document: Document, facts: ReportFacts | None) -> DocumentView:
+def _document_view(
+    document: Document, facts: ReportFacts | None, profile: VendorProfile
+) -> DocumentView:
     if facts is None:
         return DocumentView(document, None, None, ())
     merged = merged_facts(facts)
+    organisation = merged.get("service_organization")
+    stranger = (
+        organisation
+        if isinstance(organisation, str)
+        and document.identity is not DocumentIdentity.subservice
+        and not names_match(
+            organisation, profile.organization_names, profile.organization_domain or ""
+        )
+        else None
+    )
     lines = tuple(
         FactLine(
             field=name,
@@ -156,7 +172,8 @@ def _document_view(document: Document, facts: ReportFacts | None) -> DocumentVie
         for name, label in FIELD_LABELS.items()
     )
     label = rules.report_label(merged.get("framework"), merged.get("report_type"))
-    return DocumentView(document, facts, label or facts.doc_kind.replace("_", " "), lines)
+    kind = label or facts.doc_kind.replace("_", " ")
+    return DocumentView(document, facts, kind, lines, stranger)
 
 
 def _latest_answered(session: Session, vendor_id: int) -> QuestionnaireRequest | None:
@@ -174,32 +191,13 @@ def _latest_answered(session: Session, vendor_id: int) -> QuestionnaireRequest |
     ).first()
 
 
-def _claim_facts(
-    documents: list[tuple[Document, ReportFacts | None]], best: dict[str, Any]
-) -> dict[str, object]:
-    kinds = {facts.doc_kind for _, facts in documents if facts is not None}
-    shown: dict[str, object] = dict(best)
-    label = rules.report_label(best.get("framework"), best.get("report_type"))
-    until = rules.current_until(_as_date(best.get("period_end")))
-    shown["holds_current_soc2_type2"] = f"{label}, current until {until}" if label else None
-    count = best.get("exceptions_count")
-    shown["has_exceptions"] = None if count is None else bool(count)
-    shown["has_bridge_letter"] = "bridge_letter" in kinds
-    certificates = [merged_facts(f) for _, f in documents if f and f.doc_kind == "iso_certificate"]
-    shown["iso27001_certified"] = bool(certificates)
-    if certificates:
-        shown["certificate_expiry"] = certificates[0].get("certificate_expiry")
-    return shown
-
-
 def comparison_rows(
     session: Session,
     vendor_id: int,
     documents: list[tuple[Document, ReportFacts | None]],
-    best: dict[str, Any],
-    findings: tuple[dict[str, Any], ...],
+    score: Score | None,
 ) -> list[evidence.ComparisonRow]:
-    """Pair the latest answered questionnaire's mapped answers with the document facts."""
+    """Pair the latest answered questionnaire's mapped answers with the score's claim checks."""
     request = _latest_answered(session, vendor_id)
     if request is None or request.id is None:
         return []
@@ -211,10 +209,10 @@ def comparison_rows(
             continue
         shown = _answer_label(question.choices or (), values[question.id])
         answers.append(evidence.QuestionAnswer(question.id, question.text, question.maps_to, shown))
-    contradicted = frozenset(
-        key for item in findings for key in rules.claims_contradicted(item["code"], item["message"])
-    )
-    return evidence.compare(answers, _claim_facts(documents, best), contradicted)
+    stored = score.explanation.get("claim_checks", []) if score else []
+    checks = {str(item["claim"]): item for item in stored if isinstance(item, dict)}
+    names = {str(document.id): document.filename for document, _ in documents}
+    return evidence.compare(answers, checks, names)
 
 
 def _answer_label(choices: tuple[Choice, ...], value: object) -> object:
@@ -273,12 +271,13 @@ def build_review_page(session: Session, vendor: Vendor, *, today: date) -> Revie
         (merged_facts(f) for d, f in documents if f is not None and str(d.id) == best_id), {}
     )
     best_until = rules.current_until(_as_date(best.get("period_end")))
+    profile = scoring_service.vendor_profile(vendor)
     points = history_points(scoring_service.score_history(session, vendor.id, limit=60))
     return ReviewPage(
         vendor=vendor,
         card=card,
-        comparison=comparison_rows(session, vendor.id, documents, best, card.findings),
-        documents=[_document_view(d, f) for d, f in documents],
+        comparison=comparison_rows(session, vendor.id, documents, score),
+        documents=[_document_view(d, f, profile) for d, f in documents],
         cuecs=cuecs_service.cuec_lines(session, vendor.id, loaded=(documents, score)),
         subservice={
             "names": best.get("subservice_organizations") or [],

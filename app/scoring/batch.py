@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.rows import id_of
-from app.questionnaires.domain.answer_rules import claims_from_answers
+from app.questionnaires.domain.answer_rules import add_claims
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind, ReportFacts
 from app.requests import answer_store as answering
@@ -91,6 +91,7 @@ def _add_documents(
             col(Document.vendor_id).label("owner_id"),
             col(Document.kind).label("kind"),
             col(Document.uploaded_at).label("uploaded_at"),
+            col(Document.identity).label("identity"),
             col(ReportFacts.id).label("facts_id"),
             *facts_columns,
         )
@@ -103,7 +104,8 @@ def _add_documents(
     for row in rows:
         target = inputs[row["owner_id"]]
         if row["facts_id"] is not None:
-            target.documents.append(reports_service.effective_facts_of(row))
+            facts = reports_service.effective_facts_of(row)
+            target.documents.append(facts | {"identity": row["identity"]})
         if row["kind"] in assurance:
             target.assurance_uploads.append(row["uploaded_at"])
 
@@ -130,8 +132,7 @@ def _add_claims(session: Session, inputs: dict[int, VendorInputs], answered: lis
     for request in requests:
         assert request.id is not None
         definition = answering.frozen_definition(request).definition
-        claims = claims_from_answers(definition, answers.get(request.id, {}))
-        inputs[request.vendor_id].claims.update(claims)
+        add_claims(inputs[request.vendor_id].claims, definition, answers.get(request.id, {}))
 
 
 def newest_score_ids(vendor_ids: Sequence[int]) -> SelectOfScalar[Any]:

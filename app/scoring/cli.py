@@ -91,6 +91,13 @@ AsOfOption = Annotated[str, typer.Option("--as-of", help="Evaluation date, YYYY-
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
+def _with_names(profile: VendorProfile, name: str | None, aliases: list[str]) -> VendorProfile:
+    names = [item.strip() for item in (name, *aliases) if item and item.strip()]
+    if not names:
+        return profile
+    return profile.model_copy(update={"organization_names": (*names, *profile.organization_names)})
+
+
 @app.command()
 def explain(
     facts: FactsOption,
@@ -99,6 +106,17 @@ def explain(
     tier: Annotated[Tier | None, typer.Option(help="Inherent risk tier of the vendor.")] = None,
     profile: Annotated[Path | None, typer.Option(help="Vendor profile JSON.")] = None,
     policy: Annotated[Path | None, typer.Option(help="Policy YAML (default: packaged).")] = None,
+    vendor_name: Annotated[
+        str | None,
+        typer.Option(
+            "--vendor-name",
+            help="The vendor's legal name: documents about another organisation earn nothing.",
+        ),
+    ] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option("--alias", help="Another name of the vendor (repeat for several)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Score a vendor from facts files and explain every point."""
@@ -108,7 +126,7 @@ def explain(
         claims = _read_json(answers, "answers") if answers is not None else {}
         if not isinstance(claims, dict):
             _fail("answers must be a JSON object")
-        vendor = _load_profile(profile, tier)
+        vendor = _with_names(_load_profile(profile, tier), vendor_name, alias or [])
         result = score_vendor(documents, claims, vendor, evaluation_date, _load_policy(policy))
     except ScoringError as exc:
         _fail(str(exc))

@@ -18,7 +18,7 @@ from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.db import session_scope, utcnow, write_engine
 from app.core.rows import id_of
-from app.questionnaires.domain.answer_rules import claims_from_answers
+from app.questionnaires.domain.answer_rules import add_claims
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind
 from app.requests import answer_store as answering
@@ -64,6 +64,8 @@ def vendor_profile(vendor: Vendor) -> VendorProfile:
     return VendorProfile(
         inherent_tier=(vendor.inherent_tier or DEFAULT_TIER).value,
         product_names=tuple(n.strip() for n in names),
+        organization_names=(vendor.name, *vendor.aliases),
+        organization_domain=vendor.domain or None,
         **flags,
     )
 
@@ -83,7 +85,7 @@ def vendor_claims(session: Session, vendor_id: int) -> dict[str, Any]:
         assert request.id is not None
         definition = answering.frozen_definition(request).definition
         values = answering.answer_values(answering.load_answers(session, request.id))
-        claims.update(claims_from_answers(definition, values))
+        add_claims(claims, definition, values)
     return claims
 
 
@@ -93,8 +95,8 @@ def compute(
     """Score a vendor from its documents, answers and profile, without storing anything."""
     assert vendor.id is not None
     documents = [
-        reports_service.effective_facts(facts)
-        for _, facts in reports_service.list_documents(session, vendor_id=vendor.id)
+        reports_service.scoring_facts(document, facts)
+        for document, facts in reports_service.list_documents(session, vendor_id=vendor.id)
         if facts is not None
     ]
     return score_vendor(
@@ -192,6 +194,7 @@ _EXPLANATION_KEYS = (
     "pre_cap_score",
     "best_document_id",
     "band_label",
+    "claim_checks",
     "inherent_tier",
 )
 RECOMPUTE_GROUP_SIZE = 500

@@ -40,6 +40,8 @@ class Vendor(SQLModel, table=True):
         default=VendorStatus.onboarding, sa_type=enum_type(VendorStatus, 16)
     )
     profile: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    # Other names its documents may use: trading and former names, the parent, product brands.
+    aliases: list[str] = Field(default_factory=list, sa_type=JSONType)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

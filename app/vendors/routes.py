@@ -52,6 +52,7 @@ def _values_of(vendor: Vendor) -> dict[str, object]:
     return {
         "name": vendor.name,
         "domain": vendor.domain,
+        "aliases": "\n".join(vendor.aliases),
         "services_used": vendor.services_used,
         "data_categories": vendor.data_categories,
         "inherent_tier": vendor.inherent_tier.value if vendor.inherent_tier else "",

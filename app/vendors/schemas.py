@@ -39,6 +39,12 @@ class VendorForm(BaseModel):
     inherent_tier: InherentTier | None = None
     status: VendorStatus = VendorStatus.onboarding
     flags: list[str] = Field(default_factory=list)
+    # One other name per line: trading and former names, the parent, product brands.
+    aliases: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
+
+    def alias_list(self) -> list[str]:
+        """Return the other names, one per line."""
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
     def profile(self) -> dict[str, bool]:
         """Return the profile flags the scoring needs, every flag present."""

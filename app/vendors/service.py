@@ -53,11 +53,13 @@ def create_vendor(
     services_used: str = "",
     data_categories: list[str] | None = None,
     inherent_tier: InherentTier | None = None,
+    aliases: list[str] | None = None,
 ) -> Vendor:
     """Create a vendor record."""
     now = utcnow()
     vendor = Vendor(
         name=name.strip(),
+        aliases=clean_aliases(aliases or [], name),
         domain=domain.strip().lower(),
         services_used=services_used.strip(),
         data_categories=sorted(set(data_categories or [])),
@@ -67,6 +69,36 @@ def create_vendor(
     )
     session.add(vendor)
     session.flush()
+    return vendor
+
+
+def clean_aliases(aliases: list[str], name: str) -> list[str]:
+    """Return the other names once each, trimmed, without the legal name itself."""
+    seen: dict[str, str] = {}
+    for alias in aliases:
+        cleaned = " ".join(alias.split())[:200]
+        if cleaned and cleaned.casefold() != name.strip().casefold():
+            seen.setdefault(cleaned.casefold(), cleaned)
+    return list(seen.values())[:50]
+
+
+def add_alias(session: Session, vendor: Vendor, alias: str, *, actor: str) -> Vendor:
+    """Add one other name (from a document the vendor says is its own) and record it."""
+    before = list(vendor.aliases)
+    vendor.aliases = clean_aliases([*before, alias], vendor.name)
+    if vendor.aliases == before:
+        return vendor
+    vendor.updated_at = utcnow()
+    session.add(vendor)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.vendor_updated,
+        subject_type="vendor",
+        subject_id=id_of(vendor),
+        data={"changed": {"aliases": {"from": before, "to": vendor.aliases}}},
+    )
     return vendor
 
 
@@ -101,6 +133,7 @@ def _audited_fields(vendor: Vendor) -> dict[str, Any]:
         "inherent_tier": vendor.inherent_tier.value if vendor.inherent_tier else None,
         "status": vendor.status.value,
         "profile": dict(vendor.profile),
+        "aliases": list(vendor.aliases),
     }
 
 
@@ -109,6 +142,7 @@ def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: 
     before = _audited_fields(vendor)
     vendor.name = form.name
     vendor.domain = form.domain.lower()
+    vendor.aliases = clean_aliases(form.alias_list(), form.name)
     vendor.services_used = form.services_used
     vendor.data_categories = sorted(set(form.data_categories))
     vendor.inherent_tier = form.inherent_tier
@@ -141,6 +175,7 @@ def create_vendor_from_form(session: Session, form: VendorForm, *, actor: str) -
         services_used=form.services_used,
         data_categories=form.data_categories,
         inherent_tier=form.inherent_tier,
+        aliases=form.alias_list(),
     )
     vendor.status = form.status
     vendor.profile = form.profile()

@@ -177,7 +177,9 @@ def outcomes(client, session: Session, settings: Settings) -> dict[str, list[dic
     seen: dict[str, list[dict[str, Any]]] = {}
     for entry in ENTRY_POINTS:
         client.cookies.clear()
-        request, token = send_request(session, settings)
+        request, token = send_request(
+            session, settings, name=f"Vendor via {entry}", aliases=["Lumenary Cloud"]
+        )
         runs = []
         for _copy in range(2):
             _DRIVERS[entry](client, session, settings, request, token)

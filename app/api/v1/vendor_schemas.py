@@ -28,6 +28,13 @@ Services = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 
 
+ALIASES_HELP = (
+    "Other names the vendor's documents may use (trading or former names, the parent, product "
+    "brands); a document about an organisation matching none of them is not the vendor's."
+)
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
 def _known(values: list[str], allowed: dict[str, str], what: str) -> list[str]:
     unknown = sorted(set(values) - set(allowed))
     if unknown:
@@ -45,6 +52,7 @@ class VendorIn(StrictBody):
     inherent_tier: InherentTier | None = None
     status: VendorStatus = VendorStatus.onboarding
     flags: list[Code] = Field(default_factory=list, max_length=len(PROFILE_FLAGS))
+    aliases: list[Alias] = Field(default_factory=list, max_length=50, description=ALIASES_HELP)
 
     @field_validator("data_categories")
     @classmethod
@@ -58,7 +66,9 @@ class VendorIn(StrictBody):
 
     def form(self) -> VendorForm:
         """Return the form the vendor service takes."""
-        return VendorForm.model_validate(self.model_dump())
+        return VendorForm.model_validate(
+            self.model_dump(exclude={"aliases"}) | {"aliases": "\n".join(self.aliases)}
+        )
 
 
 class VendorPatch(StrictBody):
@@ -71,6 +81,7 @@ class VendorPatch(StrictBody):
     inherent_tier: InherentTier | None = None
     status: VendorStatus | None = None
     flags: list[Code] | None = Field(default=None, max_length=len(PROFILE_FLAGS))
+    aliases: list[Alias] | None = Field(default=None, max_length=50, description=ALIASES_HELP)
 
     @field_validator("data_categories")
     @classmethod
@@ -92,8 +103,12 @@ class VendorPatch(StrictBody):
             inherent_tier=vendor.inherent_tier,
             status=vendor.status,
             flags=[flag for flag in PROFILE_FLAGS if vendor.profile.get(flag)],
+            aliases="\n".join(vendor.aliases),
         )
-        values = {**current.model_dump(), **self.model_dump(exclude_unset=True)}
+        changes = self.model_dump(exclude_unset=True)
+        if changes.get("aliases") is not None:
+            changes["aliases"] = "\n".join(changes["aliases"])
+        values = {**current.model_dump(), **changes}
         try:
             return VendorForm.model_validate(values)
         except ValidationError as exc:
@@ -112,6 +127,7 @@ class VendorOut(BaseModel):
     inherent_tier: InherentTier | None
     status: VendorStatus
     flags: list[str] = Field(description="Profile flags that hold for this vendor.")
+    aliases: list[str] = Field(description=ALIASES_HELP)
     created_at: datetime
     updated_at: datetime
 
@@ -127,6 +143,7 @@ class VendorOut(BaseModel):
             inherent_tier=vendor.inherent_tier,
             status=vendor.status,
             flags=[flag for flag in PROFILE_FLAGS if vendor.profile.get(flag)],
+            aliases=list(vendor.aliases),
             created_at=vendor.created_at,
             updated_at=vendor.updated_at,
         )

@@ -224,3 +224,44 @@ def claims_from_answers(
         else:
             claims[question.maps_to] = [str(item) for item in _items(value)]
     return claims
+
+
+def claim_targets(
+    definition: QuestionnaireDefinition, answers: Answers
+) -> dict[str, dict[str, list[str]]]:
+    """Return, per claim, the document kinds its section asks for and the files uploaded there.
+
+    A claim is checked against the document uploaded beside it, or a document of the kind its
+    section is about, so a SOC 2 answer is never compared with a SOC 3 report.
+    """
+    targets: dict[str, dict[str, list[str]]] = {}
+    visible = {question.id for question in visible_questions(definition, answers)}
+    for section in definition.sections:
+        uploads = [q for q in section.questions if q.type is QuestionType.FILE_UPLOAD]
+        kinds = sorted({str(kind) for q in uploads for kind in (q.document_kinds or ())})
+        files = [
+            str(ref)
+            for q in uploads
+            if q.id in visible
+            for ref in _items(answers.get(q.id))
+            if ref not in (None, "")
+        ]
+        for question in section.questions:
+            if question.maps_to is None or question.id not in visible:
+                continue
+            if is_unanswered(answers.get(question.id)):
+                continue
+            targets[question.maps_to] = {"kinds": kinds, "documents": files}
+    return targets
+
+
+def add_claims(
+    claims: dict[str, object], definition: QuestionnaireDefinition, answers: Answers
+) -> None:
+    """Add one questionnaire's claims, with the documents they concern, over earlier ones."""
+    claims.update(claims_from_answers(definition, answers))
+    earlier = claims.get("targets")
+    claims["targets"] = {
+        **(earlier if isinstance(earlier, dict) else {}),
+        **claim_targets(definition, answers),
+    }

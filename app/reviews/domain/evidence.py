@@ -37,7 +37,16 @@ class ComparisonRow:
     claim: str
     answer: str
     document_shows: str
-    is_contradicted: bool
+    status: str  # "consistent", "contradiction" or "not_checked"
+    note: str = ""
+    document_id: str | None = None
+    document_name: str | None = None
+    page: int | None = None
+
+    @property
+    def is_contradicted(self) -> bool:
+        """Tell whether the document says otherwise."""
+        return self.status == "contradiction"
 
 
 def _pattern(words: Sequence[str]) -> re.Pattern[str]:
@@ -83,18 +92,31 @@ def show_value(value: object) -> str:
 
 def compare(
     answers: Sequence[QuestionAnswer],
-    facts: Mapping[str, object],
-    contradicted: frozenset[str],
+    checks: Mapping[str, Mapping[str, object]],
+    document_names: Mapping[str, str],
 ) -> list[ComparisonRow]:
-    """Pair every answered mapped question with what the documents show on the same point."""
-    return [
-        ComparisonRow(
-            question_id=item.question_id,
-            question=item.text,
-            claim=item.maps_to,
-            answer=show_value(item.answer),
-            document_shows=show_value(facts.get(item.maps_to)),
-            is_contradicted=item.maps_to in contradicted,
+    """Pair every answered mapped question with the check of its claim against its document.
+
+    ``checks`` are the score's claim checks by claim; an answer the score did not check (it was
+    not submitted, or its value cannot be read as a claim) is shown as not checked.
+    """
+    rows = []
+    for item in answers:
+        check = checks.get(item.maps_to, {})
+        document_id = check.get("document_id")
+        page = check.get("page")
+        rows.append(
+            ComparisonRow(
+                question_id=item.question_id,
+                question=item.text,
+                claim=item.maps_to,
+                answer=show_value(item.answer),
+                document_shows=show_value(check.get("shows")),
+                status=str(check.get("status") or "not_checked"),
+                note=str(check.get("note") or ("" if check else "not part of the latest score")),
+                document_id=str(document_id) if document_id else None,
+                document_name=document_names.get(str(document_id)) if document_id else None,
+                page=page if isinstance(page, int) else None,
+            )
         )
-        for item in answers
-    ]
+    return rows

@@ -32,26 +32,6 @@ CONTRADICTION_CODES: Final = frozenset(
     }
 )
 
-# Which answered claims each contradiction is about (ANSWER_MISMATCH is read from its message).
-_CLAIMS_OF_CODE: Final[dict[str, frozenset[str]]] = {
-    "SOC2_TYPE2_CLAIM_NO_REPORT": frozenset({"holds_current_soc2_type2"}),
-    "SOC2_TYPE2_CLAIM_NOT_CURRENT": frozenset({"holds_current_soc2_type2"}),
-    "SOC2_TYPE2_CLAIM_TYPE1": frozenset({"holds_current_soc2_type2"}),
-    "SOC2_TYPE2_CLAIM_UNCONFIRMED": frozenset({"holds_current_soc2_type2"}),
-    "SOC2_TYPE2_CLAIM_WRONG_FRAMEWORK": frozenset({"holds_current_soc2_type2"}),
-    "EXCEPTIONS_CLAIM_CONTRADICTED": frozenset({"has_exceptions", "exceptions_count"}),
-    "EXCEPTIONS_COUNT_MISMATCH": frozenset({"exceptions_count"}),
-    "PERIOD_MISMATCH": frozenset({"period_start", "period_end"}),
-    "CRITERIA_MISMATCH": frozenset({"trust_services_criteria"}),
-    "ISO_CLAIM_CERTIFICATE_EXPIRED": frozenset({"iso27001_certified", "certificate_expiry"}),
-    "ISO_CLAIM_NO_CERTIFICATE": frozenset({"iso27001_certified"}),
-    "BRIDGE_CLAIM_NO_LETTER": frozenset({"has_bridge_letter"}),
-}
-_MESSAGE_CLAIMS: Final = (
-    ("service auditor", "service_auditor"),
-    ("subservice organisations", "subservice_organizations"),
-)
-
 RISK_RANK: Final = {"Low": 1, "Moderate": 2, "Elevated": 3, "High": 4}
 
 DECISION_LABELS: Final = {
@@ -79,19 +59,6 @@ def report_label(framework: str | None, report_type: str | None) -> str | None:
 def is_contradiction(code: str) -> bool:
     """Tell whether a finding compares an answer with a document."""
     return code in CONTRADICTION_CODES
-
-
-def claims_contradicted(code: str, message: str) -> frozenset[str]:
-    """Return the questionnaire claims (``maps_to`` keys) a finding contradicts."""
-    if code != "ANSWER_MISMATCH":
-        return _CLAIMS_OF_CODE.get(code, frozenset())
-    lowered = message.lower()
-    for phrase, key in _MESSAGE_CLAIMS:
-        if f"answered {phrase}" in lowered:
-            return frozenset({key})
-    if lowered.startswith("answered ") and " = " in lowered:
-        return frozenset({lowered.removeprefix("answered ").split(" = ", 1)[0].strip()})
-    return frozenset()
 
 
 def risk_rank(residual_risk: str | None) -> int:

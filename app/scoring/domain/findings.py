@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.scoring.domain.bridge import BridgeCheck
+from app.scoring.domain.claim_checks import same
 from app.scoring.domain.factors import describe_report
 from app.scoring.domain.families import exception_count
 from app.scoring.domain.flags import current_certificates
-from app.scoring.domain.inputs import Answers, DocumentFacts, VendorProfile, normalize_name
+from app.scoring.domain.identity import Stranger
+from app.scoring.domain.inputs import Answers, DocumentFacts, VendorProfile
 from app.scoring.domain.policy import Policy
 from app.scoring.domain.results import Candidate, Finding, Severity, evidence_for
+from app.scoring.domain.targets import target_for
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,11 @@ def finding(
     return Finding(code=code, severity=severity, message=message, evidence=evidence)
 
 
+def _doc(ctx: FindingContext, key: str) -> DocumentFacts | None:
+    """Return the document a claim is checked against (see `targets`)."""
+    return target_for(key, ctx.answers, ctx.documents, ctx.best).document
+
+
 def _is_current_soc2_type2(doc: DocumentFacts, ctx: FindingContext) -> bool:
     return (
         doc.doc_kind == "soc_report"
@@ -55,7 +63,7 @@ def soc2_claim_findings(ctx: FindingContext) -> list[Finding]:
         return []
     if any(_is_current_soc2_type2(doc, ctx) for doc in ctx.documents):
         return []
-    best = ctx.best
+    best = _doc(ctx, "holds_current_soc2_type2") or ctx.best
     if best is None:
         return [
             finding("SOC2_TYPE2_CLAIM_NO_REPORT", "high", f"{claim}, but no SOC report is on file.")
@@ -86,8 +94,10 @@ def soc2_claim_findings(ctx: FindingContext) -> list[Finding]:
 
 
 def exception_claim_findings(ctx: FindingContext) -> list[Finding]:
-    """Check claimed exceptions against the tests of controls in the best report."""
-    best = ctx.best
+    """Check claimed exceptions against the tests of controls in the report they concern."""
+    best = _doc(
+        ctx, "exceptions_count" if ctx.answers.exceptions_count is not None else "has_exceptions"
+    )
     if best is None or best.report_type != "type2" or best.framework == "SOC 3":
         return []
     found = exception_count(best)
@@ -111,8 +121,8 @@ def exception_claim_findings(ctx: FindingContext) -> list[Finding]:
 
 
 def period_claim_findings(ctx: FindingContext) -> list[Finding]:
-    """Check answered period dates against the best report's period."""
-    best = ctx.best
+    """Check answered period dates against the period of the report they concern."""
+    best = _doc(ctx, "period_end" if ctx.answers.period_end is not None else "period_start")
     if best is None:
         return []
     pairs = [
@@ -131,12 +141,12 @@ def period_claim_findings(ctx: FindingContext) -> list[Finding]:
 
 
 def criteria_claim_findings(ctx: FindingContext) -> list[Finding]:
-    """Check answered trust services criteria against the best report's scope."""
-    best, answered = ctx.best, ctx.answers.trust_services_criteria
+    """Check answered trust services criteria against the scope of the report they concern."""
+    best, answered = _doc(ctx, "trust_services_criteria"), ctx.answers.trust_services_criteria
     if best is None or answered is None or best.framework not in ("SOC 2", "SOC 3"):
         return []
     in_report = {*best.trust_services_criteria, "security"}
-    claimed = set(answered)
+    claimed = {*answered, "security"} if "security" in in_report else set(answered)
     if claimed == in_report:
         return []
     overclaimed = sorted(claimed - in_report)
@@ -149,48 +159,45 @@ def criteria_claim_findings(ctx: FindingContext) -> list[Finding]:
 
 
 def _same_names(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
-    return {normalize_name(name) for name in left} == {normalize_name(name) for name in right}
+    return same("subservice_organizations", left, right)
 
 
 def fact_claim_findings(ctx: FindingContext) -> list[Finding]:
     """Check answered family, type, opinion, subservice method and CUECs against the report."""
-    best, answers = ctx.best, ctx.answers
-    if best is None:
-        return []
-    simple: list[tuple[str, Severity, object, object]] = [
-        ("framework", "medium", answers.framework, best.framework),
-        ("report_type", "medium", answers.report_type, best.report_type),
-        ("opinion", "high", answers.opinion, best.opinion),
-        ("subservice_method", "low", answers.subservice_method, best.subservice_method),
-        ("cuecs", "low", answers.cuecs, best.has_cuecs),
+    answers = ctx.answers
+    simple: list[tuple[str, Severity, object]] = [
+        ("framework", "medium", answers.framework),
+        ("report_type", "medium", answers.report_type),
+        ("opinion", "high", answers.opinion),
+        ("subservice_method", "low", answers.subservice_method),
+        ("cuecs", "low", answers.cuecs),
     ]
-    return [
-        finding(
-            "ANSWER_MISMATCH",
-            severity,
-            f"Answered {field} = {answered}, but {best.document_id} shows {shown}.",
-            best,
-            field,
+    findings: list[Finding] = []
+    for field, severity, answered in simple:
+        doc = _doc(ctx, field) if answered is not None else None
+        shown = (
+            None if doc is None else (doc.has_cuecs if field == "cuecs" else getattr(doc, field))
         )
-        for field, severity, answered, shown in simple
-        if answered is not None and shown is not None and answered != shown
-    ]
+        if doc is None or shown is None or same(field, answered, shown):
+            continue
+        message = f"Answered {field} = {answered}, but {doc.document_id} shows {shown}."
+        findings.append(finding("ANSWER_MISMATCH", severity, message, doc, field))
+    return findings
 
 
 def party_claim_findings(ctx: FindingContext) -> list[Finding]:
     """Check the answered audit firm and subservice organisations against the report."""
-    best, answers = ctx.best, ctx.answers
-    if best is None:
-        return []
+    answers = ctx.answers
     findings: list[Finding] = []
-    auditor, signed = answers.service_auditor, best.service_auditor
-    if auditor and signed and normalize_name(auditor) != normalize_name(signed):
+    best = _doc(ctx, "service_auditor")
+    auditor, signed = answers.service_auditor, best.service_auditor if best else None
+    if best and auditor and signed and not same("service_auditor", auditor, signed):
         message = (
             f"Answered service auditor {auditor}, but {best.document_id} was signed by {signed}."
         )
         findings.append(finding("ANSWER_MISMATCH", "medium", message, best, "service_auditor"))
-    orgs = answers.subservice_organizations
-    if orgs is not None and not _same_names(orgs, best.subservice_organizations):
+    orgs, best = answers.subservice_organizations, _doc(ctx, "subservice_organizations")
+    if best and orgs is not None and not _same_names(orgs, best.subservice_organizations):
         message = (
             f"Answered subservice organisations ({', '.join(orgs) or 'none'}) differ from "
             f"{best.document_id} ({', '.join(best.subservice_organizations) or 'none'})."
@@ -258,3 +265,26 @@ def claim_findings(ctx: FindingContext) -> list[Finding]:
         iso_claim_findings,
     )
     return [item for check in checks for item in check(ctx)]
+
+
+def stranger_findings(strangers: tuple[Stranger, ...], profile: VendorProfile) -> list[Finding]:
+    """Name each document about another organisation, which earns the vendor nothing."""
+    names = " / ".join(profile.organization_names)
+    findings = []
+    for item in strangers:
+        doc = item.facts
+        said = (
+            " The vendor says it is its own under another name: confirm the alias."
+            if (item.vendor_says_alias)
+            else ""
+        )
+        message = (
+            f"{doc.document_id} is about {doc.service_organization}, not about {names}; it earns "
+            "no points and answers no questions. If it is the vendor's under another name, add "
+            "that name to the vendor's other names; if it is a subservice organisation's own "
+            f"report, file it as one.{said}"
+        )
+        findings.append(
+            finding("DOCUMENT_OTHER_ORGANIZATION", "high", message, doc, "service_organization")
+        )
+    return findings

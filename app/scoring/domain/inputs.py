@@ -206,6 +206,9 @@ class DocumentFacts(_Input):
         Literal["none_stated", "changes_listed", "unclear"] | None, BeforeValidator(_criterion)
     ] = None
     system_name: OptText = None
+    # Set when someone said what a document about another organisation is ("subservice",
+    # "alias_proposed"); see `identity`.
+    identity: OptText = None
     warnings: Annotated[tuple[FactsWarning, ...], BeforeValidator(_as_list)] = ()
     evidence: dict[str, tuple[Snippet, ...]] = Field(default_factory=dict)
     confidence: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
@@ -229,8 +232,19 @@ class DocumentFacts(_Input):
         return any(warning.code.upper() == "DATE_CONFLICT" for warning in self.warnings)
 
 
+class ClaimTarget(_Input):
+    """What a claim is about: the kinds of document its section asks for, and those uploaded."""
+
+    kinds: Annotated[tuple[str, ...], BeforeValidator(_as_list)] = ()
+    documents: Annotated[tuple[str, ...], BeforeValidator(_as_list)] = ()
+
+
 class Answers(_Input):
-    """Vendor claims keyed by questionnaire `maps_to` names; None means not answered."""
+    """Vendor claims keyed by questionnaire `maps_to` names; None means not answered.
+
+    ``targets`` says, per claim, which document it must be compared with: the file uploaded in
+    the same section, or a document of the kind that section asks about.
+    """
 
     framework: OptFramework = None
     report_type: OptReportType = None
@@ -251,6 +265,7 @@ class Answers(_Input):
     has_exceptions: OptYesNo = None
     iso27001_certified: OptYesNo = None
     has_bridge_letter: OptYesNo = None
+    targets: dict[str, ClaimTarget] = Field(default_factory=dict)
 
 
 class VendorProfile(_Input):
@@ -267,6 +282,10 @@ class VendorProfile(_Input):
     cuec_owners_assigned: bool | None = None
     subservice_reports_on_file: Names = ()
     product_names: Names = ()
+    # The vendor's legal name and other names, and its web domain: documents about an
+    # organisation matching none of them are not the vendor's (empty: not checked).
+    organization_names: Names = ()
+    organization_domain: OptText = None
 
 
 def parse_facts(data: object, *, default_document_id: str) -> DocumentFacts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -55,6 +55,18 @@ class Finding(_Result):
     evidence: tuple[EvidenceRef, ...] = ()
 
 
+class ClaimCheck(_Result):
+    """One answer beside what the document it concerns shows, and whether they agree."""
+
+    claim: str
+    answered: Any
+    document_id: str | None = None
+    shows: Any = None
+    page: int | None = None
+    status: Literal["consistent", "contradiction", "not_checked"]
+    note: str = ""
+
+
 class Candidate(_Result):
     document_id: str
     score: int
@@ -79,6 +91,7 @@ class ScoreResult(_Result):
     policy_version: str
     evaluation_date: date
     best_document_id: str | None
+    claim_checks: tuple[ClaimCheck, ...] = ()
 
 
 def evidence_for(facts: DocumentFacts, *fields: str) -> tuple[EvidenceRef, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from app.scoring.domain.bridge import BridgeCheck, check_bridges
+from app.scoring.domain.claim_checks import check_claims
 from app.scoring.domain.factors import (
     exceptions_factor,
     framework_type_factor,
@@ -25,7 +26,7 @@ from app.scoring.domain.factors import (
     scope_factor,
 )
 from app.scoring.domain.families import ClassifiedException, classify_exceptions, exception_count
-from app.scoring.domain.findings import FindingContext, claim_findings
+from app.scoring.domain.findings import FindingContext, claim_findings, stranger_findings
 from app.scoring.domain.flags import (
     current_certificates,
     document_flags,
@@ -34,6 +35,7 @@ from app.scoring.domain.flags import (
 )
 from app.scoring.domain.gaps import gap_findings
 from app.scoring.domain.gates import ceiling_gate, report_gates, scope_gate
+from app.scoring.domain.identity import split_documents, with_subservice_reports
 from app.scoring.domain.inputs import (
     Answers,
     DocumentFacts,
@@ -164,8 +166,14 @@ def score_vendor(
     evaluation_date: date,
     policy: Policy,
 ) -> ScoreResult:
-    """Score a vendor's assurance at a date from its documents, answers and profile."""
-    docs = _coerce_documents(documents)
+    """Score a vendor's assurance at a date from its documents, answers and profile.
+
+    Only the vendor's own documents count: a report about another organisation earns nothing
+    and answers nothing (a finding names it), and a subservice organisation's own report only
+    shows that report is on file.
+    """
+    docs, subservice, strangers = split_documents(_coerce_documents(documents), profile)
+    profile = with_subservice_reports(profile, subservice)
     assessments = assess_reports(docs, profile, evaluation_date, policy)
     best = max(assessments, key=ReportAssessment.rank) if assessments else None
     candidates = tuple(
@@ -184,7 +192,14 @@ def score_vendor(
         evaluation_date=evaluation_date,
         policy=policy,
     )
-    return _result(best, context)
+    checks = check_claims(context.answers, docs, context.best, evaluation_date, policy)
+    result = _result(best, context)
+    return result.model_copy(
+        update={
+            "findings": (*stranger_findings(strangers, profile), *result.findings),
+            "claim_checks": checks,
+        }
+    )
 
 
 def _result(best: ReportAssessment | None, context: FindingContext) -> ScoreResult:

@@ -28,7 +28,7 @@ from app.reports.storage_backends import get_storage
 from app.reviews.models import VendorReview
 from app.scoring.service import latest_score
 from tests.conftest import fresh_database_url
-from tests.factories import make_vendor
+from tests.factories import corpus_organization, make_vendor
 
 CORPUS = Path(__file__).parents[2] / "fixtures" / "corpus"
 
@@ -70,7 +70,7 @@ def _jobs(settings: Settings, task: str) -> list[dict]:
 
 
 def _upload(settings: Settings, queue: JobQueue, session: Session, name: str = "a01.pdf"):
-    vendor = make_vendor(session)
+    vendor = make_vendor(session, aliases=[corpus_organization(name)])
     with (CORPUS / name).open("rb") as source:
         outcome = reports_service.upload_document(
             session,

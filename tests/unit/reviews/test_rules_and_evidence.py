@@ -27,23 +27,6 @@ def test_only_answer_versus_document_findings_are_contradictions():
     assert not rules.is_contradiction("CUECS_UNASSIGNED")
 
 
-@pytest.mark.parametrize(
-    ("code", "message", "claims"),
-    [
-        ("PERIOD_MISMATCH", "", {"period_start", "period_end"}),
-        ("ANSWER_MISMATCH", "Answered opinion = qualified, but 3 shows unqualified.", {"opinion"}),
-        (
-            "ANSWER_MISMATCH",
-            "Answered service auditor X, but 3 was signed by Y.",
-            {"service_auditor"},
-        ),
-        ("CUECS_UNASSIGNED", "", set()),
-    ],
-)
-def test_a_contradiction_names_the_claims_it_is_about(code, message, claims):
-    assert rules.claims_contradicted(code, message) == frozenset(claims)
-
-
 def test_corrections_are_parsed_by_the_kind_of_fact():
     assert rules.parse_correction("trust_services_criteria", "security, availability") == [
         "security",
@@ -77,13 +60,35 @@ def test_a_missing_quote_leaves_the_page_unmarked():
     assert highlight("text", "") == highlight("text", "   ")
 
 
-def test_answers_are_paired_with_facts_and_contradictions_marked():
+def test_answers_are_paired_with_the_check_of_their_own_document():
+    checks = {
+        "report_type": {
+            "claim": "report_type",
+            "document_id": "8",
+            "shows": "type1",
+            "page": 3,
+            "status": "contradiction",
+        },
+        "period_end": {
+            "claim": "period_end",
+            "status": "not_checked",
+            "note": "no SOC 2 report on file",
+        },
+    }
     rows = compare(
-        [QuestionAnswer("q1", "Which type?", "report_type", "Type 1")],
-        {"report_type": "type2"},
-        frozenset({"report_type"}),
+        [
+            QuestionAnswer("q1", "Which type?", "report_type", "Type 2"),
+            QuestionAnswer("q2", "Period end?", "period_end", "2024-06-30"),
+            QuestionAnswer("q3", "Auditor?", "service_auditor", "Halvorsen & Pike"),
+        ],
+        checks,
+        {"8": "Acme SOC 2 2024.pdf"},
     )
-    assert rows[0].answer == "Type 1" and rows[0].document_shows == "type2"
-    assert rows[0].is_contradicted
+    assert rows[0].answer == "Type 2" and rows[0].document_shows == "type1"
+    assert rows[0].is_contradicted and rows[0].document_name == "Acme SOC 2 2024.pdf"
+    assert rows[0].page == 3
+    assert rows[1].status == "not_checked" and rows[1].note == "no SOC 2 report on file"
+    assert not rows[1].is_contradicted and rows[1].document_name is None
+    assert rows[2].status == "not_checked" and rows[2].note
     assert show_value(["security", "availability"]) == "security, availability"
     assert show_value(None) == "—" and show_value(False) == "no"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from scoring_builders import labels
+from scoring_builders import labels, report
 from typer.testing import CliRunner
 
 from app.scoring.cli import app
@@ -165,3 +165,31 @@ def test_check_policy_validates_a_policy_file(tmp_path):
     result = runner.invoke(app, ["check-policy", str(bad)])
     assert result.exit_code == 2
     assert "stale_cap" in result.stderr
+
+
+def test_explain_refuses_a_document_about_another_organisation(tmp_path):
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps(report(service_organization="Lumenary Cloud, Inc.")))
+    data = _explain_json(
+        "--facts", str(facts), "--as-of", "2025-06-30", "--vendor-name", "Orchard Lane Benefits Inc"
+    )
+    other = [f for f in data["findings"] if f["code"] == "DOCUMENT_OTHER_ORGANIZATION"]
+    assert other and "Lumenary Cloud, Inc." in other[0]["message"]
+    assert data["score"] is None  # that document earns the vendor nothing
+    assert data["candidates"] == []
+
+
+@pytest.mark.parametrize(
+    ("document_name", "args"),
+    [
+        ("ORCHARD LANE BENEFITS, INC.", ["--vendor-name", "Orchard Lane Benefits Inc"]),
+        ("Lumenary Cloud, Inc.", ["--vendor-name", "Orchard Lane", "--alias", "Lumenary Cloud"]),
+        ("Orchard Lane Benefits’s System", ["--vendor-name", "Orchard Lane Benefits, LLC"]),
+    ],
+)
+def test_explain_accepts_the_vendors_names_however_written(tmp_path, document_name, args):
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps(report(service_organization=document_name)))
+    data = _explain_json("--facts", str(facts), "--as-of", "2025-06-30", *args)
+    assert not [f for f in data["findings"] if f["code"] == "DOCUMENT_OTHER_ORGANIZATION"]
+    assert data["score"] is not None

@@ -258,7 +258,7 @@ def test_an_upload_without_a_portal_session_is_refused_before_its_body_is_read(c
 
 
 def test_a_valid_report_pre_answers_the_questions_it_covers(client, session, settings):
-    request, token = send_request(session, settings)
+    request, token = send_request(session, settings, name="Corvid Metrics")
     open_portal(client, token)
     _save(client, "holds_soc2_type2", "yes")
     pdf = (CORPUS / "a02.pdf").read_bytes()

@@ -22,12 +22,15 @@ CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 
 
 def report_facts(period_end: date, **overrides: Any) -> dict[str, Any]:
-    """Facts of an unqualified SOC 2 Type 2 report with a twelve-month period."""
+    """Facts of an unqualified SOC 2 Type 2 report with a twelve-month period.
+
+    The report is about the vendor it is added to (``add_document``) unless
+    ``service_organization`` says otherwise.
+    """
     facts: dict[str, Any] = {
         "doc_kind": "soc_report",
         "framework": "SOC 2",
         "report_type": "type2",
-        "service_organization": "Lumenary Cloud, Inc.",
         "service_auditor": "Halvorsen & Pike LLP",
         "period_start": period_end - timedelta(days=364),
         "period_end": period_end,
@@ -84,7 +87,8 @@ def add_document(
     session.add(document)
     session.flush()
     if facts is not None:
-        session.add(ReportFacts(document_id=document.id or 0, **facts))
+        about = {"service_organization": vendor.name}
+        session.add(ReportFacts(document_id=document.id or 0, **(about | facts)))
         session.flush()
     if rescore:
         rescore_vendor(session, vendor)
