@@ -19,7 +19,7 @@ NOT_SIGNED_IN = Refusal(401, "Sign in, or send an API token, to upload reports."
 NOT_ALLOWED = Refusal(403, "Your role, or this API token's scopes, do not allow uploading reports.")
 
 
-def check_report_upload(connection: HTTPConnection) -> Refusal | None:
+def check_report_upload(connection: HTTPConnection) -> Refusal | str:
     """Let an upload through only from a staff user, or an API token, allowed to upload reports.
 
     The same rules as the route's own checks: a bearer token (under /api/) never falls back to
@@ -33,14 +33,17 @@ def check_report_upload(connection: HTTPConnection) -> Refusal | None:
             if principal is None:
                 return NOT_SIGNED_IN
             allowed = Permission.reports_upload in principal.scopes
-            return None if allowed and _may_upload(principal.user) else NOT_ALLOWED
+            return _uploader(principal.user) if allowed else NOT_ALLOWED
         cookie = connection.cookies.get(session_cookie_name(settings))
         idle = timedelta(minutes=settings.session_idle_minutes)
         user = auth_service.resolve_session(session, cookie, idle_timeout=idle) if cookie else None
         if user is None:
             return NOT_SIGNED_IN
-        return None if _may_upload(user) else NOT_ALLOWED
+        return _uploader(user)
 
 
-def _may_upload(user: User) -> bool:
-    return user.is_active and can(user.role, Permission.reports_upload)
+def _uploader(user: User) -> Refusal | str:
+    """Return the key the user's uploads count under, or why the user may not upload."""
+    if user.is_active and can(user.role, Permission.reports_upload):
+        return f"user:{user.id}"
+    return NOT_ALLOWED

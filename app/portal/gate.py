@@ -15,18 +15,20 @@ SESSION_ENDED = Refusal(
 )
 
 
-def has_portal_session(connection: HTTPConnection) -> bool:
-    """Tell whether the caller holds a live portal session whose link still works."""
+def portal_request_id(connection: HTTPConnection) -> int | None:
+    """Return the request of the caller's live portal session whose link still works."""
     cookie = connection.cookies.get(portal_cookie_name(connection))
     if not cookie:
-        return False
+        return None
     with open_session(connection.app) as session:
         try:
-            return portal_service.resolve(session, cookie) is not None
+            found = portal_service.resolve(session, cookie)
         except DiligenceError:
-            return False
+            return None
+        return found.id if found is not None else None
 
 
-def check_portal_upload(connection: HTTPConnection) -> Refusal | None:
-    """Let an upload through only within a live portal session."""
-    return None if has_portal_session(connection) else SESSION_ENDED
+def check_portal_upload(connection: HTTPConnection) -> Refusal | str:
+    """Let an upload through only within a live portal session; count it per request."""
+    request_id = portal_request_id(connection)
+    return SESSION_ENDED if request_id is None else f"portal:{request_id}"
