@@ -70,6 +70,16 @@ class SectionSpan(_Frozen):
     page_end: int
 
 
+class CertificateFacts(_Frozen):
+    """What a management-system certificate states beyond the labelled fields."""
+
+    standard: str | None = None
+    certificate_number: str | None = None
+    certification_body: str | None = None
+    accreditation_body: str | None = None
+    scope: str | None = None
+
+
 class ExtractionResult(_Frozen):
     """Every fact read from one document, with per-field confidence and evidence."""
 
@@ -96,6 +106,7 @@ class ExtractionResult(_Frozen):
     confidence: dict[str, float] = {}
     page_count: int = 0
     sections: tuple[SectionSpan, ...] = ()
+    certificate: CertificateFacts | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the result as plain JSON-ready data (lists, strings, numbers)."""
