@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.installed-run
 UV := $(BIN)/uv
+UV_TRIED := $(VENV)/.uv-tried
 PYTEST_ARGS ?=
 export DILIGENCE_PORT ?= 8000
 
@@ -16,8 +17,10 @@ export DILIGENCE_PORT ?= 8000
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(UV): | $(BIN)/python
+# Tried once per .venv: without uv (no network to fetch it) pip is used.
+$(UV_TRIED): | $(BIN)/python
 	-@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv 2>/dev/null
+	@touch $(UV_TRIED)
 
 define install_from_lock
 	@if [ -x $(UV) ]; then \
@@ -27,7 +30,7 @@ define install_from_lock
 	fi
 endef
 
-$(RUN_STAMP): pyproject.toml requirements.lock | $(UV)
+$(RUN_STAMP): pyproject.toml requirements.lock | $(UV_TRIED)
 	@echo "Installing what running needs (once)..."
 	$(call install_from_lock,-e .)
 	@touch $(RUN_STAMP)
