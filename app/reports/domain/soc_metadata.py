@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from app.reports.domain import certificates, layout, parties, periods, scope
+from app.reports.domain.dates import find_ranges
 from app.reports.domain.facts import (
     FIELD_NAMES,
     CertificateFacts,
@@ -40,6 +41,10 @@ _SOC1_CUE = re.compile(
 _TYPE = re.compile(r"\bType\s*[-–]?\s*(?P<t>II|2|I|1)\b(?![.\d])", re.IGNORECASE)
 _AUDITOR_OPINION = re.compile(r"\bin\s+our\s+opinion\b|\bexpress\s+an\s+opinion\b", re.IGNORECASE)
 _EXAMINED = re.compile(r"\bwe\s+have\s+examined\b", re.IGNORECASE)
+_ASSERTS = re.compile(
+    r"\bwe\s+(?:are\s+responsible|assert|confirm)\b|\bmanagement\s+(?:asserts|is\s+responsible)\b",
+    re.IGNORECASE,
+)
 _BRIDGE = re.compile(r"\b(?:bridge|gap)\s+(?:letter|period)\b", re.IGNORECASE)
 _NO_CHANGES = re.compile(r"\b(?:no|not\s+aware\s+of\s+any)\s+material\s+changes\b", re.IGNORECASE)
 _FRAMEWORK_WEIGHT = {layout.COVER: 3.0, layout.AUDITOR_REPORT: 2.0}
@@ -68,7 +73,18 @@ def classify(doc: Document) -> DocKind:
         return "bridge_letter"
     if certificates.looks_like_certificate(doc):
         return "iso_certificate"
+    if mentions_soc and _assertion_states_period(doc):
+        # The auditor's pages may be scanned or missing; the report's name and management's
+        # assertion over a period still make it a SOC report.
+        return "soc_report"
     return "other"
+
+
+def _assertion_states_period(doc: Document) -> bool:
+    for _offset, text in doc.section_text(layout.ASSERTION):
+        if _ASSERTS.search(text) and any(True for _ in find_ranges(text)):
+            return True
+    return False
 
 
 class _Facts:
@@ -121,7 +137,15 @@ class _Facts:
 
 
 def _soc_report(doc: Document) -> ExtractionResult:
+    has_report = doc.has_section(layout.AUDITOR_REPORT) or bool(_EXAMINED.search(doc.text))
     facts = _Facts(doc, "soc_report", 0.95 if doc.has_section(layout.AUDITOR_REPORT) else 0.75)
+    if not has_report:
+        facts.confidence["doc_kind"] = 0.6
+        facts.warn(
+            "AUDITOR_REPORT_NOT_FOUND",
+            "No auditor's report text was found; the facts come from the cover and "
+            "management's assertion.",
+        )
     framework = decide_framework(doc)
     facts.put("framework", framework)
     period = periods.decide_period(doc)
