@@ -76,13 +76,14 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:xdist tests/unit/architecture
 
-# Benchmarks (about 8 minutes on 2 cores); figures and commands in docs/benchmarks.md.
+# Benchmarks (about 9 minutes on 2 cores); figures and commands in docs/benchmarks.md.
 # Each script prints a table and, as its last line, one JSON object.
 bench: install
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/portal_load.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/rescore.py
+	$(BIN)/python bench/upload_to_score.py
 
 format: install
 	$(BIN)/ruff check --fix .
