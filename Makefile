@@ -24,7 +24,7 @@ $(UV_TRIED): | $(BIN)/python
 
 define install_from_lock
 	@if [ -x $(UV) ]; then \
-		$(UV) pip install --quiet --python $(BIN)/python -c requirements.lock $(1); \
+		$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -c requirements.lock $(1); \
 	else \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock $(1); \
 	fi
@@ -44,12 +44,10 @@ install: $(STAMP)
 
 run: $(RUN_STAMP)
 	@mkdir -p var
-	$(BIN)/diligence db upgrade
-	$(BIN)/diligence demo load --if-empty
-	@echo ""
-	@echo "Diligence is starting at http://127.0.0.1:$(DILIGENCE_PORT)  (stop with Ctrl+C)"
-	@echo ""
-	$(BIN)/diligence serve --port $(DILIGENCE_PORT)
+	@# Compiled once here, so that start-up does not compile the app on every run.
+	@$(BIN)/python -m compileall -q app
+	@# Migrates, loads demo data when the database is empty, prints how to sign in, serves.
+	@$(BIN)/diligence serve --setup --port $(DILIGENCE_PORT)
 
 # Browser tests (tests/e2e, marker e2e) run when Debian's Chromium is installed; they stay on one
 # xdist worker (--dist loadgroup). DILIGENCE_TEST_REQUIRE_E2E=1 (CI) fails instead of skipping.
@@ -76,13 +74,14 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:xdist tests/unit/architecture
 
-# Benchmarks (about 8 minutes on 2 cores); figures and commands in docs/benchmarks.md.
+# Benchmarks (about 9 minutes on 2 cores); figures and commands in docs/benchmarks.md.
 # Each script prints a table and, as its last line, one JSON object.
 bench: install
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/portal_load.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/rescore.py
+	$(BIN)/python bench/upload_to_score.py
 
 format: install
 	$(BIN)/ruff check --fix .
