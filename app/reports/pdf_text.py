@@ -42,15 +42,18 @@ class PdfText:
     peak_memory_kb: int = 0
     visible_chars: int = 0
     has_images: bool = False
+    # Active content PDFium found in the document catalogue (also inside compressed streams).
+    javascript_actions: int = 0
+    attachments: int = 0
 
 
 def check_pdf_bytes(data: bytes) -> None:
     """Reject input that is plainly not a complete PDF file."""
     if not data.startswith(PDF_MAGIC):
-        raise ReportReadError("not a PDF: the file does not start with %PDF-")
+        raise ReportReadError("not a PDF: the file does not start with %PDF-", "not_pdf")
     # The marker closes every complete file; a cut-off upload loses it.
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
-        raise ReportReadError("truncated PDF: the end-of-file marker is missing")
+        raise ReportReadError("truncated PDF: the end-of-file marker is missing", "truncated")
 
 
 def read_pdf_text(
@@ -96,6 +99,8 @@ def merge_parts(parts: Sequence[PdfText]) -> PdfText:
         peak_memory_kb=max(part.peak_memory_kb for part in parts),
         visible_chars=visible,
         has_images=any(part.has_images for part in parts),
+        javascript_actions=max(part.javascript_actions for part in parts),
+        attachments=max(part.attachments for part in parts),
     )
 
 
@@ -104,7 +109,9 @@ def _read_document(
 ) -> PdfText:
     page_count = len(document)
     if page_count > max_pages:
-        raise ReportReadError(f"too many pages: {page_count} (the limit is {max_pages})")
+        raise ReportReadError(
+            f"too many pages: {page_count} (the limit is {max_pages})", "too_many_pages"
+        )
     pages = [""] * page_count
     for index in indexes:
         pages[index] = _page_text(document, index)
@@ -121,6 +128,8 @@ def _read_document(
         layout_pages=layout_pages,
         visible_chars=visible,
         has_images=sparse and _has_images(document, indexes),
+        javascript_actions=max(0, pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw)),
+        attachments=max(0, pdfium_c.FPDFDoc_GetAttachmentCount(document.raw)),
     )
 
 
