@@ -159,3 +159,25 @@ def test_readiness_warns_while_malware_scanning_is_off(client):
     body = client.get("/readyz").json()
     assert body["status"] == "ok"
     assert any("malware scanning is off" in warning for warning in body["warnings"])
+
+
+def test_stored_objects_have_random_names_and_hash_named_ones_still_open(
+    client, session, settings
+):
+    post = _through_staff_page(client, session, settings)
+    assert post(A01).status_code == 303
+    [document] = session.exec(select(Document)).all()
+    digest = hashlib.sha256(A01).hexdigest()
+    assert document.sha256 == digest and document.storage_key != digest
+    [stored] = _stored_objects(settings)
+    assert stored.name == document.storage_key  # nothing on disk is named by the content hash
+    # An object stored before random names: named by its hash, and the row says so.
+    legacy = settings.storage_dir / digest[:2] / digest
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    stored.rename(legacy)
+    document.storage_key = digest
+    session.add(document)
+    session.flush()
+    post_form(client, "/documents/acknowledge", {"accept": "yes", "next": "/"})
+    download = client.get(f"/documents/{document.id}/download")
+    assert download.status_code == 200 and download.content == A01
