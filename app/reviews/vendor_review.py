@@ -21,6 +21,7 @@ from app.reports.models import Document, DocumentIdentity, ReportFacts
 from app.requests import answer_store as answering
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews import cuecs as cuecs_service
+from app.reviews.control_questions import ControlQuestions, control_questions
 from app.reviews.decisions import latest_submitted_request, list_decisions
 from app.reviews.domain import evidence, rules, timeline
 from app.reviews.models import Decision
@@ -99,6 +100,7 @@ class ReviewPage:
     timeline_svg: Markup
     current_until: date | None
     extra: dict[str, Any] = field(default_factory=dict)
+    controls: ControlQuestions | None = None
 
 
 def merged_facts(facts: ReportFacts) -> dict[str, Any]:
@@ -290,6 +292,7 @@ def build_review_page(session: Session, vendor: Vendor, *, today: date) -> Revie
             timeline.assurance_timeline_svg(coverage_of(documents), today=today)
         ),
         current_until=best_until,
+        controls=control_questions(session, vendor.id, profile, today),
     )
 
 
