@@ -84,6 +84,10 @@ class ScoreCard:
     residual_risk: str | None
     factors: tuple[dict[str, Any], ...]
     findings: tuple[dict[str, Any], ...]
+    # The label of the final band (an override's band when one is in force) and the band
+    # the computed score had.
+    band_label: str | None = None
+    computed_band: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,10 @@ def score_card(session: Session, vendor: Vendor, score: Score | None) -> ScoreCa
         residual_risk=summary.residual_risk,
         factors=tuple(score.factors),
         findings=findings,
+        band_label=scoring_service.final_score(
+            score, override_in_force=in_force, tier=vendor.inherent_tier
+        ).band_label,
+        computed_band=score.band,
     )
 
 
