@@ -52,6 +52,13 @@ _EXPIRY_DATE = re.compile(
 )
 
 
+_PART_OF_PERIOD = re.compile(
+    r"\bonly\s+(?:for|during|from|between|in)\b[^.\n]{0,30}$|\b(?:added|removed|migrated)\b"
+    r"[^.\n]{0,40}\b(?:during|for)\s+the\s+period\s*$",
+    re.IGNORECASE,
+)
+
+
 def period_votes(doc: Document) -> list[Vote[Period]]:
     """Collect every statement of the examination period (range or "as of" date)."""
     text = doc.text
@@ -59,6 +66,9 @@ def period_votes(doc: Document) -> list[Vote[Period]]:
     ranges = (r for span in narrative_spans(doc) for r in find_ranges(text, *span))
     for start, end, first, last in ranges:
         if _OTHER_PERIOD.search(sentence_around(text, start, end)):
+            continue
+        if _PART_OF_PERIOD.search(text[max(0, start - 60) : start]):
+            # A product or site in scope for part of the period is no rival period.
             continue
         cue = 1.0 if _PERIOD_CUE.search(text[max(0, start - 40) : start]) else 0.3
         weight = weight_at(doc, start) * cue
