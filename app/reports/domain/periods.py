@@ -147,12 +147,27 @@ def bridge_periods(doc: Document) -> tuple[Decision[Period], Decision[date]]:
             bridge.append(Vote(last, 2.0, page, quote, f"bridge:{start}"))
         else:
             report.append(Vote((first, last), 2.0, page, quote, f"report:{start}"))
+    # "As of February 18, 2025, the company is not aware of any material changes": the date
+    # management vouches for is the end of the bridged period.
+    for match in _AS_OF_NO_CHANGES.finditer(text):
+        day = parse_date(match.group("date"))
+        if day:
+            quote = snippet(text, match.start(), match.end())
+            # Management vouches only up to that date, whatever range the letter names.
+            bridge.append(Vote(day, 3.0, doc.page_at(match.start()), quote, "as-of-no-changes"))
     report_period = decide(report)
     if report_period.value is not None:
         report_end = report_period.value[1]
         bridge = [vote for vote in bridge if vote.value > report_end]
     return report_period, decide(bridge)
 
+
+_AS_OF_NO_CHANGES = re.compile(
+    rf"\b(?:as\s+of|through|until)\s+(?P<date>{DATE_PATTERN}),?\s+(?:[^.]{{0,80}}?\s)?"
+    r"(?:(?:is|are|was|were)\s+not\s+aware\s+of\s+any|there\s+(?:have\s+been|were)\s+no)\s+"
+    r"material\s+changes",
+    re.IGNORECASE,
+)
 
 _DEFINED_AS_BRIDGE = re.compile(r"^\s*\((?:the\s+)?[“\"](?:bridge|gap)", re.IGNORECASE)
 _DEFINED_AS_REPORT = re.compile(
