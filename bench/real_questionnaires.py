@@ -8,10 +8,12 @@ pre-answers (answered rows of a completed questionnaire) and wording findings.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
+from app.questionnaires.domain.lint import Severity, lint_definition
 from app.questionnaires.errors import QuestionnaireError
-from app.questionnaires.spreadsheet import read_rows, rows_to_definition
+from app.questionnaires.formats import import_file
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "real-questionnaires"
@@ -26,14 +28,25 @@ def files() -> list[Path]:
     )
 
 
-def measure(path: Path) -> tuple[str, str, str, str, str]:
+def measure(path: Path) -> tuple[str, ...]:
     """Import one file the way `diligence questionnaires import` does; return the counts."""
+    started = time.perf_counter()
     try:
-        definition = rows_to_definition(read_rows(path), slug="real", title="Real", version=1)
+        imported = import_file(path, slug=None, title=None, version_for=lambda _slug: 1)
     except (QuestionnaireError, ValueError) as error:
-        return ("failed", "0", "-", "-", str(error).splitlines()[0][:60])
-    count = sum(1 for _ in definition.questions())
-    return ("generic", str(count), "-", "-", "-")
+        return ("failed", "0", "-", "-", str(error).splitlines()[0][:60], "-")
+    seconds = time.perf_counter() - started
+    source = imported.source
+    findings = lint_definition(imported.definition)
+    errors = sum(1 for item in findings if item.finding.severity is Severity.ERROR)
+    return (
+        imported.format,
+        str(imported.question_count),
+        str(source.follow_ups if source else 0),
+        str(len(source.answered) if source else 0),
+        f"{len(findings)} ({errors} error)",
+        f"{seconds:.1f}",
+    )
 
 
 def main() -> int:
@@ -41,7 +54,7 @@ def main() -> int:
     if not REAL.is_dir():
         print(f"skipped: {REAL} does not exist")
         return 0
-    print("file | format | questions | follow-ups | pre-answers | findings")
+    print("file | format | questions | follow-ups | pre-answers | findings | seconds")
     for path in files():
         print(" | ".join((str(path.relative_to(REAL)), *measure(path))))
     return 0
