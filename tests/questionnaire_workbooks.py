@@ -17,12 +17,9 @@ CAIQ_QUESTIONS = (
     ("A&A-01.1", "Audit & Assurance", "Are audit plans written down and approved each year?"),
     ("A&A-02.1", "", "Do outside assessors review the audit plan?"),
     ("IAM-02.1", "Identity & Access Management", "Is multi-factor sign-in required for staff?"),
-    ("IAM-02.2", "", "Are staff accounts reviewed each quarter?"),
-    (
-        "CEK-03.1",
-        "Cryptography, Encryption & Key Management",
-        "Is customer data encrypted at rest?",
-    ),
+    ("IAM-14.1", "", "Do administrators sign in with a second factor?"),
+    ("CEK-03.1", "Cryptography, Encryption & Key Management", "Is stored data encrypted?"),
+    ("IVS-05.1", "Infrastructure & Virtualization Security", "Is production kept apart?"),
 )
 
 

@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     reminder_sent = "reminder.sent"
     # documents
     document_uploaded = "document.uploaded"
+    completed_questionnaire_read = "completed_questionnaire.read"
     document_vendor_feedback = "document.vendor_feedback"
     document_removed = "document.removed"
     document_identity_stated = "document.identity_stated"

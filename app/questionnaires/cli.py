@@ -17,7 +17,6 @@ from app.questionnaires.domain.definition import definition_to_yaml
 from app.questionnaires.domain.lint import Finding, Severity, lint_definition, lint_text
 from app.questionnaires.domain.parsing import parse_definition
 from app.questionnaires.errors import InvalidDefinition, QuestionnaireError, SpreadsheetImportError
-from app.questionnaires.formats import SUFFIXES, import_file, read_answers
 from app.questionnaires.loader import (
     definition_files,
     display_name,
@@ -25,13 +24,13 @@ from app.questionnaires.loader import (
     load_definition_file,
     released_versions,
 )
-from app.questionnaires.spreadsheet import definition_to_rows, write_rows
 
 app = typer.Typer(
     help="Questionnaire definitions: lint wording, import and export spreadsheets.",
     no_args_is_help=True,
 )
 
+SUFFIXES = (".xlsx", ".csv", ".json")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -171,6 +170,8 @@ def import_command(
     ] = False,
 ) -> None:
     """Import a questionnaire (CAIQ, HECVAT, K-12CVAT, SIG, VSAQ or our columns) as a draft."""
+    from app.questionnaires.formats import import_file  # openpyxl: slow
+
     if slug is not None and not _SLUG.match(slug):
         raise _fail(f"'{slug}' is not a valid slug (lower-case words joined by '-')")
     if file.suffix.lower() not in SUFFIXES or not file.is_file():
@@ -234,6 +235,8 @@ def read_answers_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Read every answered question of a completed questionnaire, with its ID and notes."""
+    from app.questionnaires.formats import read_answers  # openpyxl: slow
+
     if file.suffix.lower() not in SUFFIXES or not file.is_file():
         raise _fail(f"{file}: expected an existing .xlsx, .csv or .json file")
     try:
@@ -269,6 +272,8 @@ def export_command(
     root: Annotated[Path, typer.Option("--root", help="Library folder.")] = Path("questionnaires"),
 ) -> None:
     """Export a definition to a spreadsheet, one question per row, safe to open in Excel."""
+    from app.questionnaires.spreadsheet import definition_to_rows, write_rows  # openpyxl: slow
+
     try:
         loaded = find_definition(root, slug, version)
     except QuestionnaireError as error:

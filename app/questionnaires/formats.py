@@ -116,6 +116,11 @@ def import_file(
     return ImportedFile(source.format, definition, source, default_slug, default_title)
 
 
+def layout_name(source: SourceQuestionnaire) -> str:
+    """Return the layout with its major version (`caiq-v4`), the key crosswalks use."""
+    return _standard_slug(source) or source.format
+
+
 def _standard_slug(source: SourceQuestionnaire) -> str:
     if source.format == GENERIC:
         return ""

@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "1"
 PDF_MAGIC = b"%PDF-"
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+XLSX_MAGIC = b"PK\x03\x04"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CorrectableField = Literal[
     "framework",
     "report_type",
@@ -87,16 +89,18 @@ def safe_filename(name: str, *, default_suffix: str = ".pdf") -> str:
     name = name.replace("/", "_").replace("\\", "_").replace(":", "_")
     name = " ".join(name.split()).lstrip(".-_ ")
     stem, dot, suffix = name.rpartition(".")
-    if not dot or f".{suffix.lower()}" not in (".pdf", ".png", ".jpg", ".jpeg"):
+    if not dot or f".{suffix.lower()}" not in (".pdf", ".png", ".jpg", ".jpeg", ".xlsx"):
         stem, suffix = name, default_suffix.lstrip(".")
     while len(f"{stem}.{suffix}".encode()) > 150:
         stem = stem[:-1]
     return f"{stem}.{suffix.lower()}" if stem else f"document{default_suffix}"
 
 
-def _sniff_type(head: bytes, *, allow_images: bool) -> str:
+def _sniff_type(head: bytes, *, allow_images: bool, allow_spreadsheets: bool = False) -> str:
     if head.startswith(PDF_MAGIC):
         return "application/pdf"
+    if allow_spreadsheets and head.startswith(XLSX_MAGIC):
+        return XLSX_TYPE
     if allow_images:
         for magic, content_type in IMAGE_MAGIC.items():
             if head.startswith(magic):
@@ -176,6 +180,7 @@ def upload_document(
     uploaded_by_id: int | None = None,
     allow_images: bool = False,
     reading_queue: ReadingQueue | None = None,
+    allow_spreadsheets: bool = False,
 ) -> UploadOutcome:
     """Store an upload, read its facts and record both; the same file twice is recognised.
 
@@ -186,7 +191,9 @@ def upload_document(
     except UploadTooLarge as exc:
         raise FileTooLarge(f"The file is {exc}; the limit is {max_bytes // 2**20} MB.") from None
     try:
-        content_type = _sniff_type(staged.head, allow_images=allow_images)
+        content_type = _sniff_type(
+            staged.head, allow_images=allow_images, allow_spreadsheets=allow_spreadsheets
+        )
         existing = find_duplicate(session, vendor_id=vendor_id, sha256=staged.sha256)
         if existing is not None:
             storage.discard(staged)
@@ -282,6 +289,11 @@ def read_document(
 ) -> ReportFacts | None:
     """Read (or re-read) a stored document's facts; failures are recorded, never raised."""
     assert document.id is not None
+    if document.content_type == XLSX_TYPE:
+        # a completed questionnaire: its answers are read by evidence.completed, not here
+        document.extraction_status = ExtractionStatus.done
+        session.add(document)
+        return None
     if document.content_type != "application/pdf":
         document.extraction_status = ExtractionStatus.done
         document.extraction_error = "Images are not read automatically; review the certificate."

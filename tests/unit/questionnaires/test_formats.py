@@ -20,12 +20,13 @@ def _import(path):
 def test_a_caiq_is_read_from_its_question_sheet_with_ids_domains_and_yes_no_na(tmp_path):
     imported = _import(caiq_workbook(tmp_path / "caiq.xlsx"))
     definition = imported.definition
-    assert (imported.format, imported.question_count) == ("caiq", 5)
+    assert (imported.format, imported.question_count) == ("caiq", 6)
     assert (definition.slug, definition.title) == ("caiq-v4", "CSA CAIQ v4.0.3")
     assert [s.title for s in definition.sections] == [
         "Audit & Assurance",
         "Identity & Access Management",
         "Cryptography, Encryption & Key Management",
+        "Infrastructure & Virtualization Security",
     ]
     question = definition.question("iam_02_1")
     assert question is not None
