@@ -17,7 +17,7 @@ from app.audit.actors import vendor_actor
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.core.rows import id_of
-from app.evidence import prefill
+from app.evidence import completed, prefill
 from app.evidence.advice import upload_advice
 from app.evidence.intake import Destination, EvidenceStore, Upload, receive_upload
 from app.portal.models import PortalSession
@@ -47,6 +47,7 @@ from app.requests.errors import (
     PortalLinkExpired,
     PortalLinkRevoked,
     PortalLinkUnknown,
+    RequestClosed,
 )
 from app.requests.links import looks_like_token, token_hash
 from app.requests.models import QuestionnaireRequest, RequestStatus
@@ -162,7 +163,10 @@ def build_page(session: Session, request: QuestionnaireRequest) -> PortalPage:
     values = answering.answer_values(answers)
     profile = scoring_service.vendor_profile(vendor)
     today = utcnow().date()
-    prefills = prefill.document_prefills(documents, request, values, profile, today)
+    # answers read from reports win over those from a completed questionnaire
+    prefills = completed.completed_prefills(session, request) | prefill.document_prefills(
+        documents, request, values, profile, today
+    )
     advice = upload_advice(definition, values, documents, profile, today)
     sections = build_sections(definition, answers, documents, prefills, advice)
     return PortalPage(
@@ -296,6 +300,30 @@ async def upload_for_question(
         vendor_id=request.vendor_id,
         today=utcnow().date(),
         destination=Destination(id_of(request), question_id),
+    )
+
+
+def upload_completed(
+    session: Session,
+    store: EvidenceStore,
+    *,
+    request: QuestionnaireRequest,
+    source: BinaryIO,
+    filename: str,
+) -> completed.CompletedOutcome:
+    """Take a vendor's completed CAIQ or HECVAT: kept as evidence, its answers pre-filled."""
+    if not answering.is_editable(request):
+        raise RequestClosed("This questionnaire was submitted; files can no longer be added.")
+    vendor = session.get(Vendor, request.vendor_id)
+    assert vendor is not None
+    upload = Upload(
+        source=source,
+        filename=filename,
+        channel=UploadChannel.portal,
+        actor=vendor_actor(id_of(request)),
+    )
+    return completed.receive_completed_questionnaire(
+        session, store, upload, vendor=vendor, request=request
     )
 
 
