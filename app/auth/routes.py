@@ -13,10 +13,11 @@ from sqlmodel import Session
 from app.auth import oidc, sso
 from app.auth import service as auth_service
 from app.auth.deps import OptionalUserDep, session_cookie_name
+from app.auth.domain.redirects import safe_next
 from app.auth.errors import InvalidCredentials, SsoFailed
 from app.auth.models import User
 from app.core.config import Settings
-from app.core.db import SessionDep
+from app.core.db import SessionDep, writes
 from app.core.errors import NotFound
 from app.core.ratelimit import RateLimiter, rate_limit
 from app.core.templating import templates
@@ -32,9 +33,7 @@ def _settings(request: Request) -> Settings:
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: an absolute or scheme-relative URL would be an open redirect.
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
+    return safe_next(target)
 
 
 def _login_page(
@@ -154,6 +153,7 @@ def sso_start(request: Request, next: Annotated[str, Query(max_length=2000)] = "
 @router.get(
     "/auth/sso/callback", name="auth.sso_callback", dependencies=[Depends(rate_limit("sso"))]
 )
+@writes  # signing in creates a session
 def sso_callback(
     request: Request,
     session: SessionDep,

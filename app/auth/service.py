@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from app.audit import actors
@@ -16,7 +17,7 @@ from app.audit.actors import user_actor
 from app.auth.errors import InvalidCredentials, UnknownUser, UserExists, WeakPassword
 from app.auth.models import Role, StaffSession, User
 from app.auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
-from app.core.db import utcnow
+from app.core.db import utcnow, write_beside
 from app.core.rows import id_of
 
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
@@ -188,8 +189,9 @@ def resolve_session(
     if user is None or not user.is_active:
         return None
     if now - row.last_seen_at > _TOUCH_INTERVAL:
-        row.last_seen_at = now
-        session.add(row)
+        # Best effort beside the request's own transaction: a page view never fails over it.
+        touch = update(StaffSession).where(col(StaffSession.id) == row.id)
+        write_beside(session, touch.values(last_seen_at=now))
     return user
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.audit import actors
 from app.core.rows import id_of
@@ -81,6 +81,9 @@ def receive_document(
     request = destination.request if destination is not None else None
     if request is not None and not answer_store.is_editable(request):
         raise RequestClosed("This questionnaire was submitted; files can no longer be added.")
+    # One upload per vendor at a time decides whether a file is a duplicate (a row lock on
+    # PostgreSQL; SQLite write transactions already take turns).
+    session.exec(select(Vendor.id).where(col(Vendor.id) == vendor.id).with_for_update()).one()
     outcome = reports_service.upload_document(
         session,
         storage=store.storage,

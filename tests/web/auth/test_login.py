@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from app.auth.deps import SESSION_COOKIE
@@ -53,6 +54,38 @@ def test_next_cannot_redirect_to_another_site(client, session):
         {"email": user.email, "password": TEST_PASSWORD, "next": "//evil.example/"},
     )
     assert response.headers["location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example",
+        "/%09/evil.example",
+        "/\n/evil.example",
+        "/%0A/evil.example",
+        "/%2F/evil.example",
+        "/%5Cevil.example",
+        "/ /evil.example",
+        "/%252F%252Fevil.example",
+        "https://evil.example/",
+    ],
+)
+def test_next_with_hidden_characters_falls_back_to_the_dashboard(client, session, target):
+    user = make_user(session)
+    response = post_form(
+        client, "/login", {"email": user.email, "password": TEST_PASSWORD, "next": target}
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
+def test_a_plain_path_with_a_query_is_kept_as_next(client, session):
+    user = make_user(session)
+    target = "/vendors?status=active&q=a%20b"
+    response = post_form(
+        client, "/login", {"email": user.email, "password": TEST_PASSWORD, "next": target}
+    )
+    assert response.headers["location"] == target
 
 
 def test_signing_out_revokes_the_server_side_session(client, session):
