@@ -16,10 +16,11 @@ from app.auth.deps import OptionalUserDep, session_cookie_name
 from app.auth.domain.redirects import safe_next
 from app.auth.errors import InvalidCredentials, SsoFailed
 from app.auth.models import User
+from app.auth.throttle import SignInThrottle
 from app.core.config import Settings
 from app.core.db import SessionDep, writes
 from app.core.errors import NotFound
-from app.core.ratelimit import RateLimiter, rate_limit
+from app.core.ratelimit import client_address, rate_limit
 from app.core.templating import templates
 
 router = APIRouter(tags=["auth"])
@@ -90,12 +91,15 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    limiter: RateLimiter = request.app.state.rate_limiter
-    limiter.check("login_account", auth_service.normalise_email(email))
+    throttle = SignInThrottle(request.app.state.rate_limiter)
+    email_key, address = auth_service.normalise_email(email), client_address(request.scope)
+    throttle.before_attempt(email_key, address)
     try:
         user = auth_service.authenticate(session, email=email, password=password)
     except InvalidCredentials as exc:
+        throttle.failed(email_key, address)
         return _login_page(request, next_path=next, error=exc.message, email=email, status=401)
+    throttle.succeeded(email_key, address)
     response = _signed_in_redirect(request, session, user, method="password")
     response.headers["location"] = _safe_next(next)
     return response
