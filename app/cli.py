@@ -61,6 +61,8 @@ def serve(
     """Serve the web application with uvicorn."""
     import uvicorn
 
+    from app.core.serving import server_options
+
     settings = get_settings()
     uvicorn.run(
         "app.main:create_app",
@@ -69,8 +71,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         reload=reload,
-        proxy_headers=settings.is_production,
-        log_level=settings.log_level.lower(),
+        **server_options(settings),
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from app.core import migrate
 from app.core.config import Environment, Settings
 from app.core.db import create_db_engine
+from app.core.serving import server_options
 from app.main import create_app
 from tests.conftest import fresh_database_url
 
@@ -65,9 +66,8 @@ def live_server(backend: str, tmp_path: Path, **settings_fields: object) -> Iter
         **settings_fields,  # type: ignore[arg-type]
     )
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
+    options = {**server_options(settings), "log_level": "warning"}
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
