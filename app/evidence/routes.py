@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from app.audit.actors import user_actor
@@ -15,7 +15,7 @@ from app.core.db import SessionDep, utcnow
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.rows import id_of
 from app.evidence.deps import EvidenceStoreDep
-from app.evidence.intake import Upload, receive_document
+from app.evidence.intake import Upload, receive_upload
 from app.reports.models import UploadChannel
 from app.vendors.deps import VendorDep
 
@@ -26,13 +26,15 @@ UploaderDep = Annotated[User, require(Permission.reports_upload)]
 @router.post(
     "/vendors/{vendor_id}/documents", name="documents.upload", max_body_size=UPLOAD_BODY_LIMIT
 )
-def upload(
+async def upload(
+    request: Request,
     session: SessionDep,
     store: EvidenceStoreDep,
     user: UploaderDep,
     vendor: VendorDep,
     file: UploadFile,
 ) -> Response:
+    session.commit()  # end the request's read (and a sign-in touch) before the write queue
     upload = Upload(
         source=file.file,
         filename=file.filename or "document.pdf",
@@ -40,6 +42,8 @@ def upload(
         actor=user_actor(id_of(user)),
         uploaded_by_id=id_of(user),
     )
-    outcome = receive_document(session, store, upload, vendor=vendor, today=utcnow().date())
+    outcome = await receive_upload(
+        request.app, store, upload, vendor_id=id_of(vendor), today=utcnow().date()
+    )
     note = "duplicate" if outcome.is_duplicate else "uploaded"
     return RedirectResponse(f"/vendors/{vendor.id}?document={note}#documents", status_code=303)

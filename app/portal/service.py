@@ -20,7 +20,7 @@ from app.core.db import utcnow, write_beside
 from app.core.rows import id_of
 from app.evidence import prefill
 from app.evidence.advice import upload_advice
-from app.evidence.intake import Destination, EvidenceStore, Upload, receive_document
+from app.evidence.intake import Destination, EvidenceStore, Upload, receive_upload
 from app.portal.models import PortalSession
 from app.portal.receipts import queue_receipt
 from app.questionnaires.domain.definition import QuestionnaireDefinition
@@ -267,8 +267,14 @@ def _was_submitted(question_id: str, getlist: Callable[[str], list[Any]]) -> boo
     return bool(getlist(VERSION_PREFIX + question_id))
 
 
-def upload_for_question(
-    session: Session,
+def accepts_images(session: Session, request: QuestionnaireRequest, question_id: str) -> bool:
+    """Tell whether the question takes certificate images; 404 unless it is a shown file upload."""
+    view = find_question(build_page(session, request), question_id, file_upload=True)
+    return "iso27001_certificate" in (view.question.document_kinds or ())
+
+
+async def upload_for_question(
+    app: Any,
     store: EvidenceStore,
     *,
     request: QuestionnaireRequest,
@@ -277,9 +283,7 @@ def upload_for_question(
     filename: str,
     allow_images: bool,
 ) -> UploadOutcome:
-    """Take a vendor's file for a question: stored, read, attached, used and scored."""
-    vendor = session.get(Vendor, request.vendor_id)
-    assert vendor is not None
+    """Take a vendor's file for a question: screened, stored, read, attached, used and scored."""
     upload = Upload(
         source=source,
         filename=filename,
@@ -287,13 +291,13 @@ def upload_for_question(
         actor=vendor_actor(id_of(request)),
         allow_images=allow_images,
     )
-    return receive_document(
-        session,
+    return await receive_upload(
+        app,
         store,
         upload,
-        vendor=vendor,
+        vendor_id=request.vendor_id,
         today=utcnow().date(),
-        destination=Destination(request, question_id),
+        destination=Destination(id_of(request), question_id),
     )
 
 
