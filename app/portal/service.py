@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.audit.actors import vendor_actor
 from app.core.config import Settings
-from app.core.db import utcnow
+from app.core.db import utcnow, write_beside
 from app.core.rows import id_of
 from app.evidence import completed, prefill
 from app.evidence.advice import upload_advice
@@ -134,8 +135,9 @@ def resolve(session: Session, cookie: str) -> QuestionnaireRequest | None:
         return None
     check_link_state(request, now)
     if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        session.add(row)
+        # Best effort beside the request's own transaction: a page view never fails over it.
+        touch = update(PortalSession).where(col(PortalSession.id) == row.id)
+        write_beside(session, touch.values(last_seen_at=now))
     return request
 
 
