@@ -32,6 +32,7 @@ class DocumentKind(StrEnum):
     SOC3_REPORT = "soc3_report"
     BRIDGE_LETTER = "bridge_letter"
     ISO27001_CERTIFICATE = "iso27001_certificate"
+    ISO42001_CERTIFICATE = "iso42001_certificate"
     OTHER = "other"
 
 
@@ -53,12 +54,24 @@ MapsToKey = Literal[
     "has_exceptions",
     "iso27001_certified",
     "has_bridge_letter",
+    "iso42001_certified",
+    "ai_trains_on_customer_data",
+    "ai_in_soc2_scope",
+    "model_provider_tiers",
+    "model_providers",
 ]
 MAPS_TO_KEYS: Final[frozenset[str]] = frozenset(get_args(MapsToKey))
 """Report-fact keys a question may map to; shared with the scoring module."""
 
+AI_MAPS_TO_KEYS: Final[frozenset[str]] = frozenset(
+    {"iso42001_certified", "ai_trains_on_customer_data", "ai_in_soc2_scope"}
+    | {"model_provider_tiers", "model_providers"}
+)
+"""The keys an AI-provider questionnaire answers (`questionnaires/ai-provider`)."""
+
 CLAIM_KEYS: Final[frozenset[str]] = frozenset(
     {"holds_current_soc2_type2", "has_exceptions", "iso27001_certified", "has_bridge_letter"}
+    | {"iso42001_certified", "ai_trains_on_customer_data", "ai_in_soc2_scope"}
 )
 """The `maps_to` keys that are yes/no claims rather than report facts."""
 
@@ -77,6 +90,8 @@ MAPS_TO_TYPES: Final[dict[str, frozenset[QuestionType]]] = {
     "cuecs": frozenset({QuestionType.YES_NO}),
     "bridge_through": frozenset({QuestionType.DATE}),
     "certificate_expiry": frozenset({QuestionType.DATE}),
+    "model_provider_tiers": frozenset({QuestionType.MULTIPLE_CHOICE}),
+    "model_providers": _TEXT_TYPES,
     **{key: frozenset({QuestionType.YES_NO}) for key in CLAIM_KEYS},
 }
 """Question types allowed for each `maps_to` key, so answer values have a known shape."""
@@ -89,9 +104,14 @@ MAPS_TO_CHOICE_VALUES: Final[dict[str, frozenset[str]]] = {
     "trust_services_criteria": frozenset(
         {"security", "availability", "confidentiality", "processing_integrity", "privacy"}
     ),
+    "model_provider_tiers": frozenset(
+        {"cloud_platform", "commercial_api", "consumer_or_free_tier", "self_hosted", "other"}
+    ),
 }
 """Choice values a mapped choice question may offer, so scoring reads a fixed vocabulary.
 
 `none` means "no such fact" (no SOC report, no subservice organisations); scoring reads it
 as unanswered. `cuecs` is a yes/no: does the report list complementary user entity controls.
+`model_provider_tiers` says how an AI feature reaches its models: the kind of offering decides
+whether the model provider may train on what it receives by default.
 """
