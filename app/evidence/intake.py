@@ -29,6 +29,7 @@ from app.core.rows import id_of
 from app.evidence.prefill import prefill_answers
 from app.reports import service as reports_service
 from app.reports.models import Document, ExtractionStatus, UploadChannel
+from app.reports.provenance import Provenance, record_provenance
 from app.reports.service import ReadingQueue, UploadOutcome
 from app.reports.storage import DocumentStorage
 from app.requests import answer_store
@@ -58,6 +59,8 @@ class Upload:
     actor: str
     uploaded_by_id: int | None = None
     allow_images: bool = True
+    # Set when the file is a report the vendor publishes in its trust center.
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class Destination:
 
     request: QuestionnaireRequest
     question_id: str
+    # A file question's answer lists its files; a trust-center answer keeps its address and
+    # finds its file by the provenance instead.
+    attach_to_answer: bool = True
 
 
 def receive_document(
@@ -95,7 +101,11 @@ def receive_document(
         allow_images=upload.allow_images,
         reading_queue=store.reading_queue,
     )
-    if destination is not None:
+    if upload.provenance is not None:
+        record_provenance(
+            session, document=outcome.document, provenance=upload.provenance, actor=upload.actor
+        )
+    if destination is not None and destination.attach_to_answer:
         answer_store.attach_document(
             session,
             request=destination.request,

@@ -129,7 +129,7 @@ def upload(
         session,
         store,
         request=found,
-        question_id=question_id,
+        view=view,
         source=file.file,
         filename=file.filename or "document.pdf",
         allow_images="iso27001_certificate" in (view.question.document_kinds or ()),

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO
 
 from sqlmodel import Session, col, select
@@ -23,8 +23,9 @@ from app.evidence.intake import Destination, EvidenceStore, Upload, receive_docu
 from app.portal.models import PortalSession
 from app.portal.receipts import queue_receipt
 from app.questionnaires.domain.definition import QuestionnaireDefinition
-from app.questionnaires.domain.vocabulary import QuestionType
+from app.questionnaires.domain.vocabulary import DOCUMENT_TYPES, QuestionType
 from app.reports.models import Document, UploadChannel
+from app.reports.provenance import Provenance
 from app.reports.service import UploadOutcome
 from app.requests import answer_store as answering
 from app.requests.answer_pages import (
@@ -214,8 +215,10 @@ def find_question(page: PortalPage, question_id: str, *, file_upload: bool = Fal
     for section in page.sections:
         for view in section.questions:
             if view.question.id == question_id:
-                is_file = view.question.type is QuestionType.FILE_UPLOAD
-                if is_file != file_upload:
+                kind = view.question.type
+                if file_upload and kind not in DOCUMENT_TYPES:
+                    break
+                if not file_upload and kind is QuestionType.FILE_UPLOAD:
                     break
                 return view
     raise InvalidAnswer(f"There is no such question '{question_id}' here.")
@@ -270,29 +273,46 @@ def upload_for_question(
     store: EvidenceStore,
     *,
     request: QuestionnaireRequest,
-    question_id: str,
+    view: QuestionView,
     source: BinaryIO,
     filename: str,
     allow_images: bool,
 ) -> UploadOutcome:
-    """Take a vendor's file for a question: stored, read, attached, used and scored."""
+    """Take a vendor's file for a question: stored, read, attached, used and scored.
+
+    A file given for a trust-center question keeps that answer's address and terms, and
+    today's date, as where it came from.
+    """
     vendor = session.get(Vendor, request.vendor_id)
     assert vendor is not None
+    today = utcnow().date()
+    is_trust_center = view.question.type is QuestionType.TRUST_CENTER
     upload = Upload(
         source=source,
         filename=filename,
         channel=UploadChannel.portal,
         actor=vendor_actor(id_of(request)),
         allow_images=allow_images,
+        provenance=_trust_center_source(view, today) if is_trust_center else None,
     )
     return receive_document(
         session,
         store,
         upload,
         vendor=vendor,
-        today=utcnow().date(),
-        destination=Destination(request, question_id),
+        today=today,
+        destination=Destination(request, view.question.id, attach_to_answer=not is_trust_center),
     )
+
+
+def _trust_center_source(view: QuestionView, today: date) -> Provenance:
+    value = view.value
+    if not isinstance(value, list) or len(value) != 2 or not all(value):
+        raise InvalidAnswer(
+            "Give the address of the report in your trust center and the terms that apply "
+            "before attaching the file."
+        )
+    return Provenance(url=str(value[0]), terms=str(value[1]), obtained_on=today)
 
 
 def submit_answers(session: Session, *, request: QuestionnaireRequest, settings: Settings) -> bool:

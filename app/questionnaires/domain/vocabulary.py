@@ -19,9 +19,26 @@ class QuestionType(StrEnum):
     DATE = "date"
     NUMBER = "number"
     FILE_UPLOAD = "file_upload"
+    TRUST_CENTER = "trust_center"
 
 
 CHOICE_TYPES: Final = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
+DOCUMENT_TYPES: Final = frozenset({QuestionType.FILE_UPLOAD, QuestionType.TRUST_CENTER})
+"""Question types that say which kinds of document they expect (`document_kinds`)."""
+
+TRUST_CENTER_TERMS: Final = {
+    "public": "Anyone can download it",
+    "click_through": "A click-through agreement must be accepted",
+    "nda": "A non-disclosure agreement must be signed",
+    "customer_login": "Only signed-in customers can download it",
+    "on_request": "Access is granted on request",
+}
+"""What the vendor says applies before a report in its trust center can be downloaded.
+
+A `trust_center` answer is `[url, terms]`: where the report is published and one of these
+terms. The report itself is attached later by the vendor or by staff, with that address and
+the date as its provenance; nothing is fetched from the internet.
+"""
 
 
 class DocumentKind(StrEnum):
