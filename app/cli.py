@@ -1,67 +1,128 @@
-"""The ``diligence`` command line: one Typer app with a sub-command group per feature."""
+"""The ``diligence`` command line: one Typer app with a sub-command group per feature.
+
+Each command imports only what it uses: ``diligence --help``, ``questionnaires lint`` and
+``reports extract`` start without the web stack, the database or the job queue. The console
+script builds the app for the command being invoked; the others are listed by their help only.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-
-from app.audit.cli import app as audit_app
-from app.auth.cli import app as users_app
-from app.core.cli import err_console
-from app.core.config import Settings, get_settings
-from app.core.db_cli import app as db_app
-from app.demo.cli import app as demo_app
-from app.jobs.cli import worker
-from app.questionnaires.cli import app as questionnaires_app
-from app.reports.cli import app as reports_app
-from app.reports.storage_cli import app as storage_app
-from app.requests.reminders_cli import app as reminders_app
-from app.reviews.cli import app as digest_app
-from app.scoring.cli import app as scores_app
-from app.scoring.recompute_cli import recompute
-from app.wiring import install_session_hooks
-
-app = typer.Typer(
-    help="Diligence: vendor security due diligence.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
 
 
-@app.callback()
+@dataclass(frozen=True)
+class _Entry:
+    """A command group (or a single command), imported only when it is invoked."""
+
+    target: str  # "module:attribute": a Typer app, or a function for a single command
+    help: str
+    uses_database: bool = True  # such commands install the hooks that keep the dashboard current
+
+
+_COMMANDS: dict[str, _Entry] = {
+    "db": _Entry("app.core.db_cli:app", "Database migrations."),
+    "users": _Entry("app.auth.cli:app", "Staff accounts."),
+    "audit": _Entry("app.audit.cli:app", "The tamper-evident audit log."),
+    "demo": _Entry("app.demo.cli:app", "Demo data."),
+    "questionnaires": _Entry(
+        "app.questionnaires.cli:app",
+        "Questionnaire definitions: lint, import, export.",
+        uses_database=False,
+    ),
+    "reports": _Entry(
+        "app.reports.cli:app", "Read facts from SOC reports and certificates.", uses_database=False
+    ),
+    "storage": _Entry("app.reports.storage_cli:app", "Document storage maintenance."),
+    "scores": _Entry("app.scoring.cli:app", "Explainable vendor assurance scores."),
+    "reminders": _Entry("app.requests.reminders_cli:app", "Reminders and notices to vendors."),
+    "digest": _Entry("app.reviews.cli:app", "Weekly digest to risk officers."),
+    "worker": _Entry(
+        "app.jobs.cli:worker",
+        "Run queued jobs (report reading, mail, reminders, digests, rescoring) until stopped.",
+    ),
+}
+
+
+def _load(name: str, entry: _Entry, app: typer.Typer) -> None:
+    module_name, _, attribute = entry.target.partition(":")
+    target = getattr(importlib.import_module(module_name), attribute)
+    if entry.uses_database:
+        importlib.import_module("app.wiring").install_session_hooks()
+    if isinstance(target, typer.Typer):
+        app.add_typer(target, name=name)
+    else:
+        app.command(name)(target)
+
+
+def _list_only(name: str, entry: _Entry, app: typer.Typer) -> None:
+    """List a command by its help without importing it: it is not the one being invoked."""
+    if entry.target.endswith(":app"):
+        app.add_typer(typer.Typer(help=entry.help), name=name)
+    else:
+        app.command(name, help=entry.help)(_listed_only)
+
+
+def _listed_only() -> None:
+    raise RuntimeError("a command built for the listing only was invoked")
+
+
 def _start() -> None:
     """Diligence: vendor security due diligence."""
-    install_session_hooks()  # commands that change scores or documents keep the dashboard current
 
 
-app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
-app.add_typer(audit_app, name="audit")
-app.add_typer(demo_app, name="demo")
-app.add_typer(questionnaires_app, name="questionnaires")
-app.add_typer(reports_app, name="reports")
-app.add_typer(storage_app, name="storage")
-scores_app.command("recompute")(recompute)
-app.add_typer(scores_app, name="scores")
-app.add_typer(reminders_app, name="reminders")
-app.add_typer(digest_app, name="digest")
-app.command("worker")(worker)
+def build_app(argv: list[str] | None = None) -> typer.Typer:
+    """The command line; given ``argv``, only the command it invokes is imported."""
+    invoked = next((arg for arg in argv if not arg.startswith("-")), None) if argv else None
+    app = typer.Typer(
+        help="Diligence: vendor security due diligence.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(_start)
+    for name, entry in _COMMANDS.items():
+        if argv is None or name == invoked:
+            _load(name, entry, app)
+        else:
+            _list_only(name, entry, app)
+    app.command()(serve)
+    return app
 
 
-@app.command()
 def serve(
     port: Annotated[int | None, typer.Option(help="Port (default DILIGENCE_PORT or 8000).")] = None,
     host: Annotated[str | None, typer.Option(help="Interface (default DILIGENCE_HOST).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+    setup: Annotated[
+        bool,
+        typer.Option(
+            "--setup",
+            help="First migrate the database and load demo data when it is empty (make run).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the web application with uvicorn."""
     import uvicorn
 
+    from app.core.config import get_settings
+
     settings = get_settings()
+    if setup:
+        # One process instead of three: `make run` pays the start-up of the app only once.
+        from app.core.db_cli import upgrade
+        from app.demo.cli import load
+
+        upgrade()
+        importlib.import_module("app.wiring").install_session_hooks()
+        load(if_empty=True)
+        address = f"http://{host or settings.host}:{port or settings.port}"
+        typer.echo(f"\nDiligence is starting at {address}  (stop with Ctrl+C)\n")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -77,15 +138,17 @@ def serve(
 def main() -> None:
     """Entry point of the ``diligence`` console script."""
     try:
-        app()
-    except ValidationError as exc:
-        if exc.title != Settings.__name__:
+        build_app(sys.argv[1:])()
+    except Exception as exc:
+        # Pydantic is loaded only by commands that read settings; the check must not load it.
+        pydantic = sys.modules.get("pydantic")
+        if pydantic is None or not isinstance(exc, pydantic.ValidationError):
+            raise
+        if exc.title != "Settings":
             raise
         # A mistyped DILIGENCE_* variable: say which one, not a traceback.
         for error in exc.errors():
             name = f"DILIGENCE_{str(error['loc'][0]).upper()}" if error["loc"] else "settings"
             message = error["msg"].removeprefix("Value error, ")
-            err_console.print(
-                f"[bold red]error:[/] {name}: {message}", highlight=False, soft_wrap=True
-            )
+            sys.stderr.write(f"error: {name}: {message}\n")
         raise SystemExit(2) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.panel import Panel
 
 from app.core.cli import cli_session, console
 from app.core.config import get_settings
@@ -38,28 +39,30 @@ def load(
         sent = demo_service.send_sample_questionnaire(session, settings=settings)
     with session_scope(get_engine(settings.database_url, pool_size=2)) as session:
         delivered = deliver_queued(session, get_mailer(settings))
+    lines = [
+        f"Open      {settings.public_base_url}",
+        f"Sign in   {result.admin_email}",
+    ]
+    if result.admin_password is not None:
+        lines.append(f"Password  [bold]{result.admin_password}[/]  (shown once: note it now)")
+    else:
+        lines.append("Password  the one shown when the account was created; to set a new one:")
+        lines.append(f"          diligence users reset-password --email {result.admin_email}")
+    lines.append(f"Demo      {result.vendors_created} vendors, {documents} sample reports read")
     console.print(
-        f"demo data loaded: {result.vendors_created} vendors, {documents} sample reports read"
+        Panel("\n".join(lines), title="Diligence is ready", title_align="left", expand=False),
+        highlight=False,
     )
     if sent and delivered:
+        # Outside the frame, on one line, so that the whole link can be copied.
         link = demo_service.latest_outbox_link(settings.outbox_dir)
         console.print(
-            f"a questionnaire was sent to {demo_service.DEMO_QUESTIONNAIRE_VENDOR}; open its "
-            f"vendor portal at {link or f'the link in the newest mail in {settings.outbox_dir}/'}",
+            f"The demo vendor {demo_service.DEMO_QUESTIONNAIRE_VENDOR} was sent a questionnaire; "
+            "its vendor portal:",
             highlight=False,
-            soft_wrap=True,
         )
-    if result.admin_password is not None:
         console.print(
-            f"sign in as [bold]{result.admin_email}[/] with password "
-            f"[bold]{result.admin_password}[/] (shown once; change it after signing in)",
-            highlight=False,
-            soft_wrap=True,
-        )
-    else:
-        console.print(
-            f"sign in as {result.admin_email} with the password shown when it was created; "
-            f"to set a new one: diligence users reset-password --email {result.admin_email}",
+            link or f"the link in the newest mail in {settings.outbox_dir}/",
             highlight=False,
             soft_wrap=True,
         )

@@ -24,12 +24,6 @@ from app.questionnaires.loader import (
     load_definition_file,
     released_versions,
 )
-from app.questionnaires.spreadsheet import (
-    definition_to_rows,
-    read_rows,
-    rows_to_definition,
-    write_rows,
-)
 
 app = typer.Typer(
     help="Questionnaire definitions: lint wording, import and export spreadsheets.",
@@ -168,6 +162,8 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print lint findings as JSON.")] = False,
 ) -> None:
     """Turn a spreadsheet into the next version of a definition and print its lint report."""
+    from app.questionnaires.spreadsheet import read_rows, rows_to_definition  # openpyxl: slow
+
     if not _SLUG.match(slug):
         raise _fail(f"'{slug}' is not a valid slug (lower-case words joined by '-')")
     if file.suffix.lower() not in (".xlsx", ".csv") or not file.is_file():
@@ -208,6 +204,8 @@ def export_command(
     root: Annotated[Path, typer.Option("--root", help="Library folder.")] = Path("questionnaires"),
 ) -> None:
     """Export a definition to a spreadsheet, one question per row, safe to open in Excel."""
+    from app.questionnaires.spreadsheet import definition_to_rows, write_rows  # openpyxl: slow
+
     try:
         loaded = find_definition(root, slug, version)
     except QuestionnaireError as error:

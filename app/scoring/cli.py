@@ -20,8 +20,10 @@ from app.scoring.domain.results import ScoreResult
 from app.scoring.domain.rules import score_vendor
 from app.scoring.errors import ScoringError
 from app.scoring.policy_loader import load_default_policy, load_policy_file
+from app.scoring.recompute_cli import recompute
 
 app = typer.Typer(help="Explainable vendor assurance scores.", no_args_is_help=True)
+app.command("recompute")(recompute)
 
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 _BAND_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "red", "F": "bold red"}

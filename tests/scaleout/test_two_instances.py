@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from app.cli import app as cli_app
+from app.cli import build_app
 from app.core import migrate
 from app.core.config import Environment, Settings, get_settings
 from app.core.db import create_db_engine
@@ -29,6 +29,8 @@ from app.jobs.worker import ensure_schema
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier
 from tests.conftest import fresh_database_url
+
+cli_app = build_app()
 
 pytestmark = pytest.mark.slow
 

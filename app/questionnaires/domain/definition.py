@@ -72,7 +72,7 @@ ConditionValue = StrictStr | StrictInt | StrictFloat
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Choice(_Frozen):
@@ -225,10 +225,6 @@ class QuestionnaireDefinition(_Frozen):
     def question(self, question_id: str) -> Question | None:
         """Return the question with this id, or None."""
         return next((q for q in self.questions() if q.id == question_id), None)
-
-
-AndCondition.model_rebuild()
-OrCondition.model_rebuild()
 
 
 def content_hash(data: bytes) -> str:

@@ -7,10 +7,12 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app, main
+from app.cli import build_app, main
 from app.core.config import get_settings
 from app.core.db import dispose_engines
 from tests.conftest import fresh_database_url
+
+app = build_app()
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def test_upgrade_then_demo_load_prints_a_generated_password_once(cli_env, tmp_pa
     assert runner.invoke(app, ["db", "current"]).exit_code == 0
     first = runner.invoke(app, ["demo", "load", "--if-empty"])
     assert first.exit_code == 0, first.output
-    password = re.search(r"with password (\S+)", first.output)
+    password = re.search(r"Password  (\S+)  \(shown once", first.output)
     assert password is not None and len(password.group(1)) >= 16
     assert "7 sample reports read" in first.output
     link = re.search(r"/portal/(dlg_p_[A-Za-z0-9_-]+)", first.output)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
+from app.cli import build_app
+
+app = build_app()
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from app.audit.models import AuditEvent
-from app.cli import app
+from app.cli import build_app
 from app.core.config import Environment, Settings, get_settings
 from app.core.db import dispose_engines, get_engine
 from app.reports import crypto
@@ -21,6 +21,8 @@ from app.reports.storage import CHUNK, DocumentIntegrityError, LocalStorage, Rew
 from tests.conftest import fresh_database_url
 from tests.factories import make_vendor
 from tests.web.reviews.helpers import add_document
+
+app = build_app()
 
 CORPUS = Path(__file__).parents[2] / "fixtures" / "corpus"
 OLD_KEY = bytes(range(32))

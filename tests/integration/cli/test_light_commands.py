@@ -1,0 +1,69 @@
+"""Commands that need no database start without the web stack, the ORM or the job queue."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
+
+# What a command that only reads a file or some text must not pay for at start-up.
+HEAVY = (
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "uvicorn",
+    "psycopg",
+    "procrastinate",
+    "boto3",
+    "jinja2",
+    "httpx",
+    "app.main",
+    "app.demo",
+    "app.wiring",
+)
+
+_PROBE = """
+import json, sys
+from app.cli import main
+sys.argv = ["diligence", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = json.loads(HEAVY)
+sys.stderr.write("\\nLOADED " + json.dumps(sorted(m for m in heavy if m in sys.modules)) + "\\n")
+"""
+
+
+def _modules_loaded_by(*args: str) -> list[str]:
+    probe = _PROBE.replace("HEAVY", repr(json.dumps(HEAVY)))
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+    )
+    line = next(x for x in done.stderr.splitlines() if x.startswith("LOADED "))
+    return json.loads(line.removeprefix("LOADED "))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("questionnaires", "lint", "--text", "Are you SOC 2 certified?"),
+        ("reports", "extract", str(CORPUS / "a01.pdf")),
+    ],
+    ids=["help", "questionnaires-lint", "reports-extract"],
+)
+def test_a_light_command_does_not_load_the_web_stack_or_the_database(args):
+    assert _modules_loaded_by(*args) == []
+
+
+def test_a_database_command_still_loads_what_it_needs():
+    # The probe itself can see heavy modules: a command that uses the database loads them.
+    assert "sqlalchemy" in _modules_loaded_by("db", "--help")
