@@ -28,6 +28,8 @@ PROFILE_FLAGS: dict[str, str] = {
     "uptime_critical": "Our service stops if it is down",
     "transaction_processing": "Processes transactions for us",
     "icfr_relevant": "Affects our financial reporting",
+    "ai_features": "The service we use has AI features",
+    "ai_processes_our_data": "Our data reaches its AI features",
 }
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -237,6 +237,8 @@ def assess_profile(
         "uptime_critical": result.flags.uptime_critical,
         "transaction_processing": result.flags.transaction_processing,
         "icfr_relevant": result.flags.icfr_relevant,
+        "ai_features": result.flags.ai_features,
+        "ai_processes_our_data": result.flags.ai_processes_our_data,
     }
     vendor.profile = {
         **vendor.profile,

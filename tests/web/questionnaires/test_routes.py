@@ -94,7 +94,7 @@ def test_library_lists_every_released_questionnaire(client, session):
         assert loaded.definition.title in page.text
         assert f"/questionnaires/{slug}/v1" in page.text
         assert digest[:12] in page.text
-    assert len(released) == 4
+    assert len(released) == 5
     assert '/questionnaires">Questionnaires</a>' in page.text  # the navigation link
 
 
