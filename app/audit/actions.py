@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     reminder_sent = "reminder.sent"
     # documents
     document_uploaded = "document.uploaded"
+    document_refused = "document.refused"
+    document_quarantined = "document.quarantined"
     document_vendor_feedback = "document.vendor_feedback"
     document_removed = "document.removed"
     document_identity_stated = "document.identity_stated"
@@ -50,6 +52,8 @@ class AuditAction(StrEnum):
     document_restricted_use_acknowledged = "document.restricted_use_acknowledged"
     fact_corrected = "fact.corrected"
     storage_rewrapped = "storage.rewrapped"
+    storage_swept = "storage.swept"
+    storage_checked = "storage.checked"
     # scores and the review
     score_computed = "score.computed"
     scores_recomputed = "scores.recomputed"

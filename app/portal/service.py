@@ -19,7 +19,7 @@ from app.core.db import utcnow
 from app.core.rows import id_of
 from app.evidence import prefill
 from app.evidence.advice import upload_advice
-from app.evidence.intake import Destination, EvidenceStore, Upload, receive_document
+from app.evidence.intake import Destination, EvidenceStore, Upload, receive_upload
 from app.portal.models import PortalSession
 from app.portal.receipts import queue_receipt
 from app.questionnaires.domain.definition import QuestionnaireDefinition
@@ -268,41 +268,58 @@ def _was_submitted(question_id: str, getlist: Callable[[str], list[Any]]) -> boo
     return bool(getlist(VERSION_PREFIX + question_id))
 
 
-def upload_for_question(
-    session: Session,
+@dataclass(frozen=True)
+class UploadRules:
+    """How a file given for one question is taken: images allowed, and where it came from."""
+
+    allow_images: bool
+    provenance: Provenance | None = None
+
+    @property
+    def attach_to_answer(self) -> bool:
+        """A trust-center answer keeps its address; its file is found by provenance."""
+        return self.provenance is None
+
+
+def upload_rules(
+    session: Session, request: QuestionnaireRequest, question_id: str, today: date
+) -> UploadRules:
+    """Return how a file for a question is taken; 404 unless the question is shown and takes files.
+
+    A file for a trust-center question keeps that answer's address and terms, and today's
+    date, as where it came from; it is refused until the address is given.
+    """
+    view = find_question(build_page(session, request), question_id, file_upload=True)
+    allow_images = "iso27001_certificate" in (view.question.document_kinds or ())
+    if view.question.type is not QuestionType.TRUST_CENTER:
+        return UploadRules(allow_images)
+    return UploadRules(allow_images, _trust_center_source(view, today))
+
+
+async def upload_for_question(
+    app: Any,
     store: EvidenceStore,
     *,
     request: QuestionnaireRequest,
-    view: QuestionView,
+    question_id: str,
     source: BinaryIO,
     filename: str,
-    allow_images: bool,
+    rules: UploadRules,
 ) -> UploadOutcome:
-    """Take a vendor's file for a question: stored, read, attached, used and scored.
-
-    A file given for a trust-center question keeps that answer's address and terms, and
-    today's date, as where it came from.
-    """
-    vendor = session.get(Vendor, request.vendor_id)
-    assert vendor is not None
-    today = utcnow().date()
-    is_trust_center = view.question.type is QuestionType.TRUST_CENTER
+    """Take a vendor's file for a question: screened, stored, read, attached, used and scored."""
     upload = Upload(
         source=source,
         filename=filename,
         channel=UploadChannel.portal,
         actor=vendor_actor(id_of(request)),
-        allow_images=allow_images,
-        provenance=_trust_center_source(view, today) if is_trust_center else None,
+        allow_images=rules.allow_images,
+        provenance=rules.provenance,
     )
-    return receive_document(
-        session,
-        store,
-        upload,
-        vendor=vendor,
-        today=today,
-        destination=Destination(request, view.question.id, attach_to_answer=not is_trust_center),
-    )
+    destination = Destination(id_of(request), question_id, rules.attach_to_answer)
+    return await receive_upload(
+        app, store, upload, vendor_id=request.vendor_id, today=utcnow().date(),
+        destination=destination,
+    )  # fmt: skip
 
 
 def _trust_center_source(view: QuestionView, today: date) -> Provenance:
