@@ -46,6 +46,7 @@ class AuditAction(StrEnum):
     document_vendor_feedback = "document.vendor_feedback"
     document_removed = "document.removed"
     document_identity_stated = "document.identity_stated"
+    document_source_recorded = "document.source_recorded"
     document_viewed = "document.viewed"
     document_downloaded = "document.downloaded"
     document_integrity_failed = "document.integrity_failed"

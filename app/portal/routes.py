@@ -119,11 +119,11 @@ async def upload(
     request: Request, store: EvidenceStoreDep, question_id: str, file: UploadFile
 ) -> Response:
     # Resolved inside a write transaction, as for answers: resolving the session can write.
-    def target(session: Session) -> tuple[QuestionnaireRequest, bool]:
+    def target(session: Session) -> tuple[QuestionnaireRequest, portal_service.UploadRules]:
         found = get_portal_request(request, session)
-        return found, portal_service.accepts_images(session, found, question_id)
+        return found, portal_service.upload_rules(session, found, question_id, utcnow().date())
 
-    found, allow_images = await run_write(request.app, target)
+    found, rules = await run_write(request.app, target)
     outcome = await portal_service.upload_for_question(
         request.app,
         store,
@@ -131,7 +131,7 @@ async def upload(
         question_id=question_id,
         source=file.file,
         filename=file.filename or "document.pdf",
-        allow_images=allow_images,
+        rules=rules,
     )
     note = f"?uploaded={outcome.document.id}{'&duplicate=1' if outcome.is_duplicate else ''}"
     target_url = request.url_for("portal.questionnaire").path + note + f"#q-{question_id}"
