@@ -108,6 +108,9 @@ class ExtractionResult(_Frozen):
     confidence: dict[str, float] = {}
     page_count: int = 0
     sections: tuple[SectionSpan, ...] = ()
+    # For a certificate: the standard and edition certified ("ISO/IEC 27001:2022"), which
+    # scoring reads; the other certificate facts are in `certificate`.
+    standard: str | None = None
     certificate: CertificateFacts | None = None
 
     def as_dict(self) -> dict[str, object]:

@@ -374,6 +374,7 @@ def _iso_certificate(doc: Document) -> ExtractionResult:
     facts.put("report_date", dates.issued, _iso(dates.issued.value))
     facts.put("certificate_expiry", dates.expiry, _iso(dates.expiry.value))
     standard = certificates.standard(doc)
+    facts.extra["standard"] = standard.value
     facts.extra["certificate"] = CertificateFacts(
         standard=standard.value,
         certificate_number=certificates.certificate_number(doc),
