@@ -16,6 +16,7 @@ from app.api.docs import router as api_docs_router
 from app.api.middleware import ApiAuthenticationMiddleware
 from app.api.router import api_routers
 from app.audit.routes import router as audit_router
+from app.audit.security import AuditedSecurityEvents
 from app.auth.deps import enforce_route_access
 from app.auth.gate import check_report_upload
 from app.auth.routes import router as auth_router
@@ -29,6 +30,7 @@ from app.core.limits import FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT
 from app.core.logging import configure_logging
 from app.core.ratelimit import RateLimiter, install_rate_limits, rate_limit
 from app.core.security import install_security_headers
+from app.core.serving import SlowBodyTimeout
 from app.core.templating import templates
 from app.core.upload_gate import GateRule, UploadGateMiddleware
 from app.evidence.routes import router as documents_router
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=UPLOAD_BODY_LIMIT,
     )
     app.state.settings = settings
+    app.state.security_events = AuditedSecurityEvents()
     app.state.readiness_checks = [partial(storage_problem, settings)]
     app.state.engine = get_engine(settings.database_url, pool_size=settings.db_pool_size)
     _wire_infrastructure(app, settings)
@@ -147,4 +150,6 @@ def _install_security(app: FastAPI, settings: Settings) -> None:
     register_template_globals(templates.env)
     # Added last so it runs first: anonymous API writes get 401 rather than the CSRF refusal.
     app.add_middleware(ApiAuthenticationMiddleware)
+    # Outermost of all: no check above waits on a stalled request body for long.
+    app.add_middleware(SlowBodyTimeout)
     install_security_headers(app, force_https=settings.uses_https)

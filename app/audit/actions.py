@@ -63,6 +63,11 @@ class AuditAction(StrEnum):
     cuec_owners_assigned = "cuec.owners_assigned"
     review_exported = "review.exported"
     review_digest_sent = "review.digest_sent"
+    # refusals (rate-limited in what is recorded, so a flood cannot bloat the log)
+    security_csrf_refused = "security.csrf_refused"
+    security_rate_limited = "security.rate_limited"
+    security_access_denied = "security.access_denied"
+    security_expired_link_used = "security.expired_link_used"
     # the audit log itself
     audit_verified = "audit.verified"
     audit_exported = "audit.exported"
