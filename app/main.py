@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        openapi_url=None if settings.is_production else "/api/v1/openapi.json",
+        # Served by app.api.docs, which decides who may read it.
+        openapi_url=None,
         # Every route is checked against the one permission table (app/auth/permissions.py).
         dependencies=[Depends(enforce_route_access)],
         # Bytes read before routing (the CSRF check) count against this outer limit; each

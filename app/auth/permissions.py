@@ -80,7 +80,6 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
 ROUTE_ACCESS: dict[str, RouteAccess] = {
     # Infrastructure: static files, probes, the API schema (no data in any of them).
     "static": Audience.public,
-    "openapi": Audience.public,
     "health.live": Audience.public,
     "health.ready": Audience.public,
     # Sign-in and sign-out (CSRF-protected; OIDC uses state, nonce and PKCE).
@@ -138,6 +137,7 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api_tokens.revoke": Permission.dashboard_view,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.
     "api.docs": Audience.public,
+    "api.openapi": Audience.public,  # in production the route itself asks for a user
     "api.vendors.list": Permission.vendors_read,
     "api.vendors.create": Permission.vendors_write,
     "api.vendors.get": Permission.vendors_read,
