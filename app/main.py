@@ -19,6 +19,7 @@ from app.audit.routes import router as audit_router
 from app.audit.security import AuditedSecurityEvents
 from app.auth.deps import enforce_route_access
 from app.auth.gate import check_report_upload
+from app.auth.mfa_routes import router as mfa_router
 from app.auth.routes import router as auth_router
 from app.auth.token_routes import router as api_tokens_router
 from app.core.config import Settings, get_settings
@@ -127,6 +128,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(mfa_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_docs_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     api_limit = [Depends(rate_limit("api", per="user"))]
     for router in api_routers():

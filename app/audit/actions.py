@@ -18,6 +18,10 @@ class AuditAction(StrEnum):
     user_role_changed = "user.role_changed"
     user_disabled = "user.disabled"
     user_sessions_revoked = "user.sessions_revoked"
+    user_mfa_enabled = "user.mfa_enabled"
+    user_mfa_reset = "user.mfa_reset"
+    user_mfa_failed = "user.mfa_failed"
+    user_recovery_code_used = "user.recovery_code_used"
     api_token_created = "api_token.created"  # noqa: S105 - an action name
     api_token_revoked = "api_token.revoked"  # noqa: S105 - an action name
     # vendors

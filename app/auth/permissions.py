@@ -132,6 +132,11 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "documents.upload": Permission.reports_upload,
     "audit.list": Permission.audit_read,
     # Each person manages the API tokens that act as them (user managers see everyone's).
+    "auth.mfa_form": Audience.public,
+    "auth.mfa": Audience.public,
+    "auth.mfa_account": Permission.dashboard_view,
+    "auth.mfa_confirm": Permission.dashboard_view,
+    "auth.mfa_reset": Permission.users_manage,
     "api_tokens.list": Permission.dashboard_view,
     "api_tokens.create": Permission.dashboard_view,
     "api_tokens.revoke": Permission.dashboard_view,

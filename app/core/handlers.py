@@ -47,6 +47,10 @@ async def handle_diligence_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotAuthenticated) and not _wants_json(request):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/login?next={target}", status_code=303)
+    # A refusal that says where to go instead (e.g. to enrol a second factor) sends pages there.
+    redirect_to = getattr(exc, "redirect_to", None)
+    if isinstance(redirect_to, str) and not _wants_json(request):
+        return RedirectResponse(redirect_to, status_code=303)
     log = logger.error if exc.status_code >= 500 else logger.info
     log("%s %s -> %s %s", request.method, request.url.path, exc.status_code, exc.code)
     kind = _SECURITY_EVENTS.get(exc.status_code)
