@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from app.audit.actors import user_actor
@@ -17,6 +18,7 @@ from app.core.rows import id_of
 from app.evidence.deps import EvidenceStoreDep
 from app.evidence.intake import Upload, receive_upload
 from app.reports.models import UploadChannel
+from app.reports.provenance import provenance_from_form
 from app.vendors.deps import VendorDep
 
 router = APIRouter(tags=["documents"])
@@ -33,17 +35,22 @@ async def upload(
     user: UploaderDep,
     vendor: VendorDep,
     file: UploadFile,
+    source_url: Annotated[str, Form(max_length=2000)] = "",
+    source_terms: Annotated[str, Form(max_length=32)] = "",
+    source_obtained_on: Annotated[date | None, Form()] = None,
 ) -> Response:
     session.commit()  # end the request's read (and a sign-in touch) before the write queue
+    today = utcnow().date()
     upload = Upload(
         source=file.file,
         filename=file.filename or "document.pdf",
         channel=UploadChannel.staff,
         actor=user_actor(id_of(user)),
         uploaded_by_id=id_of(user),
+        provenance=provenance_from_form(
+            url=source_url, terms=source_terms, obtained_on=source_obtained_on, today=today
+        ),
     )
-    outcome = await receive_upload(
-        request.app, store, upload, vendor_id=id_of(vendor), today=utcnow().date()
-    )
+    outcome = await receive_upload(request.app, store, upload, vendor_id=id_of(vendor), today=today)
     note = "duplicate" if outcome.is_duplicate else "uploaded"
     return RedirectResponse(f"/vendors/{vendor.id}?document={note}#documents", status_code=303)

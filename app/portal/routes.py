@@ -119,11 +119,11 @@ async def upload(
     request: Request, store: EvidenceStoreDep, question_id: str, file: UploadFile
 ) -> Response:
     # Resolved inside a write transaction, as for answers: resolving the session can write.
-    def target(session: Session) -> tuple[QuestionnaireRequest, bool]:
+    def target(session: Session) -> tuple[QuestionnaireRequest, portal_service.UploadRules]:
         found = get_portal_request(request, session)
-        return found, portal_service.accepts_images(session, found, question_id)
+        return found, portal_service.upload_rules(session, found, question_id, utcnow().date())
 
-    found, allow_images = await run_write(request.app, target)
+    found, rules = await run_write(request.app, target)
     outcome = await portal_service.upload_for_question(
         request.app,
         store,
@@ -131,11 +131,35 @@ async def upload(
         question_id=question_id,
         source=file.file,
         filename=file.filename or "document.pdf",
-        allow_images=allow_images,
+        rules=rules,
     )
     note = f"?uploaded={outcome.document.id}{'&duplicate=1' if outcome.is_duplicate else ''}"
     target_url = request.url_for("portal.questionnaire").path + note + f"#q-{question_id}"
     return RedirectResponse(target_url, status_code=303)
+
+
+@router.post(
+    "/portal/completed-questionnaire",
+    name="portal.completed_upload",
+    max_body_size=UPLOAD_BODY_LIMIT,
+)
+def completed_upload(
+    request: Request,
+    session: SessionDep,
+    store: EvidenceStoreDep,
+    found: PortalRequestDep,
+    file: UploadFile,
+) -> Response:
+    outcome = portal_service.upload_completed(
+        session,
+        store,
+        request=found,
+        source=file.file,
+        filename=file.filename or "questionnaire.xlsx",
+    )
+    filled_here = sum(1 for _ in outcome.prefilled)
+    target = request.url_for("portal.questionnaire").path + f"?completed={filled_here}"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/portal/documents/{document_id}/feedback", name="portal.document_feedback")

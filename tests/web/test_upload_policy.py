@@ -161,9 +161,7 @@ def test_readiness_warns_while_malware_scanning_is_off(client):
     assert any("malware scanning is off" in warning for warning in body["warnings"])
 
 
-def test_stored_objects_have_random_names_and_hash_named_ones_still_open(
-    client, session, settings
-):
+def test_stored_objects_have_random_names_and_hash_named_ones_still_open(client, session, settings):
     post = _through_staff_page(client, session, settings)
     assert post(A01).status_code == 303
     [document] = session.exec(select(Document)).all()
