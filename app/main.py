@@ -16,8 +16,10 @@ from app.api.docs import router as api_docs_router
 from app.api.middleware import ApiAuthenticationMiddleware
 from app.api.router import api_routers
 from app.audit.routes import router as audit_router
+from app.audit.security import AuditedSecurityEvents
 from app.auth.deps import enforce_route_access
 from app.auth.gate import check_report_upload
+from app.auth.mfa_routes import router as mfa_router
 from app.auth.routes import router as auth_router
 from app.auth.token_routes import router as api_tokens_router
 from app.core.config import Settings, get_settings
@@ -29,6 +31,7 @@ from app.core.limits import FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT
 from app.core.logging import configure_logging
 from app.core.ratelimit import RateLimiter, install_rate_limits, rate_limit
 from app.core.security import install_security_headers
+from app.core.serving import SlowBodyTimeout
 from app.core.templating import templates
 from app.core.upload_gate import GateRule, UploadGateMiddleware
 from app.evidence.routes import router as documents_router
@@ -70,7 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        openapi_url=None if settings.is_production else "/api/v1/openapi.json",
+        # Served by app.api.docs, which decides who may read it.
+        openapi_url=None,
         # Every route is checked against the one permission table (app/auth/permissions.py).
         dependencies=[Depends(enforce_route_access)],
         # Bytes read before routing (the CSRF check) count against this outer limit; each
@@ -78,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=UPLOAD_BODY_LIMIT,
     )
     app.state.settings = settings
+    app.state.security_events = AuditedSecurityEvents()
     app.state.readiness_checks = [partial(storage_problem, settings)]
     app.state.engine = get_engine(settings.database_url, pool_size=settings.db_pool_size)
     _wire_infrastructure(app, settings)
@@ -123,6 +128,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(mfa_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_docs_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     api_limit = [Depends(rate_limit("api", per="user"))]
     for router in api_routers():
@@ -147,4 +153,6 @@ def _install_security(app: FastAPI, settings: Settings) -> None:
     register_template_globals(templates.env)
     # Added last so it runs first: anonymous API writes get 401 rather than the CSRF refusal.
     app.add_middleware(ApiAuthenticationMiddleware)
+    # Outermost of all: no check above waits on a stalled request body for long.
+    app.add_middleware(SlowBodyTimeout)
     install_security_headers(app, force_https=settings.uses_https)

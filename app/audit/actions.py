@@ -18,6 +18,10 @@ class AuditAction(StrEnum):
     user_role_changed = "user.role_changed"
     user_disabled = "user.disabled"
     user_sessions_revoked = "user.sessions_revoked"
+    user_mfa_enabled = "user.mfa_enabled"
+    user_mfa_reset = "user.mfa_reset"
+    user_mfa_failed = "user.mfa_failed"
+    user_recovery_code_used = "user.recovery_code_used"
     api_token_created = "api_token.created"  # noqa: S105 - an action name
     api_token_revoked = "api_token.revoked"  # noqa: S105 - an action name
     # vendors
@@ -65,6 +69,11 @@ class AuditAction(StrEnum):
     cuec_owners_assigned = "cuec.owners_assigned"
     review_exported = "review.exported"
     review_digest_sent = "review.digest_sent"
+    # refusals (rate-limited in what is recorded, so a flood cannot bloat the log)
+    security_csrf_refused = "security.csrf_refused"
+    security_rate_limited = "security.rate_limited"
+    security_access_denied = "security.access_denied"
+    security_expired_link_used = "security.expired_link_used"
     # the audit log itself
     audit_verified = "audit.verified"
     audit_exported = "audit.exported"

@@ -80,7 +80,6 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
 ROUTE_ACCESS: dict[str, RouteAccess] = {
     # Infrastructure: static files, probes, the API schema (no data in any of them).
     "static": Audience.public,
-    "openapi": Audience.public,
     "health.live": Audience.public,
     "health.ready": Audience.public,
     # Sign-in and sign-out (CSRF-protected; OIDC uses state, nonce and PKCE).
@@ -133,11 +132,17 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "documents.upload": Permission.reports_upload,
     "audit.list": Permission.audit_read,
     # Each person manages the API tokens that act as them (user managers see everyone's).
+    "auth.mfa_form": Audience.public,
+    "auth.mfa": Audience.public,
+    "auth.mfa_account": Permission.dashboard_view,
+    "auth.mfa_confirm": Permission.dashboard_view,
+    "auth.mfa_reset": Permission.users_manage,
     "api_tokens.list": Permission.dashboard_view,
     "api_tokens.create": Permission.dashboard_view,
     "api_tokens.revoke": Permission.dashboard_view,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.
     "api.docs": Audience.public,
+    "api.openapi": Audience.public,  # in production the route itself asks for a user
     "api.vendors.list": Permission.vendors_read,
     "api.vendors.create": Permission.vendors_write,
     "api.vendors.get": Permission.vendors_read,
