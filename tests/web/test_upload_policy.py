@@ -161,9 +161,7 @@ def test_readiness_warns_while_malware_scanning_is_off(client):
     assert any("malware scanning is off" in warning for warning in body["warnings"])
 
 
-def test_stored_objects_have_random_names_and_hash_named_ones_still_open(
-    client, session, settings
-):
+def test_stored_objects_have_random_names_and_hash_named_ones_still_open(client, session, settings):
     post = _through_staff_page(client, session, settings)
     assert post(A01).status_code == 303
     [document] = session.exec(select(Document)).all()
@@ -181,3 +179,18 @@ def test_stored_objects_have_random_names_and_hash_named_ones_still_open(
     post_form(client, "/documents/acknowledge", {"accept": "yes", "next": "/"})
     download = client.get(f"/documents/{document.id}/download")
     assert download.status_code == 200 and download.content == A01
+
+
+def test_an_upload_whose_write_fails_leaves_no_stored_object(
+    client, session, settings, monkeypatch
+):
+    post = _through_staff_page(client, session, settings)
+
+    def fail_after_storing(*_args, **_kwargs):
+        assert len(_stored_objects(settings)) == 1  # the object followed the row
+        raise RuntimeError("the write failed after the object was stored")
+
+    monkeypatch.setattr("app.evidence.intake.evidence_changed", fail_after_storing)
+    with pytest.raises(RuntimeError):
+        post(A01)
+    assert _stored_objects(settings) == []
