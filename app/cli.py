@@ -99,6 +99,13 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default DILIGENCE_HOST).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+    setup: Annotated[
+        bool,
+        typer.Option(
+            "--setup",
+            help="First migrate the database and load demo data when it is empty (make run).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the web application with uvicorn."""
     import uvicorn
@@ -106,6 +113,16 @@ def serve(
     from app.core.config import get_settings
 
     settings = get_settings()
+    if setup:
+        # One process instead of three: `make run` pays the start-up of the app only once.
+        from app.core.db_cli import upgrade
+        from app.demo.cli import load
+
+        upgrade()
+        importlib.import_module("app.wiring").install_session_hooks()
+        load(if_empty=True)
+        address = f"http://{host or settings.host}:{port or settings.port}"
+        typer.echo(f"\nDiligence is starting at {address}  (stop with Ctrl+C)\n")
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -33,7 +33,7 @@ from multiprocessing.process import BaseProcess
 from typing import Literal
 
 from app.reports.errors import ReadFailure, ReportReadError
-from app.reports.pdf_text import PdfText, check_pdf_bytes, merge_parts, read_pdf_text
+from app.reports.pdf_text import OcrBudget, PdfText, check_pdf_bytes, merge_parts, read_pdf_text
 
 _MIB = 1024 * 1024
 _PRELOAD = ["app.reports.reader_warmup"]
@@ -41,6 +41,8 @@ _READY = b"ready"
 # Page texts travel as one UTF-8 block; the reader drops NUL from page text.
 _PAGE_SEPARATOR = "\x00"
 _READY_TIMEOUT_SECONDS = 30.0
+# Text extraction must still finish after OCR inside the same CPU limit.
+_OCR_SHARE_OF_CPU = 0.5
 _ChildReply = tuple[Literal["ok"], PdfText] | tuple[Literal["error", "memory"], str, ReadFailure]
 
 
@@ -49,11 +51,18 @@ class SandboxLimits:
     """Resource limits for reading one document."""
 
     memory_bytes: int = 512 * _MIB
-    cpu_seconds: int = 15
-    wall_seconds: float = 25.0
+    cpu_seconds: int = 20
+    wall_seconds: float = 40.0
     max_pages: int = 2000
     max_bytes: int = 50 * _MIB
     workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    # Scanned pages read with OCR per document; 0 turns OCR off.
+    ocr_max_pages: int = 10
+
+    def ocr_budget(self, part: int, parts: int) -> OcrBudget:
+        """One child's share of the OCR pages, and at most half its processor time."""
+        pages = self.ocr_max_pages // parts + (1 if part < self.ocr_max_pages % parts else 0)
+        return OcrBudget(pages=pages, cpu_seconds=self.cpu_seconds * _OCR_SHARE_OF_CPU)
 
 
 DEFAULT_LIMITS = SandboxLimits()
@@ -188,7 +197,7 @@ def read_pdf_text_sandboxed(
     try:
         deadline = time.monotonic() + limits.wall_seconds
         for part, child in enumerate(children):
-            _send_document(child, data, limits.max_pages, part, workers)
+            _send_document(child, data, limits, part, workers)
         parts = [_receive_part(child, deadline, limits) for child in children]
     finally:
         _retire(children)
@@ -230,9 +239,11 @@ def _retire(children: list[_Child]) -> None:
             child.process.kill()
 
 
-def _send_document(child: _Child, data: bytes, max_pages: int, part: int, parts: int) -> None:
+def _send_document(
+    child: _Child, data: bytes, limits: SandboxLimits, part: int, parts: int
+) -> None:
     try:
-        child.connection.send((max_pages, part, parts))
+        child.connection.send((limits.max_pages, part, parts, limits.ocr_budget(part, parts)))
         # Raw bytes, not a pickle: the file is copied into the pipe once.
         child.connection.send_bytes(data)
     except OSError:
@@ -302,12 +313,12 @@ def _child_main(connection: Connection, memory_bytes: int, cpu_seconds: int) -> 
     _apply_limits(memory_bytes, cpu_seconds)
     try:
         connection.send_bytes(_READY)
-        max_pages, part, parts = connection.recv()
+        max_pages, part, parts, ocr = connection.recv()
         data = connection.recv_bytes()
     except (EOFError, OSError):
         # The parent went away or dropped this spare before giving it a document.
         return
-    reply, pages = _read_part(data, max_pages, part, parts)
+    reply, pages = _read_part(data, max_pages, part, parts, ocr)
     connection.send(reply)
     if pages is not None:
         connection.send_bytes(pages)
@@ -315,10 +326,10 @@ def _child_main(connection: Connection, memory_bytes: int, cpu_seconds: int) -> 
 
 
 def _read_part(
-    data: bytes, max_pages: int, part: int, parts: int
+    data: bytes, max_pages: int, part: int, parts: int, ocr: OcrBudget
 ) -> tuple[_ChildReply, bytes | None]:
     try:
-        text = read_pdf_text(data, max_pages=max_pages, part=part, parts=parts)
+        text = read_pdf_text(data, max_pages=max_pages, part=part, parts=parts, ocr=ocr)
         pages = _PAGE_SEPARATOR.join(text.pages).encode("utf-8", "surrogatepass")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return ("ok", dataclasses.replace(text, pages=(), peak_memory_kb=peak)), pages
