@@ -140,6 +140,8 @@ def test_active_content_is_kept_flagged_and_downloaded_only_as_an_attachment(
     assert len(_stored_objects(settings)) == 1
     [event] = _events(session, "document.uploaded")
     assert event.data["active_content"] == document.active_content
+    if channel == "api":
+        assert response.json()["document"]["active_content"] == document.active_content
 
 
 def test_staff_see_the_active_content_flag_on_the_vendor_page(client, session, settings):
