@@ -24,6 +24,7 @@ from app.reviews import cuecs as cuecs_service
 from app.reviews.decisions import latest_submitted_request, list_decisions
 from app.reviews.domain import evidence, rules, timeline
 from app.reviews.models import Decision
+from app.reviews.overrides import override_version
 from app.reviews.summary import summarise
 from app.scoring import service as scoring_service
 from app.scoring.domain.identity import names_match
@@ -83,6 +84,11 @@ class ScoreCard:
     residual_risk: str | None
     factors: tuple[dict[str, Any], ...]
     findings: tuple[dict[str, Any], ...]
+
+    @property
+    def override_version(self) -> str:
+        """The version the override forms carry, so a stale page cannot replace a newer one."""
+        return override_version(self.score)
 
 
 @dataclass(frozen=True)

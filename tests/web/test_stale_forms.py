@@ -1,0 +1,90 @@
+"""No lost updates on staff forms: a save from a page opened before someone else's save is
+refused with 409, keeps what was typed and shows the current value."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from app.core.db import utcnow
+from app.requests import answer_store
+from app.scoring import service as scoring_service
+from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
+from tests.portal_helpers import open_portal, portal_token, send_request
+from tests.web.reviews.helpers import add_document, report_facts
+
+pytestmark = pytest.mark.db
+
+
+def _vendor(session, settings):
+    vendor = make_vendor(session, name="Contested Co")
+    add_document(
+        session, settings, vendor, facts=report_facts(utcnow().date() - timedelta(days=30))
+    )
+    return vendor
+
+
+def test_two_officers_overriding_from_the_same_page_state_cannot_both_win(
+    client, session, settings
+):
+    vendor = _vendor(session, settings)
+    sign_in(client, make_user(session))
+    review = f"/vendors/{vendor.id}/review"
+    seen = form_version(client, review)  # both officers opened the page now
+    first = {"value": "70", "reason": "First officer's judgement", "version": seen}
+    assert post_form(client, f"/vendors/{vendor.id}/override", first).status_code == 303
+    second = {"value": "20", "reason": "Second officer's judgement", "version": seen}
+    refused = post_form(client, f"/vendors/{vendor.id}/override", second)
+    assert refused.status_code == 409
+    assert "Someone else changed this vendor&#39;s final score" in refused.text
+    assert "Second officer&#39;s judgement" in refused.text  # what was typed is kept
+    assert 'value="20"' in refused.text
+    assert "First officer&#39;s judgement" in refused.text  # the current value is shown
+    score = scoring_service.latest_score(session, vendor.id)
+    assert score.override_value == Decimal("70.0")
+    # Having seen the current value, the second officer may save.
+    again = {**second, "version": form_version(client, review)}
+    assert post_form(client, f"/vendors/{vendor.id}/override", again).status_code == 303
+    assert scoring_service.latest_score(session, vendor.id).override_value == Decimal("20.0")
+
+
+def test_an_override_form_without_a_version_is_refused(client, session, settings):
+    vendor = _vendor(session, settings)
+    sign_in(client, make_user(session))
+    data = {"value": "70", "reason": "No version"}
+    response = post_form(client, f"/vendors/{vendor.id}/override", data)
+    assert response.status_code == 409
+    assert "out of date" in response.text
+    assert scoring_service.latest_score(session, vendor.id).override_value is None
+
+
+def test_removing_an_override_from_a_stale_page_is_refused(client, session, settings):
+    vendor = _vendor(session, settings)
+    sign_in(client, make_user(session))
+    review = f"/vendors/{vendor.id}/review"
+    data = {"value": "70", "reason": "Set", "version": form_version(client, review)}
+    assert post_form(client, f"/vendors/{vendor.id}/override", data).status_code == 303
+    stale = form_version(client, review)
+    newer = {"value": "80", "reason": "Changed again", "version": stale}
+    assert post_form(client, f"/vendors/{vendor.id}/override", newer).status_code == 303
+    response = post_form(client, f"/vendors/{vendor.id}/override/clear", {"version": stale})
+    assert response.status_code == 409
+    assert scoring_service.latest_score(session, vendor.id).override_value == Decimal("80.0")
+
+
+def test_the_portal_refuses_an_answer_saved_without_its_version(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    path = "/portal/answers/holds_soc2_type2"
+    headers = {"HX-Request": "true"}
+    first = {"q__holds_soc2_type2": "yes", "v__holds_soc2_type2": "0"}
+    saved = client.post(path, data={**first, "csrf_token": portal_token(client)}, headers=headers)
+    assert saved.status_code == 200
+    blind = {"q__holds_soc2_type2": "no", "csrf_token": portal_token(client)}
+    refused = client.post(path, data=blind, headers=headers)
+    assert refused.status_code == 422
+    assert "out of date" in refused.text
+    answers = answer_store.load_answers(session, request.id)
+    assert answers["holds_soc2_type2"].value == "yes"
