@@ -88,3 +88,37 @@ def test_the_portal_refuses_an_answer_saved_without_its_version(client, session,
     assert "out of date" in refused.text
     answers = answer_store.load_answers(session, request.id)
     assert answers["holds_soc2_type2"].value == "yes"
+
+
+def test_a_vendor_edit_from_a_stale_page_is_refused_keeping_both_versions(client, session):
+    vendor = make_vendor(session, name="Harbour Logistics")
+    sign_in(client, make_user(session))
+    edit = f"/vendors/{vendor.id}/edit"
+    seen = form_version(client, edit)
+    first = {"name": "Harbour Logistics Ltd", "status": "active", "version": seen}
+    assert post_form(client, f"/vendors/{vendor.id}", first).status_code == 303
+    second = {"name": "Harbour Freight", "status": "onboarding", "version": seen}
+    refused = post_form(client, f"/vendors/{vendor.id}", second)
+    assert refused.status_code == 409
+    assert "Someone else changed this vendor" in refused.text
+    assert 'value="Harbour Freight"' in refused.text  # what was typed
+    assert "Now saved: name <strong>Harbour Logistics Ltd</strong>" in refused.text
+    session.refresh(vendor)
+    assert vendor.name == "Harbour Logistics Ltd"
+    without = post_form(client, f"/vendors/{vendor.id}", {"name": "No version", "status": "active"})
+    assert without.status_code == 409
+    session.refresh(vendor)
+    assert vendor.name == "Harbour Logistics Ltd"
+
+
+def test_a_profile_saved_from_a_stale_page_is_refused(client, session):
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session))
+    seen = form_version(client, f"/vendors/{vendor.id}/profile")
+    edit = {"name": "Renamed meanwhile", "status": "active"}
+    edit["version"] = form_version(client, f"/vendors/{vendor.id}/edit")
+    assert post_form(client, f"/vendors/{vendor.id}", edit).status_code == 303
+    answers = {"q__system_access": "user", "version": seen}
+    refused = post_form(client, f"/vendors/{vendor.id}/profile", answers)
+    assert refused.status_code == 409
+    assert "Someone else changed this vendor" in refused.text
