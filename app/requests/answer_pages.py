@@ -34,6 +34,8 @@ class QuestionView:
     is_answered: bool
     documents: list[UploadedDocument] = field(default_factory=list)
     source_note: str | None = None  # "From your report …, page N" when a document gave it
+    # The answer is still the document's, not yet confirmed or changed by the vendor.
+    awaits_confirmation: bool = False
 
     @property
     def selected(self) -> list[str]:
@@ -142,6 +144,8 @@ def _source_note(
     if found is None or found.value != value or found.document_id not in documents:
         return None
     name = documents[found.document_id][0].filename
+    if found.note:
+        return f"{found.note} ({name}). Please confirm it, or change it if it is wrong."
     where = f", page {found.page}" if found.page else ""
     return f"From your report {name}{where}. Please check it; change it if it is wrong."
 
@@ -180,6 +184,7 @@ def build_sections(
                     not is_unanswered(value),
                     docs,
                     note,
+                    bool(note and row and row.source_document_id is not None),
                 )
             )
         sections.append(SectionView(section.id, section.title, section.help, views))

@@ -22,6 +22,8 @@ class Prefill:
     value: AnswerValue
     document_id: str
     page: int | None
+    # What to tell the vendor instead of "from your report, page N" (e.g. the criterion tested).
+    note: str | None = None
 
 
 def _as_answer(question: Question, value: object) -> AnswerValue:
