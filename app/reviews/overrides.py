@@ -22,6 +22,14 @@ from app.scoring import service as scoring_service
 from app.scoring.models import Score
 from app.vendors.models import Vendor
 
+# Like "If-Match: *": callers without page state (the JSON API) change whatever is current.
+ANY_VERSION = "*"
+
+
+def _check(expected_version: str | None, score: Score | None) -> None:
+    if expected_version != ANY_VERSION:
+        check_version(expected_version, override_version(score), what="this vendor's final score")
+
 
 def override_version(score: Score | None) -> str:
     """The version of a vendor's override as the review page shows it (hidden form field)."""
@@ -62,7 +70,7 @@ def override_score(
     if not Decimal(0) <= value <= Decimal(100):
         raise InvalidInput("The final score must be between 0 and 100.")
     score = _current_score(session, vendor.id)
-    check_version(expected_version, override_version(score), what="this vendor's final score")
+    _check(expected_version, score)
     if score is None:
         score = scoring_service.recompute_vendor(session, vendor, as_of=as_of, reason="override")
     score.override_value = value.quantize(Decimal("0.1"))
@@ -93,7 +101,7 @@ def clear_override(
     """Remove the override of a vendor's latest score; the computed score applies again."""
     assert vendor.id is not None
     score = _current_score(session, vendor.id)
-    check_version(expected_version, override_version(score), what="this vendor's final score")
+    _check(expected_version, score)
     if score is None or score.override_value is None:
         return score
     previous = str(score.override_value)
