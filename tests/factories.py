@@ -73,7 +73,11 @@ def post_form(client: TestClient, path: str, data: dict[str, object] | None = No
 def form_version(client: TestClient, path: str, action: str | None = None) -> str:
     """Return the version a page's edit form carries (of the form posting to ``action``)."""
     page = client.get(path).text
-    start = page.index(f'action="{action}"') if action else 0
+    start = 0
+    if action is not None:
+        form = re.search(rf'action="[^"]*{re.escape(action)}"', page)
+        assert form is not None, f"no form posting to {action} on {path}"
+        start = form.start()
     match = re.search(r'name="version" value="([^"]+)"', page[start:])
     assert match is not None, f"no versioned form on {path}"
     return match.group(1)

@@ -16,6 +16,9 @@ from typing import Any
 from app.core.errors import Conflict
 
 VERSION_FIELD = "version"
+# Like "If-Match: *": callers without page state (the JSON API) change whatever is current.
+# Never read from a form: ``submitted_version`` refuses it.
+ANY_VERSION = "*"
 
 
 def fingerprint(*values: object) -> str:
@@ -33,6 +36,8 @@ class StaleEdit(Conflict):
 
 def check_version(submitted: str | None, current: str, *, what: str) -> None:
     """Refuse a save whose form version is missing or is not the current one."""
+    if submitted == ANY_VERSION:
+        return
     if not submitted:
         raise StaleEdit(
             f"This form is out of date: it does not say which version of {what} it changes. "
@@ -49,4 +54,4 @@ def check_version(submitted: str | None, current: str, *, what: str) -> None:
 def submitted_version(form: Mapping[str, Any]) -> str | None:
     """Return the version a submitted form carries, if any."""
     value = form.get(VERSION_FIELD)
-    return str(value) if value else None
+    return str(value) if value and value != ANY_VERSION else None

@@ -7,13 +7,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlmodel import select
 
 from app.core.db import utcnow
+from app.reports.models import ReportFacts
 from app.requests import answer_store
+from app.reviews.cuecs import cuec_key
 from app.scoring import service as scoring_service
 from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
 from tests.portal_helpers import open_portal, portal_token, send_request
 from tests.web.reviews.helpers import add_document, report_facts
+from tests.web.reviews.test_vendor_review import _reviewed_vendor as reviewed_vendor
 
 pytestmark = pytest.mark.db
 
@@ -122,3 +126,33 @@ def test_a_profile_saved_from_a_stale_page_is_refused(client, session):
     refused = post_form(client, f"/vendors/{vendor.id}/profile", answers)
     assert refused.status_code == 409
     assert "Someone else changed this vendor" in refused.text
+
+
+def test_a_fact_corrected_meanwhile_is_not_silently_corrected_again(client, session, settings):
+    vendor, document = reviewed_vendor(session, settings)
+    sign_in(client, make_user(session))
+    path = f"/documents/{document.id}/facts/opinion"
+    seen = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    first = {"value": "qualified", "reason": "p.4 says except for", "version": seen}
+    assert post_form(client, path, first).status_code == 303
+    second = {"value": "adverse", "reason": "my reading of p.5", "version": seen}
+    refused = post_form(client, path, second)
+    assert refused.status_code == 409
+    assert "Someone else changed this fact" in refused.text
+    assert 'value="my reading of p.5"' in refused.text  # what was typed is kept
+    assert "p.4 says except for" in refused.text  # the current correction is shown
+    facts = session.exec(select(ReportFacts).where(ReportFacts.document_id == document.id)).one()
+    assert facts.corrections["opinion"]["value"] == "qualified"
+
+
+def test_cuec_owners_saved_from_a_stale_page_are_refused(client, session, settings):
+    vendor, document = reviewed_vendor(session, settings)
+    sign_in(client, make_user(session))
+    key = cuec_key("Customers review user access quarterly.")
+    path = f"/documents/{document.id}/cuecs"
+    seen = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    assert post_form(client, path, {f"owner-{key}": "IT", "version": seen}).status_code == 303
+    refused = post_form(client, path, {f"owner-{key}": "Security team", "version": seen})
+    assert refused.status_code == 409
+    assert 'value="Security team"' in refused.text
+    assert "now saved: IT" in refused.text
