@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from app.auth.models import Role
 from app.core.db import utcnow
 from app.reports.models import ReportFacts
 from app.requests import answer_store
@@ -156,3 +157,19 @@ def test_cuec_owners_saved_from_a_stale_page_are_refused(client, session, settin
     assert refused.status_code == 409
     assert 'value="Security team"' in refused.text
     assert "now saved: IT" in refused.text
+
+
+def test_a_due_date_changed_meanwhile_is_not_silently_replaced(client, session, settings):
+    request, _token = send_request(session, settings)
+    sign_in(client, make_user(session, role=Role.procurement))
+    path = f"/requests/{request.id}/extend"
+    seen = form_version(client, f"/requests/{request.id}", action=path)
+    later = (utcnow().date() + timedelta(days=60)).isoformat()
+    sooner = (utcnow().date() + timedelta(days=20)).isoformat()
+    assert post_form(client, path, {"due_on": later, "version": seen}).status_code == 303
+    refused = post_form(client, path, {"due_on": sooner, "version": seen})
+    assert refused.status_code == 409
+    assert f'value="{sooner}"' in refused.text
+    assert "Now saved: due" in refused.text
+    session.refresh(request)
+    assert request.due_on.isoformat() == later
