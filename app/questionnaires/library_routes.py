@@ -1,8 +1,8 @@
 """Staff pages for the questionnaire library: versions, preview, wording check, import, export.
 
 The library folder comes from `Settings.questionnaire_dir` (`DILIGENCE_QUESTIONNAIRE_DIR`).
-Import writes `<slug>/v<N>.yaml` into it only when every spreadsheet row is valid; releasing
-the new file (adding its hash to `released.json`) stays a reviewed change.
+Import writes `<slug>/v<N>.yaml` into it only when every spreadsheet row is valid, as a draft:
+releasing it (`authoring.release`) adds its hash to `released.json`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from app.core.limits import MIB
 from app.core.ratelimit import rate_limit
 from app.core.rows import id_of
 from app.core.templating import templates
+from app.questionnaires.authoring import editable_version
 from app.questionnaires.cli import SheetFormat
 from app.questionnaires.domain.definition import (
     QuestionnaireDefinition,
@@ -64,6 +65,7 @@ from app.questionnaires.loader import (
     load_definition_file,
     released_versions,
 )
+from app.questionnaires.releases import ensure_manifest, is_released, manifest
 from app.questionnaires.spreadsheet import (
     definition_to_rows,
     read_rows,
@@ -148,6 +150,8 @@ def library(request: Request, user: ReaderDep, root: LibraryDirDep) -> Response:
         "user": user,
         "rows": _library_rows(root),
         "can_import": can(user.role, Permission.questionnaires_write),
+        "can_author": can(user.role, Permission.questionnaires_author),
+        "released": manifest(root) if root.is_dir() else None,
     }
     return templates.TemplateResponse(request, "questionnaires/library.html", context)
 
@@ -170,12 +174,23 @@ def check_wording(
 
 @router.get("/questionnaires/{slug}/v{version}", name="questionnaires.preview")
 def preview(
-    request: Request, user: ReaderDep, loaded: VersionDep, imported: bool = False
+    request: Request,
+    user: ReaderDep,
+    loaded: VersionDep,
+    root: LibraryDirDep,
+    imported: bool = False,
+    released: bool = False,
 ) -> Response:
+    definition = loaded.definition
     context = {
         "user": user,
-        "preview": build_preview(loaded.definition, loaded.content_hash),
+        "preview": build_preview(definition, loaded.content_hash),
         "is_imported": imported,
+        "just_released": released,
+        "is_released": is_released(root, definition.slug, definition.version),
+        "is_open_draft": editable_version(root, definition.slug) == definition.version,
+        "can_author": can(user.role, Permission.questionnaires_author),
+        "can_release": can(user.role, Permission.questionnaires_release),
     }
     return templates.TemplateResponse(request, "questionnaires/preview.html", context)
 
@@ -308,6 +323,7 @@ def _import_upload(
     preview = build_preview(definition, content_hash(data))
     if not write:
         return ImportReport(slug, version, preview=preview)
+    ensure_manifest(root)  # so that the new file is a draft, not released by default
     problem = _write_new_file(target, data)
     if problem is not None:
         return ImportReport(slug, problems=(ImportProblem(None, "", problem),))
