@@ -9,7 +9,7 @@ UV_TRIED := $(VENV)/.uv-tried
 PYTEST_ARGS ?=
 export DILIGENCE_PORT ?= 8000
 
-.PHONY: run test test-e2e lint install lock format clean bench
+.PHONY: run test test-e2e lint install lock format clean bench eval-real eval-corpus
 
 # Running needs only the runtime dependencies; the development extra (test, lint, bench tools)
 # is installed by the targets that use it. uv installs from the lock file in seconds; where it
@@ -24,7 +24,7 @@ $(UV_TRIED): | $(BIN)/python
 
 define install_from_lock
 	@if [ -x $(UV) ]; then \
-		$(UV) pip install --quiet --python $(BIN)/python -c requirements.lock $(1); \
+		$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -c requirements.lock $(1); \
 	else \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock $(1); \
 	fi
@@ -44,12 +44,10 @@ install: $(STAMP)
 
 run: $(RUN_STAMP)
 	@mkdir -p var
-	$(BIN)/diligence db upgrade
-	$(BIN)/diligence demo load --if-empty
-	@echo ""
-	@echo "Diligence is starting at http://127.0.0.1:$(DILIGENCE_PORT)  (stop with Ctrl+C)"
-	@echo ""
-	$(BIN)/diligence serve --port $(DILIGENCE_PORT)
+	@# Compiled once here, so that start-up does not compile the app on every run.
+	@$(BIN)/python -m compileall -q app
+	@# Migrates, loads demo data when the database is empty, prints how to sign in, serves.
+	@$(BIN)/diligence serve --setup --port $(DILIGENCE_PORT)
 
 # Browser tests (tests/e2e, marker e2e) run when Debian's Chromium is installed; they stay on one
 # xdist worker (--dist loadgroup). DILIGENCE_TEST_REQUIRE_E2E=1 (CI) fails instead of skipping.
@@ -98,3 +96,22 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Reading accuracy on labelled documents kept beside the project (never inside it):
+# ../shared/real-corpus holds real vendor documents, ../shared/corpus generated ones.
+REAL_CORPUS ?= ../shared/real-corpus
+SAMPLE_CORPUS ?= ../shared/corpus
+
+eval-real: install
+	@if [ -f "$(REAL_CORPUS)/labels.json" ]; then \
+		$(BIN)/diligence reports evaluate $(REAL_CORPUS)/labels.json $(REAL_CORPUS)/pdfs --informative; \
+	else \
+		echo "eval-real SKIPPED: no labelled documents at $(REAL_CORPUS)"; \
+	fi
+
+eval-corpus: install
+	@if [ -f "$(SAMPLE_CORPUS)/labels.json" ]; then \
+		$(BIN)/diligence reports evaluate $(SAMPLE_CORPUS)/labels.json $(SAMPLE_CORPUS)/pdfs; \
+	else \
+		echo "eval-corpus SKIPPED: no labelled documents at $(SAMPLE_CORPUS)"; \
+	fi

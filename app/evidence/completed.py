@@ -32,6 +32,7 @@ from app.questionnaires.errors import QuestionnaireError
 from app.questionnaires.formats import layout_name, read_answers
 from app.reports import service as reports_service
 from app.reports.models import Document
+from app.reports.screening import Refusal
 from app.requests import answer_store
 from app.requests.models import QuestionnaireRequest
 from app.vendors.models import Vendor
@@ -87,19 +88,28 @@ def receive_completed_questionnaire(
             raise NotACompletedQuestionnaire("The file is larger than uploads may be.")
         source = _read(copy)
         with copy.open("rb") as stored:
-            outcome = reports_service.upload_document(
-                session,
-                storage=store.storage,
-                source=stored,
-                filename=upload.filename,
-                vendor_id=id_of(vendor),
-                request_id=request.id if request is not None else None,
-                channel=upload.channel,
-                actor=upload.actor,
+            screened = reports_service.screen(
+                store.storage,
+                stored,
                 max_bytes=store.max_upload_bytes,
-                uploaded_by_id=upload.uploaded_by_id,
+                allow_images=False,
                 allow_spreadsheets=True,
+                scanner=store.scanner,
+                read_facts=False,
             )
+        outcome = reports_service.upload_document(
+            session,
+            storage=store.storage,
+            screened=screened,
+            filename=upload.filename,
+            vendor_id=id_of(vendor),
+            request_id=request.id if request is not None else None,
+            channel=upload.channel,
+            actor=upload.actor,
+            uploaded_by_id=upload.uploaded_by_id,
+        )
+    if isinstance(outcome, Refusal):
+        raise NotACompletedQuestionnaire(outcome.reason)
     document = outcome.document
     record = _record_for(session, document)
     if record is None:
@@ -167,7 +177,9 @@ def completed_prefills(session: Session, request: QuestionnaireRequest) -> dict[
             definition, crosswalk, record.layout, answers
         ).items():
             reference = f"{_short_name(record.format)}, {', '.join(answer.source_ids)}"
-            found[question_id] = Prefill(answer.value, str(record.document_id), None, reference)
+            found[question_id] = Prefill(
+                answer.value, str(record.document_id), None, reference=reference
+            )
     return found
 
 

@@ -1,7 +1,7 @@
 """completed questionnaires: a vendor's CAIQ or HECVAT answers, kept as evidence
 
 Revision ID: formats_1
-Revises: 0006
+Revises: uploads_1
 Create Date: 2026-12-06 21:10:00
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision: str = 'formats_1'
-down_revision: str | None = '0006'
+down_revision: str | None = 'uploads_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
