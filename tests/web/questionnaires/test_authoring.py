@@ -12,6 +12,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.questionnaires.loader import find_definition
 from tests.factories import csrf_token, make_user, sign_in
+from tests.questionnaire_workbooks import caiq_workbook
 
 
 @pytest.fixture
@@ -142,3 +143,29 @@ def test_the_wording_check_runs_inline_as_a_question_is_typed(client, session, l
 def test_auditors_cannot_author_or_release(client, session, library_dir):
     sign_in(client, make_user(session, role=Role.auditor))
     assert client.get("/questionnaires/new").status_code == 403
+
+
+def test_a_published_caiq_imports_through_the_page_as_a_draft_named_by_its_standard(
+    client, session, library_dir, tmp_path
+):
+    sign_in(client, make_user(session, role=Role.procurement))
+    path = caiq_workbook(tmp_path / "caiq.xlsx")
+    token = csrf_token(client, "/questionnaires/import")
+    checked = client.post(
+        "/questionnaires/import",
+        data={"csrf_token": token, "check_only": "true"},
+        files={"file": ("caiq.xlsx", path.read_bytes(), "application/octet-stream")},
+    )
+    assert checked.status_code == 200, checked.text
+    assert "Recognised as <strong>caiq</strong> with 6 questions" in checked.text
+    done = client.post(
+        "/questionnaires/import",
+        data={"csrf_token": token},
+        files={"file": ("caiq.xlsx", path.read_bytes(), "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert done.headers["location"].startswith("/questionnaires/caiq-v4/v1")
+    page = client.get(done.headers["location"])
+    assert "Imported as a draft, version 1" in page.text
+    assert "caiq-v4/v1" not in json.loads((library_dir / "released.json").read_text())

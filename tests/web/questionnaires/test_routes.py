@@ -220,7 +220,7 @@ def test_import_refuses_a_file_that_is_not_a_spreadsheet(client, session, librar
     sign_in(client, make_user(session, role=Role.procurement))
     response = _import(client, GOOD_CSV, filename="questions.txt")
     assert response.status_code == 422
-    assert "is not a spreadsheet: upload a .xlsx or .csv file" in response.text
+    assert "is not a questionnaire file: upload a .xlsx, .csv or .json file" in response.text
     assert list(library_dir.iterdir()) == []
 
 
