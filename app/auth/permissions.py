@@ -147,6 +147,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "requests.cancel": Permission.questionnaires_write,
     "requests.accept": Permission.questionnaires_write,
     "documents.upload": Permission.reports_upload,
+    "documents.upload_completed": Permission.reports_upload,
+    "documents.completed_answers": Permission.reports_read,
     "audit.list": Permission.audit_read,
     # Each person manages the API tokens that act as them (user managers see everyone's).
     "api_tokens.list": Permission.dashboard_view,
