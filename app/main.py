@@ -41,6 +41,7 @@ from app.mail.service import MailDispatcher
 from app.mail.transport import get_mailer
 from app.portal.gate import check_portal_upload
 from app.portal.routes import router as portal_router
+from app.questionnaires.authoring_routes import router as authoring_router
 from app.questionnaires.library_routes import router as library_router
 from app.reports.malware import MALWARE_SCANNING_OFF, scanner_from_settings
 from app.reports.storage_backends import get_storage, storage_problem
@@ -123,6 +124,7 @@ def _include_routers(app: FastAPI) -> None:
     # After the vendors router, so that /vendors/new is not read as a vendor id.
     app.include_router(vendor_pages_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(authoring_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(library_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)

@@ -31,6 +31,8 @@ class AuditAction(StrEnum):
     vendor_profile_assessed = "vendor.profile_assessed"
     # questionnaires and requests
     questionnaire_imported = "questionnaire.imported"
+    questionnaire_draft_saved = "questionnaire.draft_saved"
+    questionnaire_released = "questionnaire.released"
     request_sent = "request.sent"
     request_resent = "request.resent"
     request_revoked = "request.revoked"

@@ -26,6 +26,8 @@ class Permission(StrEnum):
     vendors_write = "vendors.write"
     questionnaires_read = "questionnaires.read"
     questionnaires_write = "questionnaires.write"  # send, remind, revoke or re-issue links
+    questionnaires_author = "questionnaires.author"  # create and edit drafts, import
+    questionnaires_release = "questionnaires.release"  # make a draft sendable (audited)
     reports_read = "reports.read"  # metadata and facts read from SOC reports
     reports_download = "reports.download"  # the NDA-restricted documents themselves
     reports_upload = "reports.upload"
@@ -59,7 +61,13 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
     # Procurement runs the process but does not read the NDA-restricted SOC reports.
     Role.procurement: _READ
-    | {Permission.vendors_write, Permission.questionnaires_write, Permission.reports_upload},
+    | {
+        Permission.vendors_write,
+        Permission.questionnaires_write,
+        Permission.questionnaires_author,
+        Permission.questionnaires_release,
+        Permission.reports_upload,
+    },
     Role.risk_officer: _READ
     | {
         Permission.vendors_write,
@@ -120,6 +128,14 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "questionnaires.export": Permission.questionnaires_read,
     "questionnaires.import_form": Permission.questionnaires_write,
     "questionnaires.import_file": Permission.questionnaires_write,
+    "questionnaires.new_form": Permission.questionnaires_author,
+    "questionnaires.create": Permission.questionnaires_author,
+    "questionnaires.edit": Permission.questionnaires_author,
+    "questionnaires.save_draft": Permission.questionnaires_author,
+    "questionnaires.start_draft": Permission.questionnaires_author,
+    "questionnaires.check_inline": Permission.questionnaires_read,
+    "questionnaires.release_form": Permission.questionnaires_release,
+    "questionnaires.release": Permission.questionnaires_release,
     "requests.list": Permission.questionnaires_read,
     "requests.detail": Permission.questionnaires_read,
     "requests.send": Permission.questionnaires_write,
@@ -130,6 +146,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "requests.cancel": Permission.questionnaires_write,
     "requests.accept": Permission.questionnaires_write,
     "documents.upload": Permission.reports_upload,
+    "documents.upload_completed": Permission.reports_upload,
+    "documents.completed_answers": Permission.reports_read,
     "audit.list": Permission.audit_read,
     # Each person manages the API tokens that act as them (user managers see everyone's).
     "auth.mfa_form": Audience.public,

@@ -143,7 +143,11 @@ def send_request(
     _contact_of(session, vendor_id, contact_id)
     try:
         loaded = get_definition(slug)
-    except DefinitionNotFound:
+    except DefinitionNotFound as error:
+        if "no released version" in str(error):
+            raise InvalidInput(
+                f"'{slug}' is a draft: release it before sending it to vendors."
+            ) from None
         raise InvalidInput(f"There is no questionnaire called '{slug}'.") from None
     request = QuestionnaireRequest(
         vendor_id=vendor_id,
