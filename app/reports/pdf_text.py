@@ -49,15 +49,18 @@ class PdfText:
     ocr_pages: tuple[int, ...] = ()
     unread_image_pages: tuple[int, ...] = ()
     ocr_unavailable: bool = False
+    # Active content PDFium found in the document catalogue (also inside compressed streams).
+    javascript_actions: int = 0
+    attachments: int = 0
 
 
 def check_pdf_bytes(data: bytes) -> None:
     """Reject input that is plainly not a complete PDF file."""
     if not data.startswith(PDF_MAGIC):
-        raise ReportReadError("not a PDF: the file does not start with %PDF-")
+        raise ReportReadError("not a PDF: the file does not start with %PDF-", "not_pdf")
     # The marker closes every complete file; a cut-off upload loses it.
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
-        raise ReportReadError("truncated PDF: the end-of-file marker is missing")
+        raise ReportReadError("truncated PDF: the end-of-file marker is missing", "truncated")
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def merge_parts(parts: Sequence[PdfText]) -> PdfText:
         ocr_pages=tuple(sorted(n for part in parts for n in part.ocr_pages)),
         unread_image_pages=tuple(sorted(n for part in parts for n in part.unread_image_pages)),
         ocr_unavailable=any(part.ocr_unavailable for part in parts),
+        javascript_actions=max(part.javascript_actions for part in parts),
+        attachments=max(part.attachments for part in parts),
     )
 
 
@@ -128,7 +133,9 @@ def _read_document(
 ) -> PdfText:
     page_count = len(document)
     if page_count > max_pages:
-        raise ReportReadError(f"too many pages: {page_count} (the limit is {max_pages})")
+        raise ReportReadError(
+            f"too many pages: {page_count} (the limit is {max_pages})", "too_many_pages"
+        )
     pages = [""] * page_count
     for index in indexes:
         pages[index] = _page_text(document, index)
@@ -154,6 +161,8 @@ def _read_document(
         ocr_pages=tuple(i + 1 for i in read),
         unread_image_pages=tuple(i + 1 for i in scanned if i not in read),
         ocr_unavailable=unavailable,
+        javascript_actions=max(0, pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw)),
+        attachments=max(0, pdfium_c.FPDFDoc_GetAttachmentCount(document.raw)),
     )
 
 

@@ -32,7 +32,7 @@ from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from typing import Literal
 
-from app.reports.errors import ReportReadError
+from app.reports.errors import ReadFailure, ReportReadError
 from app.reports.pdf_text import OcrBudget, PdfText, check_pdf_bytes, merge_parts, read_pdf_text
 
 _MIB = 1024 * 1024
@@ -43,7 +43,7 @@ _PAGE_SEPARATOR = "\x00"
 _READY_TIMEOUT_SECONDS = 30.0
 # Text extraction must still finish after OCR inside the same CPU limit.
 _OCR_SHARE_OF_CPU = 0.5
-_ChildReply = tuple[Literal["ok"], PdfText] | tuple[Literal["error", "memory"], str]
+_ChildReply = tuple[Literal["ok"], PdfText] | tuple[Literal["error", "memory"], str, ReadFailure]
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,9 @@ def read_pdf_text_sandboxed(
     (`prepare_next_document`), e.g. once its own work on this document is done.
     """
     if len(data) > limits.max_bytes:
-        raise ReportReadError(f"file too large: the limit is {limits.max_bytes // _MIB} MB")
+        raise ReportReadError(
+            f"file too large: the limit is {limits.max_bytes // _MIB} MB", "too_large"
+        )
     check_pdf_bytes(data)
     workers = max(1, limits.workers)
     children = _pool.take(limits, workers)
@@ -249,35 +251,39 @@ def _send_document(
         return
 
 
-def _await_ready(child: _Child, deadline: float, late: str) -> None:
+def _await_ready(
+    child: _Child, deadline: float, late: str, kind: ReadFailure = "reader_unavailable"
+) -> None:
     if child.ready:
         return
     if not child.connection.poll(max(0.0, deadline - time.monotonic())):
-        raise ReportReadError(late)
+        raise ReportReadError(late, kind)
     if child.connection.recv_bytes() != _READY:
-        raise ReportReadError("the PDF reader sent an unexpected reply")
+        raise ReportReadError("the PDF reader sent an unexpected reply", "reader_unavailable")
     child.ready = True
 
 
 def _receive_part(child: _Child, deadline: float, limits: SandboxLimits) -> PdfText:
     try:
         # A child still starting up uses the document's time: the limit is end to end.
-        _await_ready(child, deadline, _time_limit_message(limits))
+        _await_ready(child, deadline, _time_limit_message(limits), "wall_time")
         _await_message(child, deadline, limits)
         reply: _ChildReply = child.connection.recv()
-        if reply[0] != "ok":
-            raise ReportReadError(_memory_message(limits) if reply[0] == "memory" else reply[1])
+        if reply[0] == "memory":
+            raise ReportReadError(_memory_message(limits), "memory")
+        if reply[0] == "error":
+            raise ReportReadError(reply[1], reply[2])
         _await_message(child, deadline, limits)
         pages = child.connection.recv_bytes().decode("utf-8", "surrogatepass")
     except (EOFError, OSError):
         child.process.join(timeout=5)
-        raise ReportReadError(_crash_message(child.process.exitcode, limits)) from None
+        raise _crash_error(child.process.exitcode, limits) from None
     return dataclasses.replace(reply[1], pages=tuple(pages.split(_PAGE_SEPARATOR)) if pages else ())
 
 
 def _await_message(child: _Child, deadline: float, limits: SandboxLimits) -> None:
     if not child.connection.poll(max(0.0, deadline - time.monotonic())):
-        raise ReportReadError(_time_limit_message(limits))
+        raise ReportReadError(_time_limit_message(limits), "wall_time")
 
 
 def _time_limit_message(limits: SandboxLimits) -> str:
@@ -291,12 +297,16 @@ def _memory_message(limits: SandboxLimits) -> str:
     )
 
 
-def _crash_message(exitcode: int | None, limits: SandboxLimits) -> str:
+def _crash_error(exitcode: int | None, limits: SandboxLimits) -> ReportReadError:
     if exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
-        return f"reading the PDF exceeded the {limits.cpu_seconds} s CPU-time limit"
+        return ReportReadError(
+            f"reading the PDF exceeded the {limits.cpu_seconds} s CPU-time limit", "cpu_time"
+        )
     if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, 1):
-        return _memory_message(limits)
-    return f"reading the PDF failed: the reader stopped unexpectedly (exit code {exitcode})"
+        return ReportReadError(_memory_message(limits), "memory")
+    return ReportReadError(
+        f"reading the PDF failed: the reader stopped unexpectedly (exit code {exitcode})"
+    )
 
 
 def _child_main(connection: Connection, memory_bytes: int, cpu_seconds: int) -> None:
@@ -324,11 +334,11 @@ def _read_part(
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return ("ok", dataclasses.replace(text, pages=(), peak_memory_kb=peak)), pages
     except ReportReadError as error:
-        return ("error", str(error)), None
+        return ("error", str(error), error.kind), None
     except MemoryError:
-        return ("memory", ""), None
+        return ("memory", "", "memory"), None
     except Exception as error:
-        return ("error", f"unreadable PDF: {type(error).__name__}"), None
+        return ("error", f"unreadable PDF: {type(error).__name__}", "unreadable"), None
 
 
 def _apply_limits(memory_bytes: int, cpu_seconds: int) -> None:
