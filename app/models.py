@@ -3,6 +3,7 @@
 from app.api.models import IdempotencyRecord
 from app.audit.models import AuditEvent
 from app.auth.models import ApiToken, StaffSession, User
+from app.evidence.models import CompletedQuestionnaire
 from app.mail.models import OutgoingMail
 from app.portal.models import PortalSession
 from app.reports.models import Document, ReportFacts
@@ -15,6 +16,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "AuditEvent",
+    "CompletedQuestionnaire",
     "CuecOwner",
     "Decision",
     "Document",

@@ -42,6 +42,7 @@ class AuditAction(StrEnum):
     document_uploaded = "document.uploaded"
     document_refused = "document.refused"
     document_quarantined = "document.quarantined"
+    completed_questionnaire_read = "completed_questionnaire.read"
     document_vendor_feedback = "document.vendor_feedback"
     document_removed = "document.removed"
     document_identity_stated = "document.identity_stated"

@@ -138,6 +138,30 @@ async def upload(
     return RedirectResponse(target_url, status_code=303)
 
 
+@router.post(
+    "/portal/completed-questionnaire",
+    name="portal.completed_upload",
+    max_body_size=UPLOAD_BODY_LIMIT,
+)
+def completed_upload(
+    request: Request,
+    session: SessionDep,
+    store: EvidenceStoreDep,
+    found: PortalRequestDep,
+    file: UploadFile,
+) -> Response:
+    outcome = portal_service.upload_completed(
+        session,
+        store,
+        request=found,
+        source=file.file,
+        filename=file.filename or "questionnaire.xlsx",
+    )
+    filled_here = sum(1 for _ in outcome.prefilled)
+    target = request.url_for("portal.questionnaire").path + f"?completed={filled_here}"
+    return RedirectResponse(target, status_code=303)
+
+
 @router.post("/portal/documents/{document_id}/feedback", name="portal.document_feedback")
 def document_feedback(
     request: Request,

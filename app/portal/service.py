@@ -9,15 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.audit.actors import vendor_actor
 from app.core.config import Settings
-from app.core.db import utcnow
+from app.core.db import utcnow, write_beside
 from app.core.rows import id_of
-from app.evidence import prefill
+from app.evidence import completed, prefill
 from app.evidence.advice import upload_advice
 from app.evidence.intake import Destination, EvidenceStore, Upload, receive_upload
 from app.portal.models import PortalSession
@@ -48,6 +49,7 @@ from app.requests.errors import (
     PortalLinkExpired,
     PortalLinkRevoked,
     PortalLinkUnknown,
+    RequestClosed,
 )
 from app.requests.links import looks_like_token, token_hash
 from app.requests.models import QuestionnaireRequest, RequestStatus
@@ -134,8 +136,9 @@ def resolve(session: Session, cookie: str) -> QuestionnaireRequest | None:
         return None
     check_link_state(request, now)
     if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        session.add(row)
+        # Best effort beside the request's own transaction: a page view never fails over it.
+        touch = update(PortalSession).where(col(PortalSession.id) == row.id)
+        write_beside(session, touch.values(last_seen_at=now))
     return request
 
 
@@ -163,7 +166,10 @@ def build_page(session: Session, request: QuestionnaireRequest) -> PortalPage:
     values = answering.answer_values(answers)
     profile = scoring_service.vendor_profile(vendor)
     today = utcnow().date()
-    prefills = prefill.document_prefills(documents, request, values, profile, today)
+    # answers read from reports win over those from a completed questionnaire
+    prefills = completed.completed_prefills(session, request) | prefill.document_prefills(
+        documents, request, values, profile, today
+    )
     advice = upload_advice(definition, values, documents, profile, today)
     sections = build_sections(definition, answers, documents, prefills, advice)
     return PortalPage(
@@ -330,6 +336,30 @@ def _trust_center_source(view: QuestionView, today: date) -> Provenance:
             "before attaching the file."
         )
     return Provenance(url=str(value[0]), terms=str(value[1]), obtained_on=today)
+
+
+def upload_completed(
+    session: Session,
+    store: EvidenceStore,
+    *,
+    request: QuestionnaireRequest,
+    source: BinaryIO,
+    filename: str,
+) -> completed.CompletedOutcome:
+    """Take a vendor's completed CAIQ or HECVAT: kept as evidence, its answers pre-filled."""
+    if not answering.is_editable(request):
+        raise RequestClosed("This questionnaire was submitted; files can no longer be added.")
+    vendor = session.get(Vendor, request.vendor_id)
+    assert vendor is not None
+    upload = Upload(
+        source=source,
+        filename=filename,
+        channel=UploadChannel.portal,
+        actor=vendor_actor(id_of(request)),
+    )
+    return completed.receive_completed_questionnaire(
+        session, store, upload, vendor=vendor, request=request
+    )
 
 
 def submit_answers(session: Session, *, request: QuestionnaireRequest, settings: Settings) -> bool:

@@ -163,6 +163,8 @@ def _source_note(
     found = prefills.get(question_id)
     if found is None or found.value != value or found.document_id not in documents:
         return None
+    if found.reference:
+        return f"From your {found.reference}. Please check it; change it if it is wrong."
     name = documents[found.document_id][0].filename
     if found.note:
         return f"{found.note} ({name}). Please confirm it, or change it if it is wrong."

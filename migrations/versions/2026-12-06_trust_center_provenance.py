@@ -1,7 +1,7 @@
 """trust center: where a vendor publishes its reports, and the provenance of a document
 
 Revision ID: ai_1
-Revises: uploads_1
+Revises: formats_1
 Create Date: 2026-12-06 20:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'ai_1'
-down_revision: str | None = 'uploads_1'
+down_revision: str | None = 'formats_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
