@@ -35,6 +35,8 @@ from app.jobs.mail import QueuedMailDispatcher
 from app.jobs.queue import get_job_queue
 from app.mail.service import MailDispatcher
 from app.mail.transport import get_mailer
+from app.organisation.deps import load_for_staff_pages
+from app.organisation.routes import router as organisation_router
 from app.portal.gate import check_portal_upload
 from app.portal.routes import router as portal_router
 from app.questionnaires.library_routes import router as library_router
@@ -68,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None if settings.is_production else "/api/v1/openapi.json",
         # Every route is checked against the one permission table (app/auth/permissions.py).
-        dependencies=[Depends(enforce_route_access)],
+        # Staff pages then read the organisation settings (the "name your organisation" banner).
+        dependencies=[Depends(enforce_route_access), Depends(load_for_staff_pages)],
         # Bytes read before routing (the CSRF check) count against this outer limit; each
         # router below sets the small form limit, and upload routes raise it for themselves.
         max_body_size=UPLOAD_BODY_LIMIT,
@@ -112,6 +115,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(organisation_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_docs_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     api_limit = [Depends(rate_limit("api", per="user"))]
     for router in api_routers():

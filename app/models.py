@@ -4,6 +4,7 @@ from app.api.models import IdempotencyRecord
 from app.audit.models import AuditEvent
 from app.auth.models import ApiToken, StaffSession, User
 from app.mail.models import OutgoingMail
+from app.organisation.models import OrganisationSettings
 from app.portal.models import PortalSession
 from app.reports.models import Document, ReportFacts
 from app.requests.models import Answer, QuestionnaireRequest, ReminderLog
@@ -19,6 +20,7 @@ __all__ = [
     "Decision",
     "Document",
     "IdempotencyRecord",
+    "OrganisationSettings",
     "OutgoingMail",
     "PortalSession",
     "QuestionnaireRequest",

@@ -20,6 +20,8 @@ class AuditAction(StrEnum):
     user_sessions_revoked = "user.sessions_revoked"
     api_token_created = "api_token.created"  # noqa: S105 - an action name
     api_token_revoked = "api_token.revoked"  # noqa: S105 - an action name
+    # the organisation
+    organisation_updated = "organisation.updated"
     # vendors
     vendor_created = "vendor.created"
     vendor_updated = "vendor.updated"

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     exports_create = "exports.create"
     audit_read = "audit.read"
     users_manage = "users.manage"
+    organisation_manage = "organisation.manage"  # name, mail sender, portal welcome text
 
 
 class Audience(StrEnum):
@@ -136,6 +137,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api_tokens.list": Permission.dashboard_view,
     "api_tokens.create": Permission.dashboard_view,
     "api_tokens.revoke": Permission.dashboard_view,
+    "organisation.settings": Permission.organisation_manage,
+    "organisation.save": Permission.organisation_manage,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.
     "api.docs": Audience.public,
     "api.vendors.list": Permission.vendors_read,

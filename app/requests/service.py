@@ -18,6 +18,7 @@ from app.core.errors import InvalidInput
 from app.core.pagination import Page, PageRequest
 from app.core.rows import id_of
 from app.mail import service as mail_service
+from app.organisation import service as organisation_service
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition
 from app.reports import service as reports_service
@@ -95,6 +96,7 @@ def _queue_invitation(
     vendor = session.get(Vendor, request.vendor_id)
     contact = _contact_of(session, request.vendor_id, request.contact_id)
     assert vendor is not None
+    organisation = organisation_service.require_named(session, settings)
     title = get_definition(
         request.questionnaire_slug, request.questionnaire_version
     ).definition.title
@@ -102,17 +104,19 @@ def _queue_invitation(
         session,
         "invitation",
         to=contact.email,
-        subject=f"{settings.organisation_name}: {title} for {vendor.name}",
+        subject=f"{organisation.name}: {title} for {vendor.name}",
         context={
             "contact": contact,
             "vendor": vendor,
             "found": request,
             "title": title,
             "link": f"{settings.public_base_url}/portal/{token}",
-            "organisation": settings.organisation_name,
+            "organisation": organisation.name,
             "note": note,
         },
         purpose="invitation",
+        sender=organisation.mail_sender,
+        reply_to=organisation.reply_to,
     )
 
 
