@@ -11,6 +11,8 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.admin.account_routes import router as account_router
+from app.admin.routes import router as admin_router
 from app.api.docs import router as api_docs_router
 from app.api.middleware import ApiAuthenticationMiddleware
 from app.api.router import api_routers
@@ -116,6 +118,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(organisation_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(admin_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(account_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_docs_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     api_limit = [Depends(rate_limit("api", per="user"))]
     for router in api_routers():

@@ -1,5 +1,6 @@
 """Import every table so that ``SQLModel.metadata`` is complete (app, migrations, tests)."""
 
+from app.admin.models import PasswordLink
 from app.api.models import IdempotencyRecord
 from app.audit.models import AuditEvent
 from app.auth.models import ApiToken, StaffSession, User
@@ -22,6 +23,7 @@ __all__ = [
     "IdempotencyRecord",
     "OrganisationSettings",
     "OutgoingMail",
+    "PasswordLink",
     "PortalSession",
     "QuestionnaireRequest",
     "ReminderLog",

@@ -18,6 +18,11 @@ class AuditAction(StrEnum):
     user_role_changed = "user.role_changed"
     user_disabled = "user.disabled"
     user_sessions_revoked = "user.sessions_revoked"
+    user_invited = "user.invited"
+    user_enabled = "user.enabled"
+    user_password_changed = "user.password_changed"  # noqa: S105 - an action name
+    user_password_link_issued = "user.password_link_issued"  # noqa: S105 - an action name
+    user_password_link_used = "user.password_link_used"  # noqa: S105 - an action name
     api_token_created = "api_token.created"  # noqa: S105 - an action name
     api_token_revoked = "api_token.revoked"  # noqa: S105 - an action name
     # the organisation

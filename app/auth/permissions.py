@@ -137,6 +137,17 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api_tokens.list": Permission.dashboard_view,
     "api_tokens.create": Permission.dashboard_view,
     "api_tokens.revoke": Permission.dashboard_view,
+    "admin.users": Permission.users_manage,
+    "admin.invite": Permission.users_manage,
+    "admin.reset": Permission.users_manage,
+    "admin.change_role": Permission.users_manage,
+    "admin.disable": Permission.users_manage,
+    "admin.enable": Permission.users_manage,
+    # Each person changes their own password; the one-time link is the credential itself.
+    "account.password_form": Permission.dashboard_view,
+    "account.change_password": Permission.dashboard_view,
+    "account.link_form": Audience.public,
+    "account.link_set_password": Audience.public,
     "organisation.settings": Permission.organisation_manage,
     "organisation.save": Permission.organisation_manage,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.

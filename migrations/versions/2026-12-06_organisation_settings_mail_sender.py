@@ -1,4 +1,4 @@
-"""organisation settings; sender and reply-to on queued mail
+"""organisation settings; sender and reply-to on queued mail; one-time password links
 
 Revision ID: adopt_1
 Revises: 0006
@@ -29,6 +29,24 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['updated_by_id'], ['staff_user.id'], name=op.f('fk_organisation_settings_updated_by_id_staff_user'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation_settings')),
     )
+    op.create_table(
+        'password_link',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('purpose', sa.String(length=16), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['created_by_id'], ['staff_user.id'], name=op.f('fk_password_link_created_by_id_staff_user'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_password_link_user_id_staff_user'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_password_link')),
+        sa.UniqueConstraint('token_hash', name=op.f('uq_password_link_token_hash')),
+    )
+    with op.batch_alter_table('password_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_link_user_id'), ['user_id'], unique=False)
+
     with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
         # Mail queued before this change keeps the server's sender.
         batch_op.add_column(sa.Column('sender', sa.String(length=320), nullable=False, server_default=''))
@@ -43,4 +61,7 @@ def downgrade() -> None:
     with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
         batch_op.drop_column('reply_to')
         batch_op.drop_column('sender')
+    with op.batch_alter_table('password_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_link_user_id'))
+    op.drop_table('password_link')
     op.drop_table('organisation_settings')
