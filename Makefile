@@ -9,7 +9,7 @@ UV_TRIED := $(VENV)/.uv-tried
 PYTEST_ARGS ?=
 export DILIGENCE_PORT ?= 8000
 
-.PHONY: run test test-e2e lint install lock format clean bench
+.PHONY: run test test-e2e lint install lock format clean bench eval-real eval-corpus
 
 # Running needs only the runtime dependencies; the development extra (test, lint, bench tools)
 # is installed by the targets that use it. uv installs from the lock file in seconds; where it
@@ -96,3 +96,22 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Reading accuracy on labelled documents kept beside the project (never inside it):
+# ../shared/real-corpus holds real vendor documents, ../shared/corpus generated ones.
+REAL_CORPUS ?= ../shared/real-corpus
+SAMPLE_CORPUS ?= ../shared/corpus
+
+eval-real: install
+	@if [ -f "$(REAL_CORPUS)/labels.json" ]; then \
+		$(BIN)/diligence reports evaluate $(REAL_CORPUS)/labels.json $(REAL_CORPUS)/pdfs --informative; \
+	else \
+		echo "eval-real SKIPPED: no labelled documents at $(REAL_CORPUS)"; \
+	fi
+
+eval-corpus: install
+	@if [ -f "$(SAMPLE_CORPUS)/labels.json" ]; then \
+		$(BIN)/diligence reports evaluate $(SAMPLE_CORPUS)/labels.json $(SAMPLE_CORPUS)/pdfs; \
+	else \
+		echo "eval-corpus SKIPPED: no labelled documents at $(SAMPLE_CORPUS)"; \
+	fi

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,12 +43,15 @@ from app.organisation.routes import router as organisation_router
 from app.portal.gate import check_portal_upload
 from app.portal.routes import router as portal_router
 from app.questionnaires.library_routes import router as library_router
+from app.reports.malware import MALWARE_SCANNING_OFF, scanner_from_settings
 from app.reports.storage_backends import get_storage, storage_problem
 from app.requests.routes import router as requests_router
 from app.reviews.routes import router as reviews_router
 from app.reviews.vendor_pages import router as vendor_pages_router
 from app.vendors.routes import router as vendors_router
 from app.wiring import install_session_hooks
+
+logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
@@ -96,6 +100,13 @@ def _wire_infrastructure(app: FastAPI, settings: Settings) -> None:
     queue = get_job_queue(settings)
     app.state.reading_queue = queue
     app.state.open_storage = partial(get_storage, settings)
+    scanner = scanner_from_settings(settings)
+    app.state.malware_scanner = scanner
+    if scanner is None:
+        logger.warning(MALWARE_SCANNING_OFF)
+        app.state.readiness_warnings = [MALWARE_SCANNING_OFF]
+    else:
+        app.state.readiness_checks.append(scanner.check)
     app.state.mail_dispatcher = (
         QueuedMailDispatcher(queue)
         if queue is not None

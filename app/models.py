@@ -4,6 +4,7 @@ from app.admin.models import PasswordLink
 from app.api.models import IdempotencyRecord
 from app.audit.models import AuditEvent
 from app.auth.models import ApiToken, StaffSession, User
+from app.evidence.models import CompletedQuestionnaire
 from app.mail.models import OutgoingMail
 from app.organisation.models import OrganisationSettings
 from app.portal.models import PortalSession
@@ -17,6 +18,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "AuditEvent",
+    "CompletedQuestionnaire",
     "CuecOwner",
     "Decision",
     "Document",

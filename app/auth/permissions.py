@@ -174,6 +174,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api.documents.acknowledge": Permission.reports_download,
     "api.documents.download": Permission.reports_download,
     "api.scores.current": Permission.scores_read,
+    "api.scores.override": Permission.scores_write,
+    "api.scores.clear_override": Permission.scores_write,
     "api.scores.explain": Permission.scores_read,
     "api.scores.history": Permission.scores_read,
     "api.decisions.list": Permission.decisions_read,

@@ -13,12 +13,14 @@ from sqlmodel import Session
 from app.auth import oidc, sso
 from app.auth import service as auth_service
 from app.auth.deps import OptionalUserDep, session_cookie_name
+from app.auth.domain.redirects import safe_next
 from app.auth.errors import InvalidCredentials, SsoFailed
 from app.auth.models import User
+from app.auth.throttle import SignInThrottle
 from app.core.config import Settings
-from app.core.db import SessionDep
+from app.core.db import SessionDep, writes
 from app.core.errors import NotFound
-from app.core.ratelimit import RateLimiter, rate_limit
+from app.core.ratelimit import client_address, rate_limit
 from app.core.templating import templates
 
 router = APIRouter(tags=["auth"])
@@ -32,9 +34,7 @@ def _settings(request: Request) -> Settings:
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: an absolute or scheme-relative URL would be an open redirect.
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
+    return safe_next(target)
 
 
 def _login_page(
@@ -91,12 +91,15 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    limiter: RateLimiter = request.app.state.rate_limiter
-    limiter.check("login_account", auth_service.normalise_email(email))
+    throttle = SignInThrottle(request.app.state.rate_limiter)
+    email_key, address = auth_service.normalise_email(email), client_address(request.scope)
+    throttle.before_attempt(email_key, address)
     try:
         user = auth_service.authenticate(session, email=email, password=password)
     except InvalidCredentials as exc:
+        throttle.failed(email_key, address)
         return _login_page(request, next_path=next, error=exc.message, email=email, status=401)
+    throttle.succeeded(email_key, address)
     response = _signed_in_redirect(request, session, user, method="password")
     response.headers["location"] = _safe_next(next)
     return response
@@ -154,6 +157,7 @@ def sso_start(request: Request, next: Annotated[str, Query(max_length=2000)] = "
 @router.get(
     "/auth/sso/callback", name="auth.sso_callback", dependencies=[Depends(rate_limit("sso"))]
 )
+@writes  # signing in creates a session
 def sso_callback(
     request: Request,
     session: SessionDep,

@@ -119,6 +119,10 @@ class Settings(BaseSettings):
 
     job_queue: JobQueueMode = JobQueueMode.auto
 
+    # ClamAV's clamd as "host:port" (TCP); empty: uploads are not scanned for malware.
+    clamd_address: str = ""
+    clamd_timeout_seconds: float = 30.0
+
     @field_validator("storage_key", "storage_previous_keys")
     @classmethod
     def _check_storage_keys(cls, value: SecretStr | list[SecretStr] | None) -> object:

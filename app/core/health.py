@@ -40,7 +40,9 @@ def readyz(request: Request) -> JSONResponse:
         if problem is not None:
             logger.warning("readiness check failed: %s", problem)
             return _unavailable(problem)
-    return JSONResponse({"status": "ok"})
+    # Things that do not stop the instance from serving but that an operator must know.
+    warnings: list[str] = getattr(request.app.state, "readiness_warnings", [])
+    return JSONResponse({"status": "ok", **({"warnings": warnings} if warnings else {})})
 
 
 def _unavailable(reason: str) -> JSONResponse:

@@ -32,7 +32,11 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LIMITS: Mapping[str, str] = {
     "login": "10/minute",  # per client address
-    "login_account": "20/hour",  # per e-mail address, whoever tries it
+    # Failed sign-ins per e-mail address from one client address: that address waits, the
+    # account's owner elsewhere does not (no lock anyone can set on someone else's account).
+    "login_failures_here": "5/15minutes",
+    # Failed sign-ins per e-mail address from anywhere: a counter that slows each new attempt.
+    "login_failures": "100000/15minutes",
     "sso": "20/minute",
     # Using a link (landing and exchange) is where a guesser would knock: keep it tight. Inside
     # a portal session answers autosave as the vendor types, so that allowance is generous.
@@ -74,6 +78,29 @@ class RateLimiter:
         reset_at = self.strategy.get_window_stats(item, name, key).reset_time
         logger.warning("ratelimit.triggered %s", name)
         return max(1, math.ceil(reset_at - time.time()))
+
+    def _item(self, name: str) -> RateLimitItem:
+        item = self.items.get(name)
+        if item is None:
+            raise KeyError(f"unknown rate limit {name!r}; add it to DEFAULT_LIMITS")
+        return item
+
+    def exhausted(self, name: str, key: str) -> int | None:
+        """Without counting a hit, return the seconds to wait when the limit is used up."""
+        item = self._item(name)
+        if self.strategy.test(item, name, key):
+            return None
+        reset_at = self.strategy.get_window_stats(item, name, key).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
+
+    def count(self, name: str, key: str) -> int:
+        """Return how many hits the key has within the limit's window."""
+        item = self._item(name)
+        return item.amount - self.strategy.get_window_stats(item, name, key).remaining
+
+    def clear(self, name: str, key: str) -> None:
+        """Forget one key's hits (a successful sign-in clears its failures)."""
+        self.strategy.clear(self._item(name), name, key)
 
     def check(self, name: str, key: str) -> None:
         """Count one hit and raise RateLimited when over the limit."""

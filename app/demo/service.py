@@ -20,6 +20,7 @@ from app.core.config import Settings
 from app.core.db import utcnow
 from app.evidence.intake import EvidenceStore, Upload, receive_document
 from app.organisation import service as organisation_service
+from app.reports.malware import scanner_from_settings
 from app.reports.models import UploadChannel
 from app.reports.storage_backends import get_storage
 from app.requests import service as requests_service
@@ -174,6 +175,7 @@ def load_sample_documents(
         storage=get_storage(settings),
         reading_queue=None,
         max_upload_bytes=settings.max_upload_bytes,
+        scanner=scanner_from_settings(settings),
     )
     read = 0
     for name, paths in samples.items():

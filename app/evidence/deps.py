@@ -16,6 +16,7 @@ def evidence_store(request: Request) -> EvidenceStore:
         storage=document_storage(request),
         reading_queue=request.app.state.reading_queue,
         max_upload_bytes=request.app.state.settings.max_upload_bytes,
+        scanner=getattr(request.app.state, "malware_scanner", None),
     )
 
 

@@ -13,9 +13,17 @@ from datetime import date
 from sqlmodel import Session
 
 from app.core.rows import id_of
+from app.evidence.domain.report_coverage import ReportCoverage, report_coverage
 from app.evidence.domain.section_sources import section_sources
-from app.questionnaires.domain.answer_rules import AnswerValue, is_unanswered, visible_questions
+from app.questionnaires.criteria_crosswalks import crosswalk_for
+from app.questionnaires.domain.answer_rules import (
+    AnswerValue,
+    check_answer,
+    is_unanswered,
+    visible_questions,
+)
 from app.questionnaires.domain.claim_answers import Prefill, answers_from_claims
+from app.questionnaires.domain.definition import QuestionnaireDefinition
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
 from app.requests import answer_store as answering
@@ -72,7 +80,31 @@ def document_prefills(
             for qid, prefill in answers_from_claims(definition, claims).items()
             if qid in asked
         }
-    return found
+    return found | {
+        qid: prefill
+        for qid, prefill in _coverage_prefills(definition, own, today).items()
+        if qid not in found
+    }
+
+
+def control_coverage(
+    documents: Documents, request: QuestionnaireRequest, profile: VendorProfile, today: date
+) -> ReportCoverage:
+    """Return which control questions of a request the vendor's current SOC 2 Type 2 answers."""
+    definition = answering.frozen_definition(request).definition
+    return report_coverage(crosswalk_for(definition.slug), _own_facts(documents, profile), today)
+
+
+def _coverage_prefills(
+    definition: QuestionnaireDefinition, own: Mapping[str, DocumentFacts], today: date
+) -> dict[str, Prefill]:
+    coverage = report_coverage(crosswalk_for(definition.slug), own, today)
+    questions = {question.id: question for question in definition.questions()}
+    return {
+        qid: Prefill(item.answer, item.document_id, item.page, note=item.note)
+        for qid, item in coverage.covered.items()
+        if qid in questions and check_answer(questions[qid], item.answer) is None
+    }
 
 
 def prefill_answers(

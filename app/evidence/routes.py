@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from app.audit.actors import user_actor
@@ -15,8 +16,9 @@ from app.core.db import SessionDep, utcnow
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.rows import id_of
 from app.evidence.deps import EvidenceStoreDep
-from app.evidence.intake import Upload, receive_document
+from app.evidence.intake import Upload, receive_upload
 from app.reports.models import UploadChannel
+from app.reports.provenance import provenance_from_form
 from app.vendors.deps import VendorDep
 
 router = APIRouter(tags=["documents"])
@@ -26,20 +28,29 @@ UploaderDep = Annotated[User, require(Permission.reports_upload)]
 @router.post(
     "/vendors/{vendor_id}/documents", name="documents.upload", max_body_size=UPLOAD_BODY_LIMIT
 )
-def upload(
+async def upload(
+    request: Request,
     session: SessionDep,
     store: EvidenceStoreDep,
     user: UploaderDep,
     vendor: VendorDep,
     file: UploadFile,
+    source_url: Annotated[str, Form(max_length=2000)] = "",
+    source_terms: Annotated[str, Form(max_length=32)] = "",
+    source_obtained_on: Annotated[date | None, Form()] = None,
 ) -> Response:
+    session.commit()  # end the request's read (and a sign-in touch) before the write queue
+    today = utcnow().date()
     upload = Upload(
         source=file.file,
         filename=file.filename or "document.pdf",
         channel=UploadChannel.staff,
         actor=user_actor(id_of(user)),
         uploaded_by_id=id_of(user),
+        provenance=provenance_from_form(
+            url=source_url, terms=source_terms, obtained_on=source_obtained_on, today=today
+        ),
     )
-    outcome = receive_document(session, store, upload, vendor=vendor, today=utcnow().date())
+    outcome = await receive_upload(request.app, store, upload, vendor_id=id_of(vendor), today=today)
     note = "duplicate" if outcome.is_duplicate else "uploaded"
     return RedirectResponse(f"/vendors/{vendor.id}?document={note}#documents", status_code=303)

@@ -26,6 +26,7 @@ from app.portal.saving import SavedAnswer, save_from_form
 from app.reports.models import DocumentIdentity
 from app.requests import answer_store as answering
 from app.requests.errors import IncompleteSubmission
+from app.requests.models import QuestionnaireRequest
 
 # Every portal page speaks for the organisation: its name and welcome text.
 router = APIRouter(tags=["portal"], dependencies=[Depends(get_organisation)])
@@ -118,28 +119,50 @@ async def save_answer(request: Request, question_id: str) -> Response:
 
 
 @router.post("/portal/uploads/{question_id}", name="portal.upload", max_body_size=UPLOAD_BODY_LIMIT)
-def upload(
-    request: Request,
-    session: SessionDep,
-    store: EvidenceStoreDep,
-    found: PortalRequestDep,
-    question_id: str,
-    file: UploadFile,
+async def upload(
+    request: Request, store: EvidenceStoreDep, question_id: str, file: UploadFile
 ) -> Response:
-    view = portal_service.find_question(
-        portal_service.build_page(session, found), question_id, file_upload=True
-    )
-    outcome = portal_service.upload_for_question(
-        session,
+    # Resolved inside a write transaction, as for answers: resolving the session can write.
+    def target(session: Session) -> tuple[QuestionnaireRequest, portal_service.UploadRules]:
+        found = get_portal_request(request, session)
+        return found, portal_service.upload_rules(session, found, question_id, utcnow().date())
+
+    found, rules = await run_write(request.app, target)
+    outcome = await portal_service.upload_for_question(
+        request.app,
         store,
         request=found,
         question_id=question_id,
         source=file.file,
         filename=file.filename or "document.pdf",
-        allow_images="iso27001_certificate" in (view.question.document_kinds or ()),
+        rules=rules,
     )
     note = f"?uploaded={outcome.document.id}{'&duplicate=1' if outcome.is_duplicate else ''}"
-    target = request.url_for("portal.questionnaire").path + note + f"#q-{question_id}"
+    target_url = request.url_for("portal.questionnaire").path + note + f"#q-{question_id}"
+    return RedirectResponse(target_url, status_code=303)
+
+
+@router.post(
+    "/portal/completed-questionnaire",
+    name="portal.completed_upload",
+    max_body_size=UPLOAD_BODY_LIMIT,
+)
+def completed_upload(
+    request: Request,
+    session: SessionDep,
+    store: EvidenceStoreDep,
+    found: PortalRequestDep,
+    file: UploadFile,
+) -> Response:
+    outcome = portal_service.upload_completed(
+        session,
+        store,
+        request=found,
+        source=file.file,
+        filename=file.filename or "questionnaire.xlsx",
+    )
+    filled_here = sum(1 for _ in outcome.prefilled)
+    target = request.url_for("portal.questionnaire").path + f"?completed={filled_here}"
     return RedirectResponse(target, status_code=303)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -9,8 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.reports.domain.evaluation import Evaluation
 from app.reports.domain.facts import FIELD_NAMES, ExtractionResult
 from app.reports.errors import ReportReadError
+from app.reports.evaluation import LabelsError, evaluate_folder, load_labels
 from app.reports.extraction import extract_facts_from_pdf
 
 app = typer.Typer(
@@ -43,6 +46,59 @@ def extract(
         typer.echo(result.to_json())
     else:
         _print_table(path.name, result)
+
+
+@app.command("evaluate")
+def evaluate(
+    labels_path: Annotated[Path, typer.Argument(metavar="LABELS.json", help="Hand-made labels.")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder holding the PDFs.")],
+    informative: Annotated[
+        bool,
+        typer.Option("--informative", help="Score only the fields each kind of document carries."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Read every labelled PDF and print per-field accuracy, per-file misses and timings."""
+    try:
+        labels = load_labels(labels_path)
+    except LabelsError as error:
+        _fail(str(error))
+    if not folder.is_dir():
+        _fail(f"not a folder: {folder}")
+    result = evaluate_folder(labels, folder, informative=informative)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        _print_evaluation(result, informative=informative)
+
+
+def _print_evaluation(result: Evaluation, *, informative: bool) -> None:
+    console = Console(highlight=False)
+    fields = Table(title="Fields" + (" (informative only)" if informative else ""))
+    fields.add_column("Field")
+    fields.add_column("Right", justify="right")
+    fields.add_column("Accuracy", justify="right")
+    for name in FIELD_NAMES:
+        if name in result.per_field:
+            right, total = result.per_field[name]
+            fields.add_row(name, f"{right}/{total}", f"{right / total:.2f}")
+    console.print(fields)
+    files = Table(title="Files")
+    files.add_column("File")
+    files.add_column("Right", justify="right")
+    files.add_column("Seconds", justify="right")
+    files.add_column("Error")
+    for item in result.files:
+        files.add_row(item.file, f"{item.right}/{item.total}", f"{item.seconds:.2f}", item.error)
+    console.print(files)
+    for item in result.files:
+        for miss in item.misses:
+            console.print(
+                f"miss {item.file} {miss.field}: got {miss.found!r}, want {miss.wanted!r}",
+                markup=False,
+                soft_wrap=True,
+            )
+    console.print(f"overall: {result.right}/{result.total} = {result.accuracy:.3f}", markup=False)
 
 
 def _fail(message: str) -> None:

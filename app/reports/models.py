@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.core.db import JSONType, UTCDateTime, enum_type, utcnow
+from app.reports.domain.upload_policy import describe_flags
 
 
 class DocumentKind(StrEnum):
@@ -69,6 +70,24 @@ class Document(SQLModel, table=True):
     identity: DocumentIdentity | None = Field(
         default=None, sa_type=enum_type(DocumentIdentity, 16), nullable=True
     )
+    # Provenance of a report published in the vendor's trust center: where it is, the terms
+    # the vendor says apply to downloading it, and the day it was obtained. Never fetched.
+    source_url: str | None = Field(default=None, sa_type=sa.String(2000), nullable=True)
+    source_terms: str | None = Field(default=None, sa_type=sa.String(32), nullable=True)
+    source_obtained_on: date | None = Field(default=None, nullable=True)
+    # What the upload policy found: active content kept but never rendered (see
+    # reports/domain/upload_policy.py), or the malware signature of a quarantined file.
+    active_content: list[str] = Field(default_factory=list, sa_type=JSONType)
+    malware_signature: str | None = Field(default=None, sa_type=sa.String(200))
+
+    @property
+    def is_quarantined(self) -> bool:
+        return self.malware_signature is not None
+
+    @property
+    def active_content_described(self) -> str:
+        """The active-content flags in words, for staff."""
+        return describe_flags(self.active_content)
 
 
 class ReportFacts(SQLModel, table=True):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 
 from app.reports.domain.layout import rows_out_of_order
 from app.reports.errors import ReportReadError
+from app.reports.ocr import PageReader, page_reader
 
 PDF_MAGIC = b"%PDF-"
 MAX_PAGES = 2000
@@ -42,25 +44,47 @@ class PdfText:
     peak_memory_kb: int = 0
     visible_chars: int = 0
     has_images: bool = False
+    # Pages with an image but no text layer: those read by OCR, and those left unread
+    # (Tesseract missing, or the per-document OCR page or time budget spent).
+    ocr_pages: tuple[int, ...] = ()
+    unread_image_pages: tuple[int, ...] = ()
+    ocr_unavailable: bool = False
+    # Active content PDFium found in the document catalogue (also inside compressed streams).
+    javascript_actions: int = 0
+    attachments: int = 0
 
 
 def check_pdf_bytes(data: bytes) -> None:
     """Reject input that is plainly not a complete PDF file."""
     if not data.startswith(PDF_MAGIC):
-        raise ReportReadError("not a PDF: the file does not start with %PDF-")
+        raise ReportReadError("not a PDF: the file does not start with %PDF-", "not_pdf")
     # The marker closes every complete file; a cut-off upload loses it.
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
-        raise ReportReadError("truncated PDF: the end-of-file marker is missing")
+        raise ReportReadError("truncated PDF: the end-of-file marker is missing", "truncated")
+
+
+@dataclass(frozen=True)
+class OcrBudget:
+    """How much OCR one reader may do: pages, and seconds of processor time."""
+
+    pages: int = 0
+    cpu_seconds: float = 0.0
 
 
 def read_pdf_text(
-    data: bytes, *, max_pages: int = MAX_PAGES, part: int = 0, parts: int = 1
+    data: bytes,
+    *,
+    max_pages: int = MAX_PAGES,
+    part: int = 0,
+    parts: int = 1,
+    ocr: OcrBudget = OcrBudget(),
 ) -> PdfText:
     """Extract the text of every page of a PDF given as bytes.
 
     With `parts` > 1 only the pages whose index modulo `parts` equals `part` are read
     (the others are left empty), so several processes can share one document; join
-    their results with `merge_parts`.
+    their results with `merge_parts`. Pages that hold an image but no text are read
+    with OCR within the `ocr` budget.
     """
     check_pdf_bytes(data)
     try:
@@ -70,7 +94,7 @@ def read_pdf_text(
             return PdfText(pages=(), page_count=0, is_encrypted=True, needs_password=True)
         raise ReportReadError(f"unreadable PDF: {_pdfium_reason(error)}") from None
     try:
-        result = _read_document(document, data, max_pages, range(part, len(document), parts))
+        result = _read_document(document, data, max_pages, range(part, len(document), parts), ocr)
     finally:
         document.close()
     return merge_parts([result]) if parts == 1 else result
@@ -96,15 +120,22 @@ def merge_parts(parts: Sequence[PdfText]) -> PdfText:
         peak_memory_kb=max(part.peak_memory_kb for part in parts),
         visible_chars=visible,
         has_images=any(part.has_images for part in parts),
+        ocr_pages=tuple(sorted(n for part in parts for n in part.ocr_pages)),
+        unread_image_pages=tuple(sorted(n for part in parts for n in part.unread_image_pages)),
+        ocr_unavailable=any(part.ocr_unavailable for part in parts),
+        javascript_actions=max(part.javascript_actions for part in parts),
+        attachments=max(part.attachments for part in parts),
     )
 
 
 def _read_document(
-    document: pdfium.PdfDocument, data: bytes, max_pages: int, indexes: range
+    document: pdfium.PdfDocument, data: bytes, max_pages: int, indexes: range, ocr: OcrBudget
 ) -> PdfText:
     page_count = len(document)
     if page_count > max_pages:
-        raise ReportReadError(f"too many pages: {page_count} (the limit is {max_pages})")
+        raise ReportReadError(
+            f"too many pages: {page_count} (the limit is {max_pages})", "too_many_pages"
+        )
     pages = [""] * page_count
     for index in indexes:
         pages[index] = _page_text(document, index)
@@ -112,6 +143,12 @@ def _read_document(
     if layout_pages:
         for number, text in zip(layout_pages, _layout_texts(data, layout_pages), strict=True):
             pages[number - 1] = text or pages[number - 1]
+    scanned = [
+        i
+        for i in indexes
+        if _visible_chars(pages[i]) < _MIN_CHARS_PER_PAGE and _page_has_image(document, i)
+    ]
+    read, unavailable = _ocr_pages(document, scanned, pages, ocr) if scanned else ((), False)
     visible = sum(_visible_chars(pages[i]) for i in indexes)
     sparse = visible < _MIN_CHARS_PER_PAGE * max(1, len(indexes))
     return PdfText(
@@ -120,8 +157,50 @@ def _read_document(
         is_encrypted=pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1,
         layout_pages=layout_pages,
         visible_chars=visible,
-        has_images=sparse and _has_images(document, indexes),
+        has_images=bool(scanned) or (sparse and _has_images(document, indexes)),
+        ocr_pages=tuple(i + 1 for i in read),
+        unread_image_pages=tuple(i + 1 for i in scanned if i not in read),
+        ocr_unavailable=unavailable,
+        javascript_actions=max(0, pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw)),
+        attachments=max(0, pdfium_c.FPDFDoc_GetAttachmentCount(document.raw)),
     )
+
+
+def _ocr_pages(
+    document: pdfium.PdfDocument, indexes: list[int], pages: list[str], budget: OcrBudget
+) -> tuple[tuple[int, ...], bool]:
+    """OCR image-only pages in order until the budget is spent; (pages read, OCR missing)."""
+    if budget.pages <= 0:
+        return (), False
+    done: list[int] = []
+    started = time.process_time()
+    with page_reader() as reader:
+        if reader is None:
+            return (), True
+        for index in indexes[: budget.pages]:
+            if time.process_time() - started > budget.cpu_seconds:
+                break
+            text = _ocr_page(reader, document, index)
+            if text.strip():
+                pages[index] = text
+                done.append(index)
+    return tuple(done), False
+
+
+def _ocr_page(reader: PageReader, document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
+    try:
+        return clean_text(reader.read(page))
+    finally:
+        page.close()
+
+
+def _page_has_image(document: pdfium.PdfDocument, index: int) -> bool:
+    page = document[index]
+    try:
+        return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+    finally:
+        page.close()
 
 
 def _visible_chars(text: str) -> int:

@@ -32,8 +32,8 @@ from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from typing import Literal
 
-from app.reports.errors import ReportReadError
-from app.reports.pdf_text import PdfText, check_pdf_bytes, merge_parts, read_pdf_text
+from app.reports.errors import ReadFailure, ReportReadError
+from app.reports.pdf_text import OcrBudget, PdfText, check_pdf_bytes, merge_parts, read_pdf_text
 
 _MIB = 1024 * 1024
 _PRELOAD = ["app.reports.reader_warmup"]
@@ -41,7 +41,9 @@ _READY = b"ready"
 # Page texts travel as one UTF-8 block; the reader drops NUL from page text.
 _PAGE_SEPARATOR = "\x00"
 _READY_TIMEOUT_SECONDS = 30.0
-_ChildReply = tuple[Literal["ok"], PdfText] | tuple[Literal["error", "memory"], str]
+# Text extraction must still finish after OCR inside the same CPU limit.
+_OCR_SHARE_OF_CPU = 0.5
+_ChildReply = tuple[Literal["ok"], PdfText] | tuple[Literal["error", "memory"], str, ReadFailure]
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,18 @@ class SandboxLimits:
     """Resource limits for reading one document."""
 
     memory_bytes: int = 512 * _MIB
-    cpu_seconds: int = 15
-    wall_seconds: float = 25.0
+    cpu_seconds: int = 20
+    wall_seconds: float = 40.0
     max_pages: int = 2000
     max_bytes: int = 50 * _MIB
     workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    # Scanned pages read with OCR per document; 0 turns OCR off.
+    ocr_max_pages: int = 10
+
+    def ocr_budget(self, part: int, parts: int) -> OcrBudget:
+        """One child's share of the OCR pages, and at most half its processor time."""
+        pages = self.ocr_max_pages // parts + (1 if part < self.ocr_max_pages % parts else 0)
+        return OcrBudget(pages=pages, cpu_seconds=self.cpu_seconds * _OCR_SHARE_OF_CPU)
 
 
 DEFAULT_LIMITS = SandboxLimits()
@@ -179,14 +188,16 @@ def read_pdf_text_sandboxed(
     (`prepare_next_document`), e.g. once its own work on this document is done.
     """
     if len(data) > limits.max_bytes:
-        raise ReportReadError(f"file too large: the limit is {limits.max_bytes // _MIB} MB")
+        raise ReportReadError(
+            f"file too large: the limit is {limits.max_bytes // _MIB} MB", "too_large"
+        )
     check_pdf_bytes(data)
     workers = max(1, limits.workers)
     children = _pool.take(limits, workers)
     try:
         deadline = time.monotonic() + limits.wall_seconds
         for part, child in enumerate(children):
-            _send_document(child, data, limits.max_pages, part, workers)
+            _send_document(child, data, limits, part, workers)
         parts = [_receive_part(child, deadline, limits) for child in children]
     finally:
         _retire(children)
@@ -228,9 +239,11 @@ def _retire(children: list[_Child]) -> None:
             child.process.kill()
 
 
-def _send_document(child: _Child, data: bytes, max_pages: int, part: int, parts: int) -> None:
+def _send_document(
+    child: _Child, data: bytes, limits: SandboxLimits, part: int, parts: int
+) -> None:
     try:
-        child.connection.send((max_pages, part, parts))
+        child.connection.send((limits.max_pages, part, parts, limits.ocr_budget(part, parts)))
         # Raw bytes, not a pickle: the file is copied into the pipe once.
         child.connection.send_bytes(data)
     except OSError:
@@ -238,35 +251,39 @@ def _send_document(child: _Child, data: bytes, max_pages: int, part: int, parts:
         return
 
 
-def _await_ready(child: _Child, deadline: float, late: str) -> None:
+def _await_ready(
+    child: _Child, deadline: float, late: str, kind: ReadFailure = "reader_unavailable"
+) -> None:
     if child.ready:
         return
     if not child.connection.poll(max(0.0, deadline - time.monotonic())):
-        raise ReportReadError(late)
+        raise ReportReadError(late, kind)
     if child.connection.recv_bytes() != _READY:
-        raise ReportReadError("the PDF reader sent an unexpected reply")
+        raise ReportReadError("the PDF reader sent an unexpected reply", "reader_unavailable")
     child.ready = True
 
 
 def _receive_part(child: _Child, deadline: float, limits: SandboxLimits) -> PdfText:
     try:
         # A child still starting up uses the document's time: the limit is end to end.
-        _await_ready(child, deadline, _time_limit_message(limits))
+        _await_ready(child, deadline, _time_limit_message(limits), "wall_time")
         _await_message(child, deadline, limits)
         reply: _ChildReply = child.connection.recv()
-        if reply[0] != "ok":
-            raise ReportReadError(_memory_message(limits) if reply[0] == "memory" else reply[1])
+        if reply[0] == "memory":
+            raise ReportReadError(_memory_message(limits), "memory")
+        if reply[0] == "error":
+            raise ReportReadError(reply[1], reply[2])
         _await_message(child, deadline, limits)
         pages = child.connection.recv_bytes().decode("utf-8", "surrogatepass")
     except (EOFError, OSError):
         child.process.join(timeout=5)
-        raise ReportReadError(_crash_message(child.process.exitcode, limits)) from None
+        raise _crash_error(child.process.exitcode, limits) from None
     return dataclasses.replace(reply[1], pages=tuple(pages.split(_PAGE_SEPARATOR)) if pages else ())
 
 
 def _await_message(child: _Child, deadline: float, limits: SandboxLimits) -> None:
     if not child.connection.poll(max(0.0, deadline - time.monotonic())):
-        raise ReportReadError(_time_limit_message(limits))
+        raise ReportReadError(_time_limit_message(limits), "wall_time")
 
 
 def _time_limit_message(limits: SandboxLimits) -> str:
@@ -280,24 +297,28 @@ def _memory_message(limits: SandboxLimits) -> str:
     )
 
 
-def _crash_message(exitcode: int | None, limits: SandboxLimits) -> str:
+def _crash_error(exitcode: int | None, limits: SandboxLimits) -> ReportReadError:
     if exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
-        return f"reading the PDF exceeded the {limits.cpu_seconds} s CPU-time limit"
+        return ReportReadError(
+            f"reading the PDF exceeded the {limits.cpu_seconds} s CPU-time limit", "cpu_time"
+        )
     if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, 1):
-        return _memory_message(limits)
-    return f"reading the PDF failed: the reader stopped unexpectedly (exit code {exitcode})"
+        return ReportReadError(_memory_message(limits), "memory")
+    return ReportReadError(
+        f"reading the PDF failed: the reader stopped unexpectedly (exit code {exitcode})"
+    )
 
 
 def _child_main(connection: Connection, memory_bytes: int, cpu_seconds: int) -> None:
     _apply_limits(memory_bytes, cpu_seconds)
     try:
         connection.send_bytes(_READY)
-        max_pages, part, parts = connection.recv()
+        max_pages, part, parts, ocr = connection.recv()
         data = connection.recv_bytes()
     except (EOFError, OSError):
         # The parent went away or dropped this spare before giving it a document.
         return
-    reply, pages = _read_part(data, max_pages, part, parts)
+    reply, pages = _read_part(data, max_pages, part, parts, ocr)
     connection.send(reply)
     if pages is not None:
         connection.send_bytes(pages)
@@ -305,19 +326,19 @@ def _child_main(connection: Connection, memory_bytes: int, cpu_seconds: int) -> 
 
 
 def _read_part(
-    data: bytes, max_pages: int, part: int, parts: int
+    data: bytes, max_pages: int, part: int, parts: int, ocr: OcrBudget
 ) -> tuple[_ChildReply, bytes | None]:
     try:
-        text = read_pdf_text(data, max_pages=max_pages, part=part, parts=parts)
+        text = read_pdf_text(data, max_pages=max_pages, part=part, parts=parts, ocr=ocr)
         pages = _PAGE_SEPARATOR.join(text.pages).encode("utf-8", "surrogatepass")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return ("ok", dataclasses.replace(text, pages=(), peak_memory_kb=peak)), pages
     except ReportReadError as error:
-        return ("error", str(error)), None
+        return ("error", str(error), error.kind), None
     except MemoryError:
-        return ("memory", ""), None
+        return ("memory", "", "memory"), None
     except Exception as error:
-        return ("error", f"unreadable PDF: {type(error).__name__}"), None
+        return ("error", f"unreadable PDF: {type(error).__name__}", "unreadable"), None
 
 
 def _apply_limits(memory_bytes: int, cpu_seconds: int) -> None:

@@ -19,8 +19,10 @@ from app.core.db import utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.rows import id_of
 from app.reports.domain.facts import ExtractionResult
+from app.reports.domain.upload_policy import refusal_reason
 from app.reports.errors import ReportReadError
 from app.reports.extraction import extract_facts_from_pdf
+from app.reports.malware import MalwareScanner
 from app.reports.models import (
     Document,
     DocumentKind,
@@ -28,12 +30,11 @@ from app.reports.models import (
     ReportFacts,
     UploadChannel,
 )
+from app.reports.screening import XLSX_TYPE, Refusal, Screened, screen_upload
 from app.reports.storage import DocumentStorage, UploadTooLarge
 
 logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "1"
-PDF_MAGIC = b"%PDF-"
-IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 CorrectableField = Literal[
     "framework",
     "report_type",
@@ -87,24 +88,11 @@ def safe_filename(name: str, *, default_suffix: str = ".pdf") -> str:
     name = name.replace("/", "_").replace("\\", "_").replace(":", "_")
     name = " ".join(name.split()).lstrip(".-_ ")
     stem, dot, suffix = name.rpartition(".")
-    if not dot or f".{suffix.lower()}" not in (".pdf", ".png", ".jpg", ".jpeg"):
+    if not dot or f".{suffix.lower()}" not in (".pdf", ".png", ".jpg", ".jpeg", ".xlsx"):
         stem, suffix = name, default_suffix.lstrip(".")
     while len(f"{stem}.{suffix}".encode()) > 150:
         stem = stem[:-1]
     return f"{stem}.{suffix.lower()}" if stem else f"document{default_suffix}"
-
-
-def _sniff_type(head: bytes, *, allow_images: bool) -> str:
-    if head.startswith(PDF_MAGIC):
-        return "application/pdf"
-    if allow_images:
-        for magic, content_type in IMAGE_MAGIC.items():
-            if head.startswith(magic):
-                return content_type
-    if not head:
-        raise UploadRejected("The file is empty.")
-    wanted = "a PDF (or a PNG/JPEG image of a certificate)" if allow_images else "a PDF"
-    raise UploadRejected(f"The file is not {wanted}.")
 
 
 def kind_from_facts(result: ExtractionResult) -> DocumentKind:
@@ -162,55 +150,96 @@ def find_duplicate(session: Session, *, vendor_id: int, sha256: str) -> Document
     ).first()
 
 
+def screen(
+    storage: DocumentStorage,
+    source: BinaryIO,
+    *,
+    max_bytes: int,
+    allow_images: bool,
+    scanner: MalwareScanner | None,
+    read_facts: bool,
+    allow_spreadsheets: bool = False,
+) -> Screened:
+    """Stage an upload and apply the upload policy (no database work; takes seconds)."""
+    try:
+        return screen_upload(
+            storage,
+            source,
+            max_bytes=max_bytes,
+            allow_images=allow_images,
+            allow_spreadsheets=allow_spreadsheets,
+            scanner=scanner,
+            read_facts=read_facts,
+        )
+    except UploadTooLarge as exc:
+        raise FileTooLarge(f"The file is {exc}; the limit is {max_bytes // 2**20} MB.") from None
+
+
 def upload_document(
     session: Session,
     *,
     storage: DocumentStorage,
-    source: BinaryIO,
+    screened: Screened,
     filename: str,
     vendor_id: int,
     request_id: int | None,
     channel: UploadChannel,
     actor: str,
-    max_bytes: int,
     uploaded_by_id: int | None = None,
-    allow_images: bool = False,
     reading_queue: ReadingQueue | None = None,
-) -> UploadOutcome:
-    """Store an upload, read its facts and record both; the same file twice is recognised.
+) -> UploadOutcome | Refusal:
+    """Keep a screened upload and record it, or record why it was refused.
 
-    With a reading queue, a PDF is left ``pending`` and read by a background job instead.
+    The row is inserted first and the object written under its random key after; a
+    transaction that then rolls back removes the object again (see ``_remove_if_rolled_back``).
+    The same file twice is recognised and kept once. With a reading queue, a PDF's facts are
+    left ``pending`` and read by a background job.
     """
-    try:
-        staged = storage.stage(source, max_bytes=max_bytes)
-    except UploadTooLarge as exc:
-        raise FileTooLarge(f"The file is {exc}; the limit is {max_bytes // 2**20} MB.") from None
-    try:
-        content_type = _sniff_type(staged.head, allow_images=allow_images)
-        existing = find_duplicate(session, vendor_id=vendor_id, sha256=staged.sha256)
-        if existing is not None:
-            storage.discard(staged)
-            facts = get_facts(session, id_of(existing))
-            return UploadOutcome(existing, facts, is_duplicate=True)
-        key = storage.commit(staged)
-    except BaseException:
-        storage.discard(staged)
-        raise
-    document = Document(
+    if screened.refusal is not None:
+        return _refuse(
+            session,
+            storage=storage,
+            screened=screened,
+            refusal=screened.refusal,
+            filename=filename,
+            vendor_id=vendor_id,
+            request_id=request_id,
+            channel=channel,
+            actor=actor,
+            uploaded_by_id=uploaded_by_id,
+        )
+    existing = find_duplicate(session, vendor_id=vendor_id, sha256=screened.sha256)
+    if existing is not None:
+        storage.discard(screened.staged)
+        if existing.malware_signature is not None:
+            refusal = Refusal(
+                "malware", refusal_reason("malware"), existing.sha256, existing.size_bytes
+            )
+            _audit_refusal(session, refusal, vendor_id, request_id, channel, actor, filename)
+            return refusal
+        return UploadOutcome(existing, get_facts(session, id_of(existing)), is_duplicate=True)
+    document = _keep(
+        session,
+        storage=storage,
+        screened=screened,
+        filename=filename,
         vendor_id=vendor_id,
         request_id=request_id,
-        filename=safe_filename(filename),
-        content_type=content_type,
-        size_bytes=staged.size,
-        sha256=staged.sha256,
-        storage_key=key,
+        channel=channel,
         uploaded_by_id=uploaded_by_id,
-        uploaded_via=channel,
     )
-    session.add(document)
-    session.flush()
     facts = None
-    if reading_queue is not None and content_type == "application/pdf":
+    if screened.content_type == XLSX_TYPE:
+        # A completed questionnaire: its answers are read by evidence.completed, not here.
+        document.extraction_status = ExtractionStatus.done
+        session.add(document)
+    elif screened.content_type != "application/pdf":
+        document.extraction_status = ExtractionStatus.done
+        document.extraction_error = "Images are not read automatically; review the certificate."
+        session.add(document)
+    elif screened.facts is not None:
+        facts = _record_facts(session, document, screened.facts)
+    elif reading_queue is not None:
         reading_queue.defer_reading(session, id_of(document))
     else:
         facts = read_document(session, document=document, storage=storage)
@@ -226,9 +255,121 @@ def upload_document(
             "vendor_id": vendor_id,
             "request_id": request_id,
             "kind": document.kind.value,
+            "active_content": list(document.active_content),
         },
     )
     return UploadOutcome(document, facts, is_duplicate=False)
+
+
+def _keep(
+    session: Session,
+    *,
+    storage: DocumentStorage,
+    screened: Screened,
+    filename: str,
+    vendor_id: int,
+    request_id: int | None,
+    channel: UploadChannel,
+    uploaded_by_id: int | None,
+    malware: str | None = None,
+) -> Document:
+    document = Document(
+        vendor_id=vendor_id,
+        request_id=request_id,
+        filename=safe_filename(filename),
+        content_type=screened.content_type or "application/octet-stream",
+        size_bytes=screened.staged.size,
+        sha256=screened.sha256,
+        storage_key=screened.key,
+        uploaded_by_id=uploaded_by_id,
+        uploaded_via=channel,
+        active_content=list(screened.flags),
+        malware_signature=malware,
+    )
+    session.add(document)
+    session.flush()  # the row can be written: only now does the object follow
+    _remove_if_rolled_back(session, storage, screened.key)
+    storage.commit(screened.staged, screened.key)
+    return document
+
+
+def _refuse(
+    session: Session,
+    *,
+    storage: DocumentStorage,
+    screened: Screened,
+    refusal: Refusal,
+    filename: str,
+    vendor_id: int,
+    request_id: int | None,
+    channel: UploadChannel,
+    actor: str,
+    uploaded_by_id: int | None,
+) -> Refusal:
+    if screened.malware is None:
+        storage.discard(screened.staged)
+        _audit_refusal(session, refusal, vendor_id, request_id, channel, actor, filename)
+        return refusal
+    # A match is kept, encrypted and unusable, so staff can see what was sent and act on it.
+    document = _keep(
+        session,
+        storage=storage,
+        screened=screened,
+        filename=filename,
+        vendor_id=vendor_id,
+        request_id=request_id,
+        channel=channel,
+        uploaded_by_id=uploaded_by_id,
+        malware=screened.malware,
+    )
+    document.extraction_status = ExtractionStatus.failed
+    document.extraction_error = f"Quarantined: the malware scanner found {screened.malware}."
+    session.add(document)
+    logger.warning("upload quarantined: %s matched %s", refusal.sha256[:12], screened.malware)
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.document_quarantined,
+        subject_type="document",
+        subject_id=id_of(document),
+        data={
+            "sha256": refusal.sha256,
+            "size": refusal.size,
+            "signature": screened.malware,
+            "vendor_id": vendor_id,
+            "request_id": request_id,
+            "channel": channel.value,
+        },
+    )
+    return refusal
+
+
+def _audit_refusal(
+    session: Session,
+    refusal: Refusal,
+    vendor_id: int,
+    request_id: int | None,
+    channel: UploadChannel,
+    actor: str,
+    filename: str,
+) -> None:
+    logger.info("upload refused (%s): %s", refusal.code, refusal.sha256[:12])
+    audit_service.record(
+        session,
+        actor=actor,
+        action=AuditAction.document_refused,
+        subject_type="vendor",
+        subject_id=vendor_id,
+        data={
+            "sha256": refusal.sha256,
+            "size": refusal.size,
+            "reason": refusal.code,
+            "message": refusal.reason,
+            "filename": safe_filename(filename),
+            "request_id": request_id,
+            "channel": channel.value,
+        },
+    )
 
 
 def delete_document(
@@ -255,6 +396,27 @@ def delete_document(
 
 
 _DELETIONS = "stored_objects_to_delete"
+_WRITTEN = "stored_objects_written"
+
+
+def _remove_if_rolled_back(session: Session, storage: DocumentStorage, key: str) -> None:
+    # An object whose row is rolled back would be an orphan: remove it with the row.
+    session.info.setdefault(_WRITTEN, []).append((storage, key))
+    if not event.contains(session, "after_rollback", _remove_written):
+        event.listen(session, "after_rollback", _remove_written)
+        event.listen(session, "after_commit", _forget_written)
+
+
+def _remove_written(session: OrmSession) -> None:
+    for storage, key in session.info.pop(_WRITTEN, []):
+        try:
+            storage.delete(key)
+        except (OSError, ServiceUnavailable) as exc:  # the storage sweep removes it later
+            logger.warning("stored object %s could not be removed: %s", key[:12], exc)
+
+
+def _forget_written(session: OrmSession) -> None:
+    session.info.pop(_WRITTEN, None)
 
 
 def _delete_after_commit(session: Session, storage: DocumentStorage, key: str) -> None:
@@ -282,19 +444,31 @@ def read_document(
 ) -> ReportFacts | None:
     """Read (or re-read) a stored document's facts; failures are recorded, never raised."""
     assert document.id is not None
+    if document.content_type == XLSX_TYPE:
+        # a completed questionnaire: its answers are read by evidence.completed, not here
+        document.extraction_status = ExtractionStatus.done
+        session.add(document)
+        return None
     if document.content_type != "application/pdf":
         document.extraction_status = ExtractionStatus.done
         document.extraction_error = "Images are not read automatically; review the certificate."
         session.add(document)
         return None
+    if document.malware_signature is not None:
+        return None  # quarantined: never opened
     try:
-        result = extract_facts_from_pdf(storage.read(document.storage_key))
+        result = extract_facts_from_pdf(storage.read(document.storage_key, sha256=document.sha256))
     except ReportReadError as exc:
         document.extraction_status = ExtractionStatus.failed
         document.extraction_error = str(exc)
         session.add(document)
         logger.info("document %s could not be read: %s", document.id, exc)
         return None
+    return _record_facts(session, document, result)
+
+
+def _record_facts(session: Session, document: Document, result: ExtractionResult) -> ReportFacts:
+    assert document.id is not None
     previous = get_facts(session, document.id)
     row = _facts_row(document.id, result)
     if previous is not None:

@@ -1,8 +1,11 @@
-"""Where uploaded documents live: a storage backend, addressed by SHA-256, encrypted at rest.
+"""Where uploaded documents live: a storage backend, under random names, encrypted at rest.
 
 Uploads are encrypted while they stream in (see ``app.reports.crypto``), so the plaintext
-never touches the disk; ``read`` decrypts and refuses bytes whose SHA-256 differs from the key.
-Files written before encryption was introduced are plaintext and are still read (and checked).
+never touches the disk; ``read`` decrypts and refuses bytes whose SHA-256 differs from the one
+recorded for the document. Objects are named by random keys, so someone with access to the
+disk cannot tell whether a known report is stored by hashing it; objects stored before that
+are named by their SHA-256 and are still read (the key is then also the expected hash). Files
+written before encryption was introduced are plaintext and are still read (and checked).
 """
 
 from __future__ import annotations
@@ -69,14 +72,17 @@ class DocumentStorage(Protocol):
     def stage(self, source: BinaryIO, *, max_bytes: int) -> StagedFile:
         """Copy an upload to a private temporary file, hashing it and enforcing the limit."""
 
-    def commit(self, staged: StagedFile) -> str:
-        """Move a staged file into place and return its storage key."""
+    def commit(self, staged: StagedFile, key: str | None = None) -> str:
+        """Move a staged file into place under ``key`` (a new random one if None); return it."""
 
     def discard(self, staged: StagedFile) -> None:
         """Remove a staged file that will not be kept."""
 
-    def read(self, key: str) -> bytes:
-        """Return a stored document's bytes, checked against its SHA-256."""
+    def read(self, key: str, *, sha256: str | None = None) -> bytes:
+        """Return a stored document's bytes, checked against its SHA-256 (default: the key)."""
+
+    def stored_keys(self) -> Iterator[str]:
+        """Yield the key of every stored object."""
 
     def check(self) -> str | None:
         """Return why documents cannot be stored or read right now, or None when they can."""
@@ -89,10 +95,18 @@ class DocumentStorage(Protocol):
 
 
 def check_key(key: str) -> str:
-    """Return the key if it is a SHA-256 hex digest (keys never come from client input)."""
+    """Return the key if it has the form of a storage key: 64 lowercase hex digits.
+
+    Keys never come from client input; the form keeps any key from naming a path elsewhere.
+    """
     if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
-        raise ValueError("storage keys are SHA-256 hex digests")
+        raise ValueError("storage keys are 64 hex digits")
     return key
+
+
+def new_key() -> str:
+    """Return a random name for a new stored object (it says nothing about the content)."""
+    return secrets.token_hex(32)
 
 
 def _read_full(source: BinaryIO, size: int) -> bytes:
@@ -166,17 +180,22 @@ class StagingStorage:
         """Remove a staged file that will not be kept."""
         staged.path.unlink(missing_ok=True)
 
-    def commit(self, staged: StagedFile) -> str:
-        """Store a staged file under its SHA-256 and return that key."""
-        key = check_key(staged.sha256)
+    def commit(self, staged: StagedFile, key: str | None = None) -> str:
+        """Store a staged file under ``key`` (a new random one if None) and return the key."""
+        key = check_key(key or new_key())
         try:
             self._put(key, staged.path)
         finally:
             staged.path.unlink(missing_ok=True)
         return key
 
-    def read(self, key: str) -> bytes:
-        """Return a document's plaintext; raise DocumentIntegrityError if it is not intact."""
+    def read(self, key: str, *, sha256: str | None = None) -> bytes:
+        """Return a document's plaintext; raise DocumentIntegrityError if it is not intact.
+
+        ``sha256`` is the hash recorded for the document; objects stored under their hash may
+        leave it out.
+        """
+        expected = sha256 or key
         stored = self._get(check_key(key))
         if is_encrypted(stored):
             if self.keys is None:
@@ -187,7 +206,7 @@ class StagingStorage:
                 raise DocumentIntegrityError(f"document {key[:12]}: {exc}") from None
         else:
             content = stored
-        if hashlib.sha256(content).hexdigest() != key:
+        if hashlib.sha256(content).hexdigest() != expected:
             raise DocumentIntegrityError(
                 f"document {key[:12]}: the stored bytes no longer match their SHA-256"
             )
@@ -224,6 +243,10 @@ class StagingStorage:
     def delete(self, key: str) -> None:
         """Remove a stored object that no document refers to any more (gone already: fine)."""
         self._delete(check_key(key))
+
+    def stored_keys(self) -> Iterator[str]:
+        """Yield the key of every stored object."""
+        raise NotImplementedError
 
     def _put(self, key: str, path: Path) -> None:
         raise NotImplementedError
@@ -269,6 +292,21 @@ class LocalStorage(StagingStorage):
     def _delete(self, key: str) -> None:
         self._final_path(key).unlink(missing_ok=True)
 
+    def stored_keys(self) -> Iterator[str]:
+        """Yield the key of every stored object (``ab/abcdef…`` files; staging is skipped)."""
+        for folder in sorted(self.root.glob("[0-9a-f][0-9a-f]")):
+            for path in sorted(folder.iterdir()):
+                if path.name.startswith(folder.name) and _is_key(path.name):
+                    yield path.name
+
+
+def _is_key(name: str) -> bool:
+    try:
+        check_key(name)
+    except ValueError:
+        return False
+    return True
+
 
 def _development_key(settings: Settings) -> bytes:
     if settings.secret_key is not None:
@@ -313,4 +351,5 @@ __all__ = [
     "StorageUnavailable",
     "UploadTooLarge",
     "keyring_from_settings",
+    "new_key",
 ]

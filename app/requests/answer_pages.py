@@ -9,7 +9,7 @@ from typing import Any
 from app.questionnaires.domain.answer_rules import AnswerValue, is_unanswered, visible_questions
 from app.questionnaires.domain.claim_answers import Prefill
 from app.questionnaires.domain.definition import Question, QuestionnaireDefinition
-from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, QuestionType
+from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, TRUST_CENTER_TERMS, QuestionType
 from app.reports.models import Document, ReportFacts
 from app.requests.models import Answer
 
@@ -34,6 +34,8 @@ class QuestionView:
     is_answered: bool
     documents: list[UploadedDocument] = field(default_factory=list)
     source_note: str | None = None  # "From your report …, page N" when a document gave it
+    # The answer is still the document's, not yet confirmed or changed by the vendor.
+    awaits_confirmation: bool = False
 
     @property
     def selected(self) -> list[str]:
@@ -45,6 +47,11 @@ class QuestionView:
     @property
     def is_not_applicable(self) -> bool:
         return bool(self.value == NOT_APPLICABLE)
+
+    @property
+    def trust_center_terms(self) -> dict[str, str]:
+        """Return the terms a trust-center answer may state, value → label."""
+        return TRUST_CENTER_TERMS
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,21 @@ def _documents_for(
     return found
 
 
+def _question_documents(
+    question: Question,
+    value: Any,
+    documents: dict[str, tuple[Document, ReportFacts | None]],
+    advice: Mapping[tuple[str, str], UploadAdvice],
+) -> list[UploadedDocument]:
+    if question.type is QuestionType.FILE_UPLOAD:
+        return _documents_for(question.id, value, documents, advice)
+    if question.type is QuestionType.TRUST_CENTER and isinstance(value, list) and value:
+        # The file attached for a trust-center answer carries that address as its source.
+        refs = [ref for ref, (doc, _) in documents.items() if doc.source_url == value[0]]
+        return _documents_for(question.id, refs, documents, advice)
+    return []
+
+
 def _source_note(
     question_id: str,
     value: Any,
@@ -141,7 +163,11 @@ def _source_note(
     found = prefills.get(question_id)
     if found is None or found.value != value or found.document_id not in documents:
         return None
+    if found.reference:
+        return f"From your {found.reference}. Please check it; change it if it is wrong."
     name = documents[found.document_id][0].filename
+    if found.note:
+        return f"{found.note} ({name}). Please confirm it, or change it if it is wrong."
     where = f", page {found.page}" if found.page else ""
     return f"From your report {name}{where}. Please check it; change it if it is wrong."
 
@@ -165,11 +191,7 @@ def build_sections(
         for question in section.questions:
             row = answers.get(question.id)
             value = row.value if row else None
-            docs = (
-                _documents_for(question.id, value, documents, advice or {})
-                if question.type is QuestionType.FILE_UPLOAD
-                else []
-            )
+            docs = _question_documents(question, value, documents, advice or {})
             note = _source_note(question.id, value, prefills or {}, documents)
             views.append(
                 QuestionView(
@@ -180,6 +202,7 @@ def build_sections(
                     not is_unanswered(value),
                     docs,
                     note,
+                    bool(note and row and row.source_document_id is not None),
                 )
             )
         sections.append(SectionView(section.id, section.title, section.help, views))

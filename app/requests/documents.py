@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from app.reports.models import Document, ReportFacts
 from app.requests.models import QuestionnaireRequest
@@ -25,12 +25,6 @@ def documents_of(session: Session, request_id: int) -> DocumentsByReference:
 
 
 def prefill_sources(session: Session, request: QuestionnaireRequest) -> DocumentsByReference:
-    """Return the documents that may pre-answer a request: its own uploads and the vendor's
-    documents that staff uploaded outside any request (so a vendor is not asked twice)."""
-    return _with_facts(
-        session,
-        or_(
-            col(Document.request_id) == request.id,
-            (col(Document.vendor_id) == request.vendor_id) & col(Document.request_id).is_(None),
-        ),
-    )
+    """Return the documents that may pre-answer a request: every document of its vendor, from
+    this request, another one or the staff pages, so a vendor is never asked twice."""
+    return _with_facts(session, col(Document.vendor_id) == request.vendor_id)

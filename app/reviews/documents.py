@@ -93,8 +93,12 @@ def get_document(session: Session, document_id: int) -> Document:
 def _read_verified(
     session: Session, document: Document, storage: DocumentStorage, user: User
 ) -> bytes | None:
+    if document.is_quarantined:
+        raise PermissionDenied(
+            "The malware scanner quarantined this file; it cannot be opened or downloaded."
+        )
     try:
-        content = storage.read(document.storage_key)
+        content = storage.read(document.storage_key, sha256=document.sha256)
     except (OSError, ValueError):
         content = b""
     actual = hashlib.sha256(content).hexdigest()

@@ -73,6 +73,8 @@ def _summary(page: ReviewPage) -> Sheet:
             card.score.override_reason if card.is_overridden and card.score else None,
         ),
         ("Band", card.band),
+        ("Band label", card.band_label),
+        ("Computed band", card.computed_band),
         ("Residual risk", card.residual_risk),
         ("Policy version", card.score.policy_version if card.score else None),
         ("Evaluated on", card.score.evaluated_on if card.score else None),

@@ -34,7 +34,6 @@ from app.reviews.models import CuecOwner, Decision, VendorReview
 from app.scoring import service as scoring_service
 from app.scoring.batch import newest_score_ids
 from app.scoring.models import Score
-from app.scoring.policy_loader import load_default_policy
 from app.vendors.models import InherentTier, Vendor
 
 _PENDING_KEY = "vendor_review_pending"
@@ -108,14 +107,12 @@ def _score_values(
         "has_contradictions": any(rules.is_contradiction(f["code"]) for f in score.findings),
     }
     if score.override_value is not None and scoring_service.override_in_force(session, score):
-        policy = load_default_policy()
-        band = policy.band_for(int(score.override_value)).band
-        tier_name = (tier or scoring_service.DEFAULT_TIER).value
+        final = scoring_service.final_score(score, override_in_force=True, tier=tier)
         values |= {
-            "score_value": score.override_value,
+            "score_value": final.value,
             "is_overridden": True,
-            "band": band,
-            "residual_risk": policy.residual_for(tier_name, band),  # type: ignore[arg-type]
+            "band": final.band,
+            "residual_risk": final.residual_risk,
         }
     values["risk_rank"] = rules.risk_rank(values["residual_risk"])
     return values

@@ -18,9 +18,11 @@ from app.core.rows import id_of
 from app.questionnaires.domain.definition import Choice
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentIdentity, ReportFacts
+from app.reports.provenance import Provenance, provenance_of
 from app.requests import answer_store as answering
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews import cuecs as cuecs_service
+from app.reviews.control_questions import ControlQuestions, control_questions
 from app.reviews.decisions import latest_submitted_request, list_decisions
 from app.reviews.domain import evidence, rules, timeline
 from app.reviews.models import Decision
@@ -70,6 +72,11 @@ class DocumentView:
     # The organisation it is about, when that is not the vendor (nor filed as subservice).
     about_someone_else: str | None = None
 
+    @property
+    def source(self) -> Provenance | None:
+        """Return where the report came from when it was obtained from a trust center."""
+        return provenance_of(self.document)
+
 
 @dataclass(frozen=True)
 class ScoreCard:
@@ -83,6 +90,10 @@ class ScoreCard:
     residual_risk: str | None
     factors: tuple[dict[str, Any], ...]
     findings: tuple[dict[str, Any], ...]
+    # The label of the final band (an override's band when one is in force) and the band
+    # the computed score had.
+    band_label: str | None = None
+    computed_band: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,7 @@ class ReviewPage:
     timeline_svg: Markup
     current_until: date | None
     extra: dict[str, Any] = field(default_factory=dict)
+    controls: ControlQuestions | None = None
 
 
 def merged_facts(facts: ReportFacts) -> dict[str, Any]:
@@ -136,6 +148,10 @@ def score_card(session: Session, vendor: Vendor, score: Score | None) -> ScoreCa
         residual_risk=summary.residual_risk,
         factors=tuple(score.factors),
         findings=findings,
+        band_label=scoring_service.final_score(
+            score, override_in_force=in_force, tier=vendor.inherent_tier
+        ).band_label,
+        computed_band=score.band,
     )
 
 
@@ -290,6 +306,7 @@ def build_review_page(session: Session, vendor: Vendor, *, today: date) -> Revie
             timeline.assurance_timeline_svg(coverage_of(documents), today=today)
         ),
         current_until=best_until,
+        controls=control_questions(session, vendor.id, profile, today),
     )
 
 

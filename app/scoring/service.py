@@ -49,6 +49,8 @@ _PROFILE_FLAGS = (
     "uptime_critical",
     "transaction_processing",
     "icfr_relevant",
+    "ai_features",
+    "ai_processes_our_data",
     "cuec_owners_assigned",
 )
 
@@ -383,3 +385,44 @@ def score_history_page(
         .limit(limit)
     ).all()
     return list(rows), total
+
+
+class HoldsFinal(Protocol):
+    """A stored score, or what a summary keeps of one: enough to tell its final band."""
+
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def band(self) -> str | None: ...
+    @property
+    def residual_risk(self) -> str: ...
+    @property
+    def override_value(self) -> Decimal | None: ...
+    @property
+    def explanation(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class FinalScore:
+    """The score that applies, and the band and residual risk that follow from it."""
+
+    value: Decimal | None
+    band: str | None
+    band_label: str | None
+    residual_risk: str
+    is_overridden: bool
+
+
+def final_score(
+    score: HoldsFinal, *, override_in_force: bool, tier: InherentTier | None
+) -> FinalScore:
+    """Return the final score: an override in force sets the value, and the band follows it."""
+    if score.override_value is None or not override_in_force:
+        label = score.explanation.get("band_label")
+        return FinalScore(
+            score.value, score.band, str(label) if label else None, score.residual_risk, False
+        )
+    policy = load_default_policy()
+    limit = policy.band_for(int(score.override_value))
+    residual = policy.residual_for((tier or DEFAULT_TIER).value, limit.band)
+    return FinalScore(score.override_value, limit.band, limit.label, residual, True)

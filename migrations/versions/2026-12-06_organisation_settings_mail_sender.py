@@ -1,7 +1,7 @@
 """organisation settings; sender and reply-to on queued mail; one-time password links
 
 Revision ID: adopt_1
-Revises: 0006
+Revises: ai_1
 Create Date: 2026-12-06 20:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'adopt_1'
-down_revision: str | None = '0006'
+down_revision: str | None = 'ai_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Annotated, BinaryIO
 from urllib.parse import quote
 
 from fastapi import Depends, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import (
     IdempotencyDep,
@@ -31,17 +34,20 @@ from app.api.v1.loaders import DocumentDep, VendorDep
 from app.audit.actors import user_actor
 from app.auth.models import User
 from app.auth.permissions import Permission
-from app.core.db import SessionDep, utcnow
+from app.core.db import SessionDep, utcnow, writes
 from app.core.deps import SettingsDep
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.rows import id_of
 from app.core.security import ATTACHMENT_CSP
+from app.evidence import intake
 from app.evidence.deps import EvidenceStoreDep
-from app.evidence.intake import Upload, receive_document
+from app.evidence.intake import Upload, UploadRefused
 from app.reports import service as reports_service
 from app.reports.deps import document_storage
 from app.reports.models import Document, UploadChannel
+from app.reports.screening import Refusal, Screened
+from app.reports.service import UploadOutcome
 from app.reviews import documents, vendor_review
 
 router = v1_router("documents")
@@ -78,7 +84,8 @@ def _fingerprint(source: BinaryIO, filename: str) -> bytes:
     dependencies=[Depends(require_multipart)],
     max_body_size=UPLOAD_BODY_LIMIT,
 )
-def upload_document(
+async def upload_document(
+    request: Request,
     session: SessionDep,
     evidence: EvidenceStoreDep,
     user: UploaderDep,
@@ -86,7 +93,11 @@ def upload_document(
     file: UploadFile,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
-    """Upload a SOC report, bridge letter or certificate (PDF, PNG or JPEG); facts are read."""
+    """Upload a SOC report, bridge letter or certificate (PDF, PNG or JPEG); facts are read.
+
+    The file is read before it is kept: one that cannot be read (damaged, truncated, a
+    password needed, over the page or memory limits) is refused with 422 and a reason.
+    """
     filename = (file.filename or "document.pdf")[:255]
     upload = Upload(
         source=file.file,
@@ -95,15 +106,37 @@ def upload_document(
         actor=user_actor(id_of(user)),
         uploaded_by_id=id_of(user),
     )
+    session.commit()  # end the request's read before the write queue
+    fingerprint = await run_in_threadpool(_fingerprint, file.file, filename)
+    vendor_id = id_of(vendor)
 
-    def store() -> Created:
-        outcome = receive_document(session, evidence, upload, vendor=vendor, today=utcnow().date())
-        view = UploadOut(
-            document=DocumentOut.of(outcome.document), is_duplicate=outcome.is_duplicate
-        )
-        return Created(view, status_code=200 if outcome.is_duplicate else 201)
+    def keep(write_session: Session, screened: Screened) -> JSONResponse | Refusal:
+        def accept() -> UploadOutcome | Refusal:
+            return intake.accept(
+                write_session, evidence, upload, screened, vendor_id=vendor_id,
+                today=utcnow().date(),
+            )  # fmt: skip
 
-    return idempotency.run(_fingerprint(file.file, filename), store)
+        if screened.refusal is not None:
+            refused = accept()  # recorded, and never replayed as a success
+            assert isinstance(refused, Refusal)
+            return refused
+
+        def store() -> Created:
+            outcome = accept()
+            if isinstance(outcome, Refusal):
+                raise UploadRefused(outcome.reason)
+            view = UploadOut(
+                document=DocumentOut.of(outcome.document), is_duplicate=outcome.is_duplicate
+            )
+            return Created(view, status_code=200 if outcome.is_duplicate else 201)
+
+        return replace(idempotency, session=write_session).run(fingerprint, store)
+
+    answer = await intake.screen_then_write(request.app, evidence, upload, keep)
+    if isinstance(answer, Refusal):
+        raise UploadRefused(answer.reason)
+    return answer
 
 
 @router.get("/vendors/{vendor_id}/documents", name="api.documents.list")
@@ -190,6 +223,7 @@ def acknowledge(session: SessionDep, user: ViewerDep, settings: SettingsDep) -> 
         **ACTION_ERRORS,
     },
 )
+@writes  # the download is audited
 def download(
     request: Request,
     session: SessionDep,

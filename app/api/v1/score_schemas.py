@@ -10,8 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.rows import id_of
 from app.reviews.models import Decision, DecisionOutcome
 from app.reviews.schemas import DecisionForm
+from app.scoring import service as scoring_service
 from app.scoring.domain.results import Candidate, Factor, Finding, Flag, GateResult
 from app.scoring.models import Score
+from app.vendors.models import InherentTier
 
 
 class OverrideOut(BaseModel):
@@ -27,8 +29,11 @@ class ScoreOut(BaseModel):
     vendor_id: int
     score: Decimal | None = Field(description="Final score: the override while it is in force.")
     computed_score: Decimal | None
-    band: str | None
-    residual_risk: str
+    band: str | None = Field(description="Band of the final score (the override's band).")
+    band_label: str | None = Field(description="Label of the final band.")
+    computed_band: str | None = Field(description="Band of the computed score.")
+    is_overridden: bool = Field(description="True while an override sets the final score.")
+    residual_risk: str = Field(description="Residual risk of the final band.")
     provisional: bool
     policy_version: str
     evaluated_on: date
@@ -36,8 +41,10 @@ class ScoreOut(BaseModel):
     override: OverrideOut | None
 
     @classmethod
-    def of(cls, score: Score, *, override_in_force: bool) -> ScoreOut:
-        """Return the API view of a stored score."""
+    def of(
+        cls, score: Score, *, override_in_force: bool, tier: InherentTier | None = None
+    ) -> ScoreOut:
+        """Return the API view of a stored score; the band follows the final score."""
         override = None
         if score.override_value is not None:
             override = OverrideOut(
@@ -47,20 +54,32 @@ class ScoreOut(BaseModel):
                 at=score.overridden_at,
                 in_force=override_in_force,
             )
-        final = score.override_value if override_in_force else score.value
+        final = scoring_service.final_score(score, override_in_force=override_in_force, tier=tier)
         return cls(
             id=id_of(score),
             vendor_id=score.vendor_id,
-            score=final,
+            score=final.value,
             computed_score=score.value,
-            band=score.band,
-            residual_risk=score.residual_risk,
+            band=final.band,
+            band_label=final.band_label,
+            computed_band=score.band,
+            is_overridden=final.is_overridden,
+            residual_risk=final.residual_risk,
             provisional=score.provisional,
             policy_version=score.policy_version,
             evaluated_on=score.evaluated_on,
             computed_at=score.computed_at,
             override=override,
         )
+
+
+class OverrideIn(BaseModel):
+    """A final score set by hand; the reason is kept in the audit log beside both values."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    value: Decimal = Field(ge=0, le=100, max_digits=4, decimal_places=1)
+    reason: str = Field(min_length=1, max_length=5000)
 
 
 class ScoreExplanationOut(BaseModel):
@@ -78,11 +97,14 @@ class ScoreExplanationOut(BaseModel):
     inherent_tier: str | None
 
     @classmethod
-    def of(cls, score: Score, *, override_in_force: bool) -> ScoreExplanationOut:
+    def of(
+        cls, score: Score, *, override_in_force: bool, tier: InherentTier | None = None
+    ) -> ScoreExplanationOut:
         """Return the stored explanation of a score."""
         extra = score.explanation
+        final = ScoreOut.of(score, override_in_force=override_in_force, tier=tier)
         return cls(
-            score=ScoreOut.of(score, override_in_force=override_in_force),
+            score=final,
             factors=[Factor.model_validate(f) for f in score.factors],
             findings=[Finding.model_validate(f) for f in score.findings],
             gates=[GateResult.model_validate(g) for g in extra.get("gates", [])],
@@ -90,7 +112,7 @@ class ScoreExplanationOut(BaseModel):
             candidates=[Candidate.model_validate(c) for c in extra.get("candidates", [])],
             pre_cap_score=extra.get("pre_cap_score"),
             best_document_id=extra.get("best_document_id"),
-            band_label=extra.get("band_label"),
+            band_label=final.band_label,
             inherent_tier=extra.get("inherent_tier"),
         )
 

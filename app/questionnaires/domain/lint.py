@@ -17,6 +17,13 @@ from enum import StrEnum
 from typing import Final
 
 from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.domain.lint_ai import (
+    AI_RULE_TEXTS,
+    ai_act_certification,
+    certified_safe_ai,
+    iso42001_compliance,
+    soc2_for_ai,
+)
 from app.questionnaires.domain.terms import TOKEN, normalise
 from app.questionnaires.domain.yaml_source import DataPath, format_path
 
@@ -122,13 +129,20 @@ RULES: Final[dict[str, Rule]] = {
             "a Type 2 tests how controls operated over a period.",
             "Name the type, e.g. 'Do you hold a current SOC 2 Type 2 report?'",
         ),
+        *(
+            Rule(rule_id, Severity(severity), message, suggestion)
+            for rule_id, severity, message, suggestion in AI_RULE_TEXTS
+        ),
     )
 }
 
-PROSE_RULES: Final = frozenset({"soc-certification", "iso27001-compliance", "superseded-standard"})
+PROSE_RULES: Final = frozenset(
+    {"soc-certification", "iso27001-compliance", "superseded-standard"}
+    | {rule_id for rule_id, *_ in AI_RULE_TEXTS}
+)
 """Rules that also apply to help text, choice labels and titles."""
 
-_SUPPRESSED_BY: Final = {"soc2-missing-type": "soc-certification"}
+_SUPPRESSED_BY: Final = {"soc2-missing-type": frozenset({"soc-certification", "soc2-for-ai"})}
 
 
 @dataclass(frozen=True)
@@ -149,7 +163,7 @@ class _Text:
 
 
 _SOC_MARKS: Final = frozenset({"soc1", "soc2", "soc3", "socx"})
-_FRAMEWORK_MARKS: Final = _SOC_MARKS | {"iso27001", "ssae16", "sas70"}
+_FRAMEWORK_MARKS: Final = _SOC_MARKS | {"iso27001", "iso42001", "aiact", "ssae16", "sas70"}
 _CHAIN_FILLER: Final = frozenset(
     {"and", "or", "/", ",", "&", "-", "+", "(", ")", "type1", "type2", "both", "either"}
 )
@@ -330,6 +344,10 @@ _CHECKS: Final[dict[str, Callable[[_Text], dict[str, str] | None]]] = {
     "superseded-standard": _superseded,
     "double-barrelled": _double_barrelled,
     "soc2-missing-type": _soc2_missing_type,
+    "ai-act-certification": lambda text: {} if ai_act_certification(text.tokens) else None,
+    "iso42001-compliance": lambda text: {} if iso42001_compliance(text.tokens) else None,
+    "soc2-for-ai": lambda text: {} if soc2_for_ai(text.tokens) else None,
+    "certified-safe-ai": lambda text: {} if certified_safe_ai(text.normalised) else None,
 }
 
 
@@ -349,7 +367,7 @@ def lint_text(text: str, *, scope: TextScope = TextScope.QUESTION) -> list[Findi
     return [
         _finding(RULES[rule_id], values)
         for rule_id, values in hits.items()
-        if _SUPPRESSED_BY.get(rule_id) not in hits
+        if not _SUPPRESSED_BY.get(rule_id, frozenset()) & hits.keys()
     ]
 
 

@@ -43,6 +43,8 @@ class Evidence(_Frozen):
 
     page: int
     snippet: str
+    # Read by OCR from a scanned page: a reviewer should check it against the image.
+    ocr: bool = False
 
 
 class ExtractionWarning(_Frozen):
@@ -68,6 +70,16 @@ class SectionSpan(_Frozen):
     title: str
     page_start: int
     page_end: int
+
+
+class CertificateFacts(_Frozen):
+    """What a management-system certificate states beyond the labelled fields."""
+
+    standard: str | None = None
+    certificate_number: str | None = None
+    certification_body: str | None = None
+    accreditation_body: str | None = None
+    scope: str | None = None
 
 
 class ExtractionResult(_Frozen):
@@ -96,6 +108,7 @@ class ExtractionResult(_Frozen):
     confidence: dict[str, float] = {}
     page_count: int = 0
     sections: tuple[SectionSpan, ...] = ()
+    certificate: CertificateFacts | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the result as plain JSON-ready data (lists, strings, numbers)."""
@@ -108,3 +121,26 @@ class ExtractionResult(_Frozen):
     def warning_codes(self) -> tuple[str, ...]:
         """Return the codes of all warnings, in order."""
         return tuple(warning.code for warning in self.warnings)
+
+
+# Facts read only from OCR text are less certain than the same facts in a text layer.
+_OCR_CONFIDENCE_FACTOR = 0.8
+
+
+def mark_ocr_evidence(result: ExtractionResult, ocr_pages: tuple[int, ...]) -> ExtractionResult:
+    """Mark evidence quoted from OCR-read pages, and lower the confidence of facts read
+    only there."""
+    if not ocr_pages:
+        return result
+    scanned = set(ocr_pages)
+    evidence: dict[str, tuple[Evidence, ...]] = {}
+    confidence = dict(result.confidence)
+    for field, quotes in result.evidence.items():
+        marked = tuple(
+            quote.model_copy(update={"ocr": True}) if quote.page in scanned else quote
+            for quote in quotes
+        )
+        evidence[field] = marked
+        if marked and all(quote.ocr for quote in marked) and field in confidence:
+            confidence[field] = round(confidence[field] * _OCR_CONFIDENCE_FACTOR, 2)
+    return result.model_copy(update={"evidence": evidence, "confidence": confidence})

@@ -78,6 +78,11 @@ _UNNUMBERED_ALLOWED = re.compile(
     r"control\s+objectives),)",
     re.IGNORECASE,
 )
+_AUDITOR_HEADING_LINE = re.compile(
+    rf"^independent\s+(?:service\s+)?(?:auditor|accountant|practitioner)s?{_APOS}s?{_APOS}\s+"
+    r"(?:assurance\s+|examination\s+)?report$",
+    re.IGNORECASE,
+)
 # "Lumenary Cloud, Inc.'s Assertion" style headings: a short line ending in the word.
 _ENDS_WITH_ASSERTION = re.compile(r"assertion$", re.IGNORECASE)
 
@@ -271,7 +276,13 @@ def heading_kind(text: str) -> tuple[str, bool] | None:
     )
     if not title or not allowed:
         return None
-    if not prefix and (title.endswith((".", ",", ";")) or not _looks_like_title(title)):
+    # "Independent service auditor's report" in sentence case is still the heading when the
+    # line says nothing else.
+    if (
+        not prefix
+        and (title.endswith((".", ",", ";")) or not _looks_like_title(title))
+        and not _AUDITOR_HEADING_LINE.match(title)
+    ):
         return None
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(title):
@@ -335,6 +346,9 @@ def _find_sections(
         line = texts[index]
         if pages[index] in toc or _TOC_ENTRY_END.search(line):
             continue
+        if index > 0 and _opens_quote(texts[index - 1]):
+            # The line continues a quoted title in running text, e.g. an assertion's name.
+            continue
         found = heading_kind(line)
         if found is None and index + 1 < len(texts) and _NUMBERED_PREFIX.match(line):
             # A long numbered heading wraps onto a second line.
@@ -355,6 +369,11 @@ def _find_sections(
         if end > start:
             sections.append(_section(texts, pages, kind, start, end))
     return sections
+
+
+def _opens_quote(text: str) -> bool:
+    """Whether a line leaves a quotation open at its end."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
 def _section(texts: list[str], pages: list[int], kind: str, start: int, end: int) -> Section:

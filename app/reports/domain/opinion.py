@@ -25,8 +25,12 @@ _CUES: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
         ),
         (
             "disclaimer",
-            r"\b(?:we\s+)?do\s+not\s+express\s+an\s+opinion\b(?!\s+on\s+(?:the\s+)?(?:other\s+)?"
-            r"information|\s+on\s+it\b)|\bunable\s+to\s+obtain\s+sufficient\s+appropriate\s+"
+            # A disclaimer withholds the opinion on the report's subject; "we do not express an
+            # opinion or any other form of assurance on its cybersecurity program" scopes out
+            # something else and is no disclaimer.
+            r"\b(?:we\s+)?do\s+not\s+express\s+an\s+opinion(?=\s*[.;]|\s+on\s+(?:whether|"
+            r"management|the\s+(?:accompanying\s+)?description|the\s+suitability|the\s+fairness|"
+            r"the\s+(?:service\s+organization|system|controls)\b|[^.]{0,60}?\bassertion))|\bunable\s+to\s+obtain\s+sufficient\s+appropriate\s+"
             r"evidence\s+to\s+provide\s+a\s+basis\s+for\s+an\s+opinion",
             False,
         ),
@@ -43,7 +47,7 @@ _CUES: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
         (
             "unqualified",
             r"\bin\s+all\s+material\s+respects\b|\bfairly\s+stated\b|\b(?:presents|present)\s+"
-            r"fairly\b|\bfairly\s+presents\b",
+            r"fairly\b|\bfairly\s+presents\b|\bcontrols\b[^.]{0,120}?\bwere\s+effective\b",
             True,
         ),
     )

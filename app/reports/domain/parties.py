@@ -6,16 +6,17 @@ import re
 from collections.abc import Iterable
 
 from app.reports.domain import layout
-from app.reports.domain.dates import is_date_line
 from app.reports.domain.layout import Document
 from app.reports.domain.names import (
     NAME_PATTERN,
+    NAME_WITH_SUFFIX_PATTERN,
     clean_name,
     has_legal_suffix,
     normalize_name,
     preferred_form,
     same_entity,
 )
+from app.reports.domain.signature import lines_above, lines_below, signature_block
 from app.reports.domain.sources import find_in, weight_at
 from app.reports.domain.voting import Decision, Vote, decide, snippet
 
@@ -85,6 +86,24 @@ _FIRM_PATTERNS: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("no-opinion", 1.0, re.compile(rf"\bAccordingly,\s+{_N}\s+express(?:es)?\s+no\s+opinion")),
     ("signed", 3.0, re.compile(rf"^/s/\s*{_N}\s*$", _M)),
 )
+_PRINTED_NAME = re.compile(r"^[A-Z][A-Za-z0-9&.,'’ -]*$")
+_NAME_JOINS = {"&", "and", "of", "the", "for", "de"}
+_MAX_FIRM_WORDS = 6
+_NOT_A_SIGNATURE = re.compile(
+    r"\b(?:opinion|report|section|page|criteria|management|assertion|restricted|use|"
+    r"sincerely|yours|signed)\b",
+    re.IGNORECASE,
+)
+_LETTERHEAD = re.compile(
+    rf"^(?P<name>{NAME_WITH_SUFFIX_PATTERN})(?:\s+(?:Tel|Phone|Fax|T)\b[^\n]*)?$"
+)
+# "A member firm of Ernst & Young Global Limited": the network's name, which the member
+# firm's own name starts with.
+_MEMBER_FIRM = re.compile(
+    r"\bmember\s+firm\s+of\s+(?P<name>[A-Z][\w&'’. -]{1,50}?)\s+(?:Global|International)"
+    r"(?:\s+(?:Limited|Ltd\.?|Cooperative|Network))?\b"
+)
+_ADDRESSED_TO = re.compile(r"^(?:To|Dear|Attn)\b", re.IGNORECASE)
 _NOT_A_FIRM = re.compile(r"\b(?:service\s+auditor|management|the\s+company)\b", re.IGNORECASE)
 
 
@@ -120,25 +139,70 @@ def auditor_votes(doc: Document) -> list[Vote[str]]:
     """Collect statements naming the firm that signed the auditor's report."""
     votes = [v for v in _pattern_votes(doc, _FIRM_PATTERNS) if not _NOT_A_FIRM.search(v.value)]
     votes.extend(_signature_votes(doc))
+    votes.extend(v for v in _letterhead_votes(doc) if not _ADDRESSED_TO.match(v.snippet))
     return votes
 
 
 def _signature_votes(doc: Document) -> list[Vote[str]]:
-    """Read the firm name above the city and date that close the auditor's report."""
+    """Read the firm name printed with the city and date that close the auditor's report."""
     votes: list[Vote[str]] = []
     for section in doc.sections:
         if section.kind != layout.AUDITOR_REPORT:
             continue
-        dates = [
-            i for i in range(section.end - 1, section.start, -1) if is_date_line(doc.line_texts[i])
-        ]
-        if not dates:
+        block = signature_block(doc, section)
+        if block is None:
             continue
-        for index in range(dates[0] - 1, max(section.start, dates[0] - 5), -1):
+        nearby = lines_above(doc, block, section) + lines_below(doc, block, section)
+        for index in nearby:
             text = doc.line_texts[index].removeprefix("/s/").strip()
-            if _FIRM_SUFFIX.search(text) and (name := clean_name(text)):
-                votes.append(Vote(name, 3.0, doc.line_pages[index], text, "signature"))
+            name = _firm_name(text)
+            if name:
+                weight = 3.0 if has_legal_suffix(name) or _FIRM_SUFFIX.search(text) else 2.0
+                votes.append(Vote(name, weight, doc.line_pages[index], text, "signature"))
                 break
+    return votes
+
+
+def _firm_name(text: str) -> str | None:
+    """A signature line that names a firm: title case, short, no sentence punctuation."""
+    if not _PRINTED_NAME.match(text):
+        return None
+    suffixed = has_legal_suffix(text) or bool(_FIRM_SUFFIX.search(text))
+    if text.endswith((".", ":")) and not suffixed:
+        return None
+    words = text.replace(",", " ").split()
+    if len(words) > _MAX_FIRM_WORDS or not all(w[0].isupper() or w in _NAME_JOINS for w in words):
+        return None
+    if _NOT_A_FIRM.search(text) or _NOT_A_SIGNATURE.search(text):
+        return None
+    return clean_name(text)
+
+
+def _letterhead_votes(doc: Document) -> list[Vote[str]]:
+    """Read a firm printed at the top of the auditor's report page or in its footer."""
+    votes: list[Vote[str]] = []
+    for section in doc.sections:
+        if section.kind != layout.AUDITOR_REPORT:
+            continue
+        page = doc.line_pages[section.start]
+        first = section.start
+        while first > 0 and doc.line_pages[first - 1] == page:
+            first -= 1
+        for index in range(first, min(section.start + 2, len(doc.line_texts))):
+            match = _LETTERHEAD.match(doc.line_texts[index])
+            if not match or not _FIRM_SUFFIX.search(match.group("name")):
+                continue
+            if (name := clean_name(match.group("name"))) and not _NOT_A_FIRM.search(name):
+                votes.append(Vote(name, 2.0, page, doc.line_texts[index], "letterhead"))
+                break
+    seen: set[str] = set()
+    lines = [(line.text, line.page) for line in doc.running_lines]
+    lines += [(text, page) for text, page in zip(doc.line_texts, doc.line_pages, strict=True)]
+    for text, page in lines:
+        match = _MEMBER_FIRM.search(text)
+        if match and (name := clean_name(match.group("name"))) and name not in seen:
+            seen.add(name)
+            votes.append(Vote(name, 1.0, page, text, "member-firm"))
     return votes
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from app.reports.domain import layout
 from app.reports.domain.dates import DATE_PATTERN, find_ranges, is_date_line, parse_date
 from app.reports.domain.layout import Document
+from app.reports.domain.signature import signature_block
 from app.reports.domain.sources import find_in, narrative_spans, sentence_around, weight_at
 from app.reports.domain.voting import Decision, Vote, decide, snippet
 
@@ -93,15 +94,12 @@ def report_date_votes(doc: Document) -> list[Vote[date]]:
     for section in doc.sections:
         if section.kind != layout.AUDITOR_REPORT:
             continue
-        for index in range(section.end - 1, section.start, -1):
-            text = doc.line_texts[index]
-            if is_date_line(text):
-                day = parse_date(text.removeprefix("Dated").strip(" :."))
-                if day:
-                    near = " / ".join(doc.line_texts[max(0, index - 3) : index + 1])
-                    page = doc.line_pages[index]
-                    votes.append(Vote(day, 3.0, page, near[:160], f"signature:{page}"))
-                break
+        block = signature_block(doc, section)
+        if block is not None:
+            index = block.date_index
+            near = " / ".join(doc.line_texts[max(0, index - 3) : index + 1])
+            page = doc.line_pages[index]
+            votes.append(Vote(block.day, 3.0, page, near[:160], f"signature:{page}"))
     for match in find_in(_LABELLED_REPORT_DATE, doc):
         day = parse_date(match.group("date"))
         if day:

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from app.reports.domain import layout, parties, periods, scope
+from app.reports.domain import certificates, layout, parties, periods, scope
+from app.reports.domain.dates import find_ranges
 from app.reports.domain.facts import (
     FIELD_NAMES,
+    CertificateFacts,
     DocKind,
     Evidence,
     ExtractionResult,
@@ -22,9 +24,10 @@ from app.reports.domain.facts import (
     SectionSpan,
 )
 from app.reports.domain.layout import Document, build_document
-from app.reports.domain.names import clean_name, has_legal_suffix
+from app.reports.domain.names import normalize_name
 from app.reports.domain.opinion import decide_opinion
 from app.reports.domain.sources import find_in
+from app.reports.domain.tested_criteria import TESTED_CRITERIA, tested_criteria
 from app.reports.domain.tests_of_controls import read_test_results
 from app.reports.domain.voting import Decision, Vote, decide, snippet
 
@@ -39,14 +42,12 @@ _SOC1_CUE = re.compile(
 _TYPE = re.compile(r"\bType\s*[-–]?\s*(?P<t>II|2|I|1)\b(?![.\d])", re.IGNORECASE)
 _AUDITOR_OPINION = re.compile(r"\bin\s+our\s+opinion\b|\bexpress\s+an\s+opinion\b", re.IGNORECASE)
 _EXAMINED = re.compile(r"\bwe\s+have\s+examined\b", re.IGNORECASE)
-_BRIDGE = re.compile(r"\b(?:bridge|gap)\s+(?:letter|period)\b", re.IGNORECASE)
-_NO_CHANGES = re.compile(r"\b(?:no|not\s+aware\s+of\s+any)\s+material\s+changes\b", re.IGNORECASE)
-_ISO_STANDARD = re.compile(r"\bISO\s*/?\s*(?:IEC\s*)?(?:27001|27701|27017|27018|9001|22301)\b")
-_CERTIFY = re.compile(
-    r"\bcertif(?:y|ies)\s+that\b|\bcertificate\s+of\s+(?:registration|certification|approval|"
-    r"conformity)\b|\bfound\s+to\s+conform\b",
+_ASSERTS = re.compile(
+    r"\bwe\s+(?:are\s+responsible|assert|confirm)\b|\bmanagement\s+(?:asserts|is\s+responsible)\b",
     re.IGNORECASE,
 )
+_BRIDGE = re.compile(r"\b(?:bridge|gap)\s+(?:letter|period)\b", re.IGNORECASE)
+_NO_CHANGES = re.compile(r"\b(?:no|not\s+aware\s+of\s+any)\s+material\s+changes\b", re.IGNORECASE)
 _FRAMEWORK_WEIGHT = {layout.COVER: 3.0, layout.AUDITOR_REPORT: 2.0}
 
 
@@ -71,11 +72,20 @@ def classify(doc: Document) -> DocKind:
     mentions_soc = bool(_FRAMEWORK.search(doc.text))
     if mentions_soc and (_BRIDGE.search(doc.text) or _NO_CHANGES.search(doc.text)):
         return "bridge_letter"
-    if _ISO_STANDARD.search(doc.text) and _CERTIFY.search(doc.text):
-        expiry = periods.certificate_dates(doc)[1]
-        if expiry.value:
-            return "iso_certificate"
+    if certificates.looks_like_certificate(doc):
+        return "iso_certificate"
+    if mentions_soc and _assertion_states_period(doc):
+        # The auditor's pages may be scanned or missing; the report's name and management's
+        # assertion over a period still make it a SOC report.
+        return "soc_report"
     return "other"
+
+
+def _assertion_states_period(doc: Document) -> bool:
+    for _offset, text in doc.section_text(layout.ASSERTION):
+        if _ASSERTS.search(text) and any(True for _ in find_ranges(text)):
+            return True
+    return False
 
 
 class _Facts:
@@ -128,7 +138,15 @@ class _Facts:
 
 
 def _soc_report(doc: Document) -> ExtractionResult:
+    has_report = doc.has_section(layout.AUDITOR_REPORT) or bool(_EXAMINED.search(doc.text))
     facts = _Facts(doc, "soc_report", 0.95 if doc.has_section(layout.AUDITOR_REPORT) else 0.75)
+    if not has_report:
+        facts.confidence["doc_kind"] = 0.6
+        facts.warn(
+            "AUDITOR_REPORT_NOT_FOUND",
+            "No auditor's report text was found; the facts come from the cover and "
+            "management's assertion.",
+        )
     framework = decide_framework(doc)
     facts.put("framework", framework)
     period = periods.decide_period(doc)
@@ -288,6 +306,9 @@ def _put_exceptions(facts: _Facts, framework: str | None, report_type: str | Non
     confidence = 0.9 if results.clean_results or results.exceptions else 0.4
     facts.set("exceptions_count", len(results.exceptions), confidence, evidence)
     facts.extra["exceptions"] = results.exceptions
+    tested = tested_criteria(facts.doc)
+    if tested:
+        facts.evidence[TESTED_CRITERIA] = tested
 
 
 def _check_dates(facts: _Facts) -> None:
@@ -319,39 +340,30 @@ def _bridge_letter(doc: Document) -> ExtractionResult:
 
 def _iso_certificate(doc: Document) -> ExtractionResult:
     facts = _Facts(doc, "iso_certificate", 0.85)
-    issuer = _certification_body(doc)
+    # Where a certificate introduces the organisation it certifies, other names (affiliates
+    # in the scope, addresses) are no rivals.
+    named = certificates.certified_organization(doc) or parties.organization_votes(doc)
+    organization = parties.decide_name(named)
+    issuer = certificates.certification_body(doc, organization=organization.value)
     facts.put("service_auditor", issuer)
-    exclude = [issuer.value] if issuer.value else []
-    facts.put("service_organization", parties.decide_organization(doc, exclude=exclude))
-    issued, expiry = periods.certificate_dates(doc)
-    facts.put("report_date", issued, _iso(issued.value))
-    facts.put("certificate_expiry", expiry, _iso(expiry.value))
+    if issuer.value:
+        exclude = normalize_name(issuer.value)
+        organization = parties.decide_name(
+            [vote for vote in named if normalize_name(vote.value) != exclude]
+        )
+    facts.put("service_organization", organization)
+    dates = certificates.read_dates(doc)
+    facts.put("report_date", dates.issued, _iso(dates.issued.value))
+    facts.put("certificate_expiry", dates.expiry, _iso(dates.expiry.value))
+    standard = certificates.standard(doc)
+    facts.extra["certificate"] = CertificateFacts(
+        standard=standard.value,
+        certificate_number=certificates.certificate_number(doc),
+        certification_body=issuer.value,
+        accreditation_body=certificates.accreditation_body(doc),
+        scope=certificates.scope_text(doc),
+    )
     return facts.result()
-
-
-_ISSUER_PATTERNS = (
-    re.compile(r"\bproperty\s+of\s+(?P<name>[^\n]{3,80}?)(?:\s+and\s+must|\.\s|$)", re.M),
-    re.compile(
-        r"^(?:Managing\s+Director|Director|Certification\s+Manager|CEO)\s*,\s*(?P<name>[^\n]{3,80})$",
-        re.M,
-    ),
-)
-
-
-def _certification_body(doc: Document) -> Decision[str]:
-    """Name the certification body: letterhead, signatory's firm, ownership clause."""
-    votes: list[Vote[str]] = []
-    if doc.line_texts and has_legal_suffix(letterhead := doc.line_texts[0]):
-        votes.append(Vote(letterhead, 2.0, doc.line_pages[0], letterhead, "letterhead"))
-    for pattern in _ISSUER_PATTERNS:
-        for match in pattern.finditer(doc.text):
-            name = clean_name(match.group("name").strip(" ."))
-            if name and not re.search(r"\baccredit", name, re.I):
-                quote = snippet(doc.text, match.start(), match.end())
-                votes.append(
-                    Vote(name, 1.0, doc.page_at(match.start()), quote, pattern.pattern[:12])
-                )
-    return parties.decide_name(votes)
 
 
 def _iso(value: date | None) -> str | None:

@@ -15,6 +15,7 @@ from app.reports.storage import (
     CHUNK,
     DocumentIntegrityError,
     LocalStorage,
+    StagedFile,
     UploadTooLarge,
     keyring_from_settings,
 )
@@ -25,6 +26,11 @@ KEY_A = bytes(range(32))
 KEY_B = bytes(range(32, 64))
 
 
+def _named_by_hash(staged: StagedFile) -> tuple[StagedFile, str]:
+    """Name an object by its SHA-256, as before random names: read() then needs no hash."""
+    return staged, staged.sha256
+
+
 def _pdf(size: int) -> bytes:
     return b"%PDF-1.7\n" + os.urandom(size - 9)
 
@@ -32,7 +38,7 @@ def _pdf(size: int) -> bytes:
 def _store(tmp_path: Path, content: bytes, keys: crypto.KeyRing | None = None) -> tuple:
     storage = LocalStorage(tmp_path, keys or crypto.KeyRing(KEY_A))
     staged = storage.stage(io.BytesIO(content), max_bytes=50 * CHUNK)
-    key = storage.commit(staged)
+    key = storage.commit(staged, staged.sha256)
     return storage, key, storage._final_path(key)
 
 
@@ -51,7 +57,7 @@ def test_nothing_in_plaintext_is_left_in_the_staging_directory(tmp_path):
     staged = storage.stage(io.BytesIO(report), max_bytes=10 * CHUNK)
     assert not staged.path.read_bytes().startswith(b"%PDF-")
     assert staged.head.startswith(b"%PDF-")
-    storage.commit(staged)
+    storage.commit(staged, staged.sha256)
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
@@ -124,7 +130,7 @@ def test_after_key_rotation_old_files_read_with_the_previous_key_and_rewrap_to_t
 def test_files_stored_before_encryption_are_still_read_and_checked(tmp_path):
     plain = LocalStorage(tmp_path)
     content = (CORPUS / "a03.pdf").read_bytes()
-    key = plain.commit(plain.stage(io.BytesIO(content), max_bytes=10 * CHUNK))
+    key = plain.commit(*_named_by_hash(plain.stage(io.BytesIO(content), max_bytes=10 * CHUNK)))
     encrypted = LocalStorage(tmp_path, crypto.KeyRing(KEY_A))
     assert encrypted.read(key) == content
     plain._final_path(key).write_bytes(content[:-10])
@@ -147,7 +153,7 @@ def test_an_empty_file_round_trips():
 def test_the_development_key_is_kept_so_a_restart_still_reads_the_files(tmp_path):
     settings = Settings(env=Environment.development, storage_dir=tmp_path)
     storage = get_storage(settings)
-    key = storage.commit(storage.stage(io.BytesIO(_pdf(3000)), max_bytes=CHUNK))
+    key = storage.commit(*_named_by_hash(storage.stage(io.BytesIO(_pdf(3000)), max_bytes=CHUNK)))
     assert (tmp_path / ".storage-key").stat().st_mode & 0o777 == 0o600
     restarted = get_storage(Settings(env=Environment.development, storage_dir=tmp_path))
     assert restarted.read(key).startswith(b"%PDF-")

@@ -17,7 +17,7 @@ from app.core.db import dispose_engines, get_engine
 from app.reports import crypto
 from app.reports.models import Document
 from app.reports.rotation import FAILED, MISSING, rewrap_all
-from app.reports.storage import CHUNK, DocumentIntegrityError, LocalStorage, Rewrapped
+from app.reports.storage import CHUNK, DocumentIntegrityError, LocalStorage, Rewrapped, StagedFile
 from tests.conftest import fresh_database_url
 from tests.factories import make_vendor
 from tests.web.reviews.helpers import add_document
@@ -27,6 +27,11 @@ app = build_app()
 CORPUS = Path(__file__).parents[2] / "fixtures" / "corpus"
 OLD_KEY = bytes(range(32))
 NEW_KEY = bytes(range(32, 64))
+
+
+def _named_by_hash(staged: StagedFile) -> tuple[StagedFile, str]:
+    """Name an object by its SHA-256, as before random names: read() then needs no hash."""
+    return staged, staged.sha256
 
 
 def _store(session: Session, storage: LocalStorage, name: str) -> Document:
@@ -52,10 +57,12 @@ def test_rewrap_moves_every_object_to_the_new_key_and_a_second_run_finds_them_cu
     assert progress[-1] == (2, 2)
     only_new = LocalStorage(tmp_path, crypto.KeyRing(NEW_KEY))
     for document in documents:
-        content = only_new.read(document.storage_key)
+        content = only_new.read(document.storage_key, sha256=document.sha256)
         assert hashlib.sha256(content).hexdigest() == document.sha256
     with pytest.raises(DocumentIntegrityError):
-        LocalStorage(tmp_path, crypto.KeyRing(OLD_KEY)).read(documents[0].storage_key)
+        LocalStorage(tmp_path, crypto.KeyRing(OLD_KEY)).read(
+            documents[0].storage_key, sha256=documents[0].sha256
+        )
     again = rewrap_all(session, rotated, actor="cli")
     assert again.outcomes == {Rewrapped.current.value: 2}
     events = session.exec(
@@ -73,7 +80,9 @@ def test_missing_objects_and_unknown_keys_are_reported_and_the_rest_is_done(sess
     old._final_path(lost.storage_key).unlink()
     # Encrypted under a key this deployment never had:
     other = LocalStorage(tmp_path, crypto.KeyRing(bytes(32)))
-    stray = other.commit(other.stage(io.BytesIO(b"%PDF-1.7 stray"), max_bytes=CHUNK))
+    stray = other.commit(
+        *_named_by_hash(other.stage(io.BytesIO(b"%PDF-1.7 stray"), max_bytes=CHUNK))
+    )
     foreign.storage_key = stray
     session.add(foreign)
     session.flush()
@@ -86,7 +95,9 @@ def test_missing_objects_and_unknown_keys_are_reported_and_the_rest_is_done(sess
     assert run.outcomes == {Rewrapped.rewrapped.value: 1, MISSING: 1, FAILED: 1}
     assert any(f"document {lost.id}" in problem for problem in run.problems)
     assert any(f"document {foreign.id}" in problem for problem in run.problems)
-    assert LocalStorage(tmp_path, crypto.KeyRing(NEW_KEY)).read(kept.storage_key)
+    assert LocalStorage(tmp_path, crypto.KeyRing(NEW_KEY)).read(
+        kept.storage_key, sha256=kept.sha256
+    )
 
 
 def test_the_storage_rewrap_command_reports_its_counts(backend, tmp_path, monkeypatch):

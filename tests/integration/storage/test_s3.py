@@ -20,6 +20,7 @@ from app.reports.storage import (
     CHUNK,
     DocumentIntegrityError,
     Rewrapped,
+    StagedFile,
     StorageUnavailable,
     keyring_from_settings,
 )
@@ -30,6 +31,11 @@ from .conftest import S3_ACCESS_KEY, S3_SECRET_KEY, s3_admin
 
 CORPUS = Path(__file__).parents[2] / "fixtures" / "corpus"
 STORAGE_KEY = "11" * 32
+
+
+def _named_by_hash(staged: StagedFile) -> tuple[StagedFile, str]:
+    """Name an object by its SHA-256, as before random names: read() then needs no hash."""
+    return staged, staged.sha256
 
 
 def _s3_settings(tmp_path: Path, endpoint: str, bucket: str, **extra: object) -> Settings:
@@ -59,7 +65,7 @@ def test_a_report_stored_in_s3_is_ciphertext_and_reads_back_intact(
     storage = get_storage(_s3_settings(tmp_path, s3_endpoint, s3_bucket))
     assert isinstance(storage, S3Storage)
     report = (CORPUS / "a01.pdf").read_bytes()
-    key = storage.commit(storage.stage(io.BytesIO(report), max_bytes=10 * CHUNK))
+    key = storage.commit(*_named_by_hash(storage.stage(io.BytesIO(report), max_bytes=10 * CHUNK)))
     name, stored = _only_object(s3_endpoint, s3_bucket)
     assert name == f"documents/{key[:2]}/{key}"
     assert not stored.startswith(b"%PDF-")
@@ -69,7 +75,9 @@ def test_a_report_stored_in_s3_is_ciphertext_and_reads_back_intact(
 
 def test_an_object_changed_in_the_bucket_is_refused(tmp_path, s3_endpoint, s3_bucket):
     storage = get_storage(_s3_settings(tmp_path, s3_endpoint, s3_bucket))
-    key = storage.commit(storage.stage(io.BytesIO(b"%PDF-1.4\n" + b"z" * 5000), max_bytes=CHUNK))
+    key = storage.commit(
+        *_named_by_hash(storage.stage(io.BytesIO(b"%PDF-1.4\n" + b"z" * 5000), max_bytes=CHUNK))
+    )
     name, stored = _only_object(s3_endpoint, s3_bucket)
     tampered = stored[:-1] + bytes([stored[-1] ^ 0xFF])
     s3_admin(s3_endpoint).put_object(Bucket=s3_bucket, Key=name, Body=tampered)
@@ -97,7 +105,7 @@ def test_an_unreachable_s3_server_is_a_clear_503_not_a_crash(tmp_path):
     storage = S3Storage(client, bucket="b", prefix="", staging_dir=tmp_path, keys=keys)
     staged = storage.stage(io.BytesIO(b"%PDF-1.4 small"), max_bytes=CHUNK)
     with pytest.raises(StorageUnavailable) as raised:
-        storage.commit(staged)
+        storage.commit(staged, staged.sha256)
     assert raised.value.status_code == 503
     assert not staged.path.exists()
     with pytest.raises(StorageUnavailable):
@@ -142,7 +150,7 @@ def test_readiness_answers_503_while_the_bucket_is_unreachable(tmp_path, s3_endp
     ready = _s3_settings(tmp_path, s3_endpoint, s3_bucket)
     missing = _s3_settings(tmp_path, s3_endpoint, "diligence-no-such-bucket")
     with TestClient(create_app(ready)) as client:
-        assert client.get("/readyz").json() == {"status": "ok"}
+        assert client.get("/readyz").json()["status"] == "ok"
     with TestClient(create_app(missing)) as client:
         response = client.get("/readyz")
     assert response.status_code == 503
@@ -153,7 +161,7 @@ def test_rewrap_rewrites_an_s3_object_under_the_new_key(tmp_path, s3_endpoint, s
     old_key, new_key = "22" * 32, "33" * 32
     before = get_storage(_s3_settings(tmp_path, s3_endpoint, s3_bucket, storage_key=old_key))
     report = (CORPUS / "a02.pdf").read_bytes()
-    key = before.commit(before.stage(io.BytesIO(report), max_bytes=10 * CHUNK))
+    key = before.commit(*_named_by_hash(before.stage(io.BytesIO(report), max_bytes=10 * CHUNK)))
     _, old_bytes = _only_object(s3_endpoint, s3_bucket)
     rotated = _s3_settings(
         tmp_path, s3_endpoint, s3_bucket, storage_key=new_key, storage_previous_keys=[old_key]

@@ -431,3 +431,101 @@ HTML_WITH_PDF_HEADER = (
     b"%PDF-1.7\n<html><head><title>Invoice</title></head><body><p>This is a web page.</p>"
     b"<script>alert(1)</script></body></html>\n%%EOF\n"
 )
+
+
+def _raw_pdf(objects: list[bytes], *, root: int = 1) -> bytes:
+    """Write numbered objects (1, 2, …) as a PDF with a correct cross-reference table."""
+    body = io.BytesIO()
+    body.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(body.tell())
+        body.write(b"%d 0 obj\n" % number + content + b"\nendobj\n")
+    xref = body.tell()
+    body.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        body.write(b"%010d 00000 n \n" % offset)
+    body.write(
+        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, root, xref)
+    )
+    return body.getvalue()
+
+
+def build_many_pages(pages: int) -> bytes:
+    """Build a PDF of `pages` blank pages (all sharing one empty content stream)."""
+    first_page = 4
+    kids = b" ".join(b"%d 0 R" % (first_page + n) for n in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Length 0 >>\nstream\n\nendstream",
+    ]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>"
+    return _raw_pdf(objects + [page] * pages)
+
+
+def build_page_tree_cycle() -> bytes:
+    """Build a PDF whose page tree contains itself, so walking it never ends."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 3 0 R] /Count 1 >>",
+    ]
+    return _raw_pdf(objects)
+
+
+def random_after_header(size: int = 64 * 1024, *, seed: int = 7) -> bytes:
+    """Return a PDF header followed by noise and an end-of-file marker."""
+    import random  # Imported here: only this fixture needs it.
+
+    noise = random.Random(seed).randbytes(size)
+    return b"%PDF-1.7\n" + noise + b"\n%%EOF\n"
+
+
+def with_active_content(data: bytes) -> bytes:
+    """Return the PDF with document JavaScript, a Launch action and an embedded file added."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.add_attachment("notes.txt", b"an attached file")
+    script = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hello');"),
+        }
+    )
+    names = writer.root_object["/Names"]
+    names[NameObject("/JavaScript")] = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("hello"), writer._add_object(script)])}
+    )
+    launch = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/Launch"),
+            NameObject("/F"): TextStringObject("calc.exe"),
+        }
+    )
+    writer.root_object[NameObject("/OpenAction")] = writer._add_object(launch)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def with_appended_zip(data: bytes) -> bytes:
+    """Return the PDF with a ZIP archive appended after its end-of-file marker."""
+    import zipfile  # Imported here: only this fixture needs it.
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("payload.txt", "something hidden after the PDF")
+    return data + archive.getvalue()
+
+
+# The EICAR anti-virus test file: harmless, and matched by every scanner by design.
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def with_eicar(data: bytes) -> bytes:
+    """Return the PDF carrying the EICAR test string in a comment before its end."""
+    end = data.rfind(b"%%EOF")
+    return data[:end] + b"%" + EICAR + b"\n" + data[end:]
