@@ -36,6 +36,7 @@ class AuditAction(StrEnum):
     questionnaire_imported = "questionnaire.imported"
     request_sent = "request.sent"
     request_resent = "request.resent"
+    request_link_copied = "request.link_copied"
     request_revoked = "request.revoked"
     request_extended = "request.extended"
     request_changes_requested = "request.changes_requested"

@@ -44,6 +44,16 @@ class RequestRow:
     request: QuestionnaireRequest
     vendor: Vendor
     contact: VendorContact | None
+    title: str = ""  # the questionnaire's title, as people call it
+
+
+def questionnaire_title(request: QuestionnaireRequest) -> str:
+    """Return the title of the questionnaire version the request froze (its slug if removed)."""
+    try:
+        loaded = get_definition(request.questionnaire_slug, request.questionnaire_version)
+    except DefinitionNotFound:
+        return request.questionnaire_slug
+    return loaded.definition.title
 
 
 def _link_expiry(due_on: date | None, now: datetime, settings: Settings) -> datetime:
@@ -196,6 +206,23 @@ def resend_link(
     _record(session, actor, AuditAction.request_resent, request)
 
 
+def issue_link_to_copy(
+    session: Session, *, request: QuestionnaireRequest, actor: User, settings: Settings
+) -> str:
+    """Issue a fresh link for staff to pass on themselves (the old one stops working); no mail.
+
+    Only the token's hash is stored, so an earlier link cannot be shown again.
+    """
+    _require_open(request, "given a new link")
+    organisation_service.require_named(session, settings)
+    now = utcnow()
+    token = _issue_link(request, now, settings)
+    request.updated_at = now
+    session.add(request)
+    _record(session, actor, AuditAction.request_link_copied, request)
+    return f"{settings.public_base_url}/portal/{token}"
+
+
 def revoke_link(session: Session, *, request: QuestionnaireRequest, actor: User) -> None:
     """Stop the current link from working; resending issues a new one."""
     request.revoked_at = request.revoked_at or utcnow()
@@ -306,7 +333,7 @@ def list_requests(
     rows = session.exec(
         query.order_by(col(QuestionnaireRequest.id).desc()).offset(page.offset).limit(page.size)
     ).all()
-    items = [RequestRow(r, v, c) for r, v, c in rows]
+    items = [RequestRow(r, v, c, questionnaire_title(r)) for r, v, c in rows]
     return Page(items, session.exec(count).one(), page)
 
 
