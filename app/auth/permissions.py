@@ -38,6 +38,7 @@ class Permission(StrEnum):
     exports_create = "exports.create"
     audit_read = "audit.read"
     users_manage = "users.manage"
+    organisation_manage = "organisation.manage"  # name, mail sender, portal welcome text
 
 
 class Audience(StrEnum):
@@ -141,6 +142,9 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "requests.send": Permission.questionnaires_write,
     "requests.resend": Permission.questionnaires_write,
     "requests.revoke": Permission.questionnaires_write,
+    "requests.confirm_revoke": Permission.questionnaires_write,
+    "requests.confirm_cancel": Permission.questionnaires_write,
+    "requests.copy_link": Permission.questionnaires_write,
     "requests.extend": Permission.questionnaires_write,
     "requests.request_changes": Permission.questionnaires_write,
     "requests.cancel": Permission.questionnaires_write,
@@ -158,6 +162,19 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api_tokens.list": Permission.dashboard_view,
     "api_tokens.create": Permission.dashboard_view,
     "api_tokens.revoke": Permission.dashboard_view,
+    "admin.users": Permission.users_manage,
+    "admin.invite": Permission.users_manage,
+    "admin.reset": Permission.users_manage,
+    "admin.change_role": Permission.users_manage,
+    "admin.disable": Permission.users_manage,
+    "admin.enable": Permission.users_manage,
+    # Each person changes their own password; the one-time link is the credential itself.
+    "account.password_form": Permission.dashboard_view,
+    "account.change_password": Permission.dashboard_view,
+    "account.link_form": Audience.public,
+    "account.link_set_password": Audience.public,
+    "organisation.settings": Permission.organisation_manage,
+    "organisation.save": Permission.organisation_manage,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.
     "api.docs": Audience.public,
     "api.openapi": Audience.public,  # in production the route itself asks for a user
