@@ -37,6 +37,7 @@ from app.core.serving import SlowBodyTimeout
 from app.core.templating import templates
 from app.core.upload_gate import GateRule, UploadGateMiddleware
 from app.evidence.routes import router as documents_router
+from app.fourth_parties.routes import router as fourth_parties_router
 from app.jobs.mail import QueuedMailDispatcher
 from app.jobs.queue import get_job_queue
 from app.mail.service import MailDispatcher
@@ -126,6 +127,9 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(auth_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(reviews_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(vendors_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(
+        fourth_parties_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False
+    )
     # After the vendors router, so that /vendors/new is not read as a vendor id.
     app.include_router(vendor_pages_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)

@@ -103,6 +103,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "reviews.export_dashboard": Permission.exports_create,
     "reviews.vendor": Permission.scores_read,
     "reviews.export_vendor": Permission.exports_create,
+    "fourth_parties.list": Permission.dashboard_view,
+    "fourth_parties.export": Permission.exports_create,
     "reviews.decide": Permission.decisions_write,
     "reviews.override": Permission.scores_write,
     "reviews.clear_override": Permission.scores_write,
@@ -210,6 +212,7 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api.questionnaires.get_version": Permission.questionnaires_read,
     "api.questionnaires.lint": Permission.questionnaires_read,
     "api.audit.list": Permission.audit_read,
+    "api.fourth_parties.list": Permission.vendors_read,
 }
 
 # Every route named ``portal.*`` whose path is under one of these prefixes is the vendor portal.
