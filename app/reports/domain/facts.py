@@ -61,6 +61,8 @@ class ControlException(_Frozen):
     criteria: tuple[str, ...]
     result: str
     page: int
+    # What management said about it in "Other Information" (Section 5), when it says so.
+    management_response: str | None = None
 
 
 class SectionSpan(_Frozen):
