@@ -18,6 +18,10 @@ class AuditAction(StrEnum):
     user_role_changed = "user.role_changed"
     user_disabled = "user.disabled"
     user_sessions_revoked = "user.sessions_revoked"
+    user_mfa_enabled = "user.mfa_enabled"
+    user_mfa_reset = "user.mfa_reset"
+    user_mfa_failed = "user.mfa_failed"
+    user_recovery_code_used = "user.recovery_code_used"
     user_invited = "user.invited"
     user_enabled = "user.enabled"
     user_password_changed = "user.password_changed"  # noqa: S105 - an action name
@@ -34,6 +38,8 @@ class AuditAction(StrEnum):
     vendor_profile_assessed = "vendor.profile_assessed"
     # questionnaires and requests
     questionnaire_imported = "questionnaire.imported"
+    questionnaire_draft_saved = "questionnaire.draft_saved"
+    questionnaire_released = "questionnaire.released"
     request_sent = "request.sent"
     request_resent = "request.resent"
     request_link_copied = "request.link_copied"
@@ -73,6 +79,11 @@ class AuditAction(StrEnum):
     cuec_owners_assigned = "cuec.owners_assigned"
     review_exported = "review.exported"
     review_digest_sent = "review.digest_sent"
+    # refusals (rate-limited in what is recorded, so a flood cannot bloat the log)
+    security_csrf_refused = "security.csrf_refused"
+    security_rate_limited = "security.rate_limited"
+    security_access_denied = "security.access_denied"
+    security_expired_link_used = "security.expired_link_used"
     # the audit log itself
     audit_verified = "audit.verified"
     audit_exported = "audit.exported"

@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_ssl: bool = False
 
+    # Admins must enrol a TOTP second factor before using anything else (local accounts).
+    require_mfa_for_admins: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
 

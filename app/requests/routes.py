@@ -14,6 +14,7 @@ from app.auth.permissions import Permission
 from app.core.db import SessionDep
 from app.core.pagination import PageRequest
 from app.core.templating import templates
+from app.core.versions import ANY_VERSION, StaleEdit
 from app.mail.deps import MailDispatcherDep
 from app.requests import service as requests_service
 from app.requests.models import QuestionnaireRequest, RequestStatus
@@ -174,10 +175,21 @@ def extend(
     user: SenderDep,
     found: RequestDep,
     due_on: Annotated[date, Form()],
+    version: Annotated[str | None, Form(max_length=100)] = None,
 ) -> Response:
-    requests_service.extend_due_date(
-        session, request=found, due_on=due_on, actor=user, settings=request.app.state.settings
-    )
+    try:
+        requests_service.extend_due_date(
+            session,
+            request=found,
+            due_on=due_on,
+            actor=user,
+            settings=request.app.state.settings,
+            expected_version=version if version != ANY_VERSION else None,
+        )
+    except StaleEdit as exc:
+        context = requests_service.detail_context(session, found)
+        context |= {"conflict": exc.message, "typed_due_on": due_on.isoformat()}
+        return templates.TemplateResponse(request, "requests/detail.html", context, status_code=409)
     return _back(found, "extended")
 
 

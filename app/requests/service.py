@@ -17,6 +17,7 @@ from app.core.db import utcnow
 from app.core.errors import InvalidInput
 from app.core.pagination import Page, PageRequest
 from app.core.rows import id_of
+from app.core.versions import check_version, fingerprint
 from app.mail import service as mail_service
 from app.organisation import service as organisation_service
 from app.questionnaires.errors import DefinitionNotFound
@@ -156,7 +157,11 @@ def send_request(
     _contact_of(session, vendor_id, contact_id)
     try:
         loaded = get_definition(slug)
-    except DefinitionNotFound:
+    except DefinitionNotFound as error:
+        if "no released version" in str(error):
+            raise InvalidInput(
+                f"'{slug}' is a draft: release it before sending it to vendors."
+            ) from None
         raise InvalidInput(f"There is no questionnaire called '{slug}'.") from None
     request = QuestionnaireRequest(
         vendor_id=vendor_id,
@@ -230,6 +235,11 @@ def revoke_link(session: Session, *, request: QuestionnaireRequest, actor: User)
     _record(session, actor, AuditAction.request_revoked, request)
 
 
+def due_date_version(request: QuestionnaireRequest) -> str:
+    """The version of a request's due date as the extend form shows it (hidden form field)."""
+    return fingerprint(request.due_on, request.status.value)
+
+
 def extend_due_date(
     session: Session,
     *,
@@ -237,8 +247,14 @@ def extend_due_date(
     due_on: date,
     actor: User,
     settings: Settings,
+    expected_version: str | None,
 ) -> None:
-    """Move the due date later and keep the link alive until after it."""
+    """Move the due date later and keep the link alive until after it.
+
+    A date chosen on a page opened before someone else changed the due date is refused.
+    """
+    session.refresh(request, with_for_update=True)  # PostgreSQL: concurrent saves queue here
+    check_version(expected_version, due_date_version(request), what="this request's due date")
     _require_open(request, "extended")
     now = utcnow()
     if due_on < now.date():
@@ -357,6 +373,7 @@ def detail_context(session: Session, request: QuestionnaireRequest) -> dict[str,
         "answers": {qid: row.value for qid, row in answers.items()},
         "documents": documents,
         "is_open": request.status in OPEN_STATUSES,
+        "due_date_version": due_date_version(request),
     }
 
 
