@@ -14,23 +14,27 @@ from pathlib import Path
 from sqlmodel import Session, func, select
 
 from app.audit import actors
+from app.audit.actors import vendor_actor
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.auth.passwords import generate_password
 from app.core.config import Settings
 from app.core.db import utcnow
+from app.core.rows import id_of
 from app.demo.sample_documents import render_pdf, sample_documents
 from app.evidence.intake import EvidenceStore, Upload, receive_document
 from app.organisation import service as organisation_service
 from app.reports.malware import scanner_from_settings
 from app.reports.models import UploadChannel
 from app.reports.storage_backends import get_storage
+from app.requests import answer_store as answering
 from app.requests import service as requests_service
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier, Vendor, VendorStatus
 
 DEMO_ADMIN_EMAIL = "admin@diligence.local"
 DEMO_QUESTIONNAIRE_VENDOR = "Tessellate Support Ltd"
+_DEMO_FIRST_ANSWERS = (("primary_soc_report", "soc2"), ("holds_soc2_type2", "yes"))
 
 _DEMO_VENDORS: list[tuple[str, str, str, list[str], InherentTier, VendorStatus]] = [
     (
@@ -201,7 +205,7 @@ def send_sample_questionnaire(session: Session, *, settings: Settings) -> bool:
     if vendor is None or vendor.id is None or admin is None:
         return False
     contact = vendors_service.list_contacts(session, vendor_id=vendor.id)[0]
-    requests_service.send_request(
+    request = requests_service.send_request(
         session,
         vendor_id=vendor.id,
         contact_id=contact.id,
@@ -211,6 +215,16 @@ def send_sample_questionnaire(session: Session, *, settings: Settings) -> bool:
         sent_by=admin,
         settings=settings,
     )
+    # The vendor has started: the first screen shows a questionnaire in progress.
+    for question_id, value in _DEMO_FIRST_ANSWERS:
+        answering.save_answer(
+            session,
+            request=request,
+            question_id=question_id,
+            value=value,
+            expected_version=None,
+            actor=vendor_actor(id_of(request)),
+        )
     return True
 
 
