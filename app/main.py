@@ -12,6 +12,8 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.admin.account_routes import router as account_router
+from app.admin.routes import router as admin_router
 from app.api.docs import router as api_docs_router
 from app.api.middleware import ApiAuthenticationMiddleware
 from app.api.router import api_routers
@@ -35,12 +37,16 @@ from app.core.serving import SlowBodyTimeout
 from app.core.templating import templates
 from app.core.upload_gate import GateRule, UploadGateMiddleware
 from app.evidence.routes import router as documents_router
+from app.fourth_parties.routes import router as fourth_parties_router
 from app.jobs.mail import QueuedMailDispatcher
 from app.jobs.queue import get_job_queue
 from app.mail.service import MailDispatcher
 from app.mail.transport import get_mailer
+from app.organisation.deps import load_for_staff_pages
+from app.organisation.routes import router as organisation_router
 from app.portal.gate import check_portal_upload
 from app.portal.routes import router as portal_router
+from app.questionnaires.authoring_routes import router as authoring_router
 from app.questionnaires.library_routes import router as library_router
 from app.reports.malware import MALWARE_SCANNING_OFF, scanner_from_settings
 from app.reports.storage_backends import get_storage, storage_problem
@@ -76,7 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Served by app.api.docs, which decides who may read it.
         openapi_url=None,
         # Every route is checked against the one permission table (app/auth/permissions.py).
-        dependencies=[Depends(enforce_route_access)],
+        # Staff pages then read the organisation settings (the "name your organisation" banner).
+        dependencies=[Depends(enforce_route_access), Depends(load_for_staff_pages)],
         # Bytes read before routing (the CSRF check) count against this outer limit; each
         # router below sets the small form limit, and upload routes raise it for themselves.
         max_body_size=UPLOAD_BODY_LIMIT,
@@ -120,15 +127,22 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(auth_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(reviews_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(vendors_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(
+        fourth_parties_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False
+    )
     # After the vendors router, so that /vendors/new is not read as a vendor id.
     app.include_router(vendor_pages_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(authoring_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(library_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(mfa_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(organisation_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(admin_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(account_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_docs_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     api_limit = [Depends(rate_limit("api", per="user"))]
     for router in api_routers():

@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str = ""
-    organisation_name: str = "Your organisation"
+    # Usually set in the browser (Organisation page); this only seeds it for scripted set-ups.
+    organisation_name: str = ""
     portal_link_days_after_due: int = 30
     secret_key: SecretStr | None = None
     storage_dir: Path = Path("var/storage")

@@ -18,6 +18,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -82,8 +83,8 @@ class DocumentStorage(Protocol):
     def read(self, key: str, *, sha256: str | None = None) -> bytes:
         """Return a stored document's bytes, checked against its SHA-256 (default: the key)."""
 
-    def stored_keys(self) -> Iterator[str]:
-        """Yield the key of every stored object."""
+    def stored_objects(self) -> Iterator[tuple[str, datetime]]:
+        """Yield the key and last-modified time of every stored object."""
 
     def check(self) -> str | None:
         """Return why documents cannot be stored or read right now, or None when they can."""
@@ -266,8 +267,8 @@ class StagingStorage:
         """Remove a stored object that no document refers to any more (gone already: fine)."""
         self._delete(check_key(key))
 
-    def stored_keys(self) -> Iterator[str]:
-        """Yield the key of every stored object."""
+    def stored_objects(self) -> Iterator[tuple[str, datetime]]:
+        """Yield the key and last-modified time of every stored object."""
         raise NotImplementedError
 
     def _put(self, key: str, path: Path) -> None:
@@ -314,12 +315,12 @@ class LocalStorage(StagingStorage):
     def _delete(self, key: str) -> None:
         self._final_path(key).unlink(missing_ok=True)
 
-    def stored_keys(self) -> Iterator[str]:
-        """Yield the key of every stored object (``ab/abcdef…`` files; staging is skipped)."""
+    def stored_objects(self) -> Iterator[tuple[str, datetime]]:
+        """Yield every stored object (``ab/abcdef…`` files; staging is skipped)."""
         for folder in sorted(self.root.glob("[0-9a-f][0-9a-f]")):
             for path in sorted(folder.iterdir()):
                 if path.name.startswith(folder.name) and _is_key(path.name):
-                    yield path.name
+                    yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
 def _is_key(name: str) -> bool:
