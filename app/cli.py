@@ -111,6 +111,7 @@ def serve(
     import uvicorn
 
     from app.core.config import get_settings
+    from app.core.serving import server_options
 
     settings = get_settings()
     if setup:
@@ -130,8 +131,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         reload=reload,
-        proxy_headers=settings.is_production,
-        log_level=settings.log_level.lower(),
+        **server_options(settings),
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from app.audit import actors
@@ -16,17 +17,13 @@ from app.audit.actors import user_actor
 from app.auth.errors import InvalidCredentials, UnknownUser, UserExists, WeakPassword
 from app.auth.models import Role, StaffSession, User
 from app.auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
-from app.core.db import utcnow
+from app.core.db import utcnow, write_beside
 from app.core.rows import id_of
 
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 # Writing last_seen_at on every request would turn every page view into a write.
 _TOUCH_INTERVAL = timedelta(minutes=1)
-LOCKOUT_THRESHOLD = 5
-LOCKOUT_BASE = timedelta(minutes=1)
-LOCKOUT_MAX = timedelta(minutes=15)
-LOCKED_MESSAGE = "too many failed attempts; try again in a few minutes"
 WRONG_CREDENTIALS_MESSAGE = "wrong e-mail address or password"
 
 
@@ -83,6 +80,20 @@ def create_user(
     return user
 
 
+def create_invited_user(
+    session: Session, *, email: str, role: Role, full_name: str = "", actor: str
+) -> User:
+    """Create a local account without a password; it cannot sign in until one is set."""
+    email = normalise_email(email)
+    _check_new_email(session, email)
+    user = User(email=email, role=role, full_name=full_name.strip())
+    session.add(user)
+    session.flush()
+    data = {"role": role.value, "method": "invitation"}
+    _audit(session, user, AuditAction.user_invited, actor=actor, data=data)
+    return user
+
+
 def create_sso_user(
     session: Session, *, email: str, role: Role, issuer: str, subject: str, full_name: str = ""
 ) -> User:
@@ -105,33 +116,24 @@ def get_user_by_identity(session: Session, *, issuer: str, subject: str) -> User
     return session.exec(query).first()
 
 
-def _lockout_for(failures: int) -> timedelta:
-    # Backoff doubles from one minute: slows guessing without locking people out for long.
-    steps = min(max(0, failures - LOCKOUT_THRESHOLD), 10)
-    backoff: timedelta = LOCKOUT_BASE * (2**steps)
-    return min(LOCKOUT_MAX, backoff)
-
-
-def _record_failure(session: Session, user: User, now: datetime) -> None:
+def _record_failure(session: Session, user: User) -> None:
     user.failed_logins += 1
-    if user.failed_logins >= LOCKOUT_THRESHOLD:
-        user.locked_until = now + _lockout_for(user.failed_logins)
     session.add(user)
     _audit(session, user, AuditAction.user_sign_in_failed, data={"failures": user.failed_logins})
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User:
-    """Check a local sign-in; repeated failures lock the account for a growing while."""
+    """Check a local sign-in; the same answer for an unknown address and a wrong password.
+
+    Failures are audited and throttled by the caller (``auth.throttle``); an account is never
+    locked, so nobody can keep its owner out by failing on purpose.
+    """
     user = get_user_by_email(session, email)
-    now = utcnow()
     is_valid = verify_password(user.password_hash if user else None, password)
     if user is None or not user.is_active:
         raise InvalidCredentials(WRONG_CREDENTIALS_MESSAGE)
-    if user.locked_until is not None and user.locked_until > now:
-        _audit(session, user, AuditAction.user_sign_in_failed, data={"reason": "locked"})
-        raise InvalidCredentials(LOCKED_MESSAGE)
     if not is_valid:
-        _record_failure(session, user, now)
+        _record_failure(session, user)
         session.flush()
         raise InvalidCredentials(WRONG_CREDENTIALS_MESSAGE)
     if user.password_hash is not None and needs_rehash(user.password_hash):
@@ -188,8 +190,9 @@ def resolve_session(
     if user is None or not user.is_active:
         return None
     if now - row.last_seen_at > _TOUCH_INTERVAL:
-        row.last_seen_at = now
-        session.add(row)
+        # Best effort beside the request's own transaction: a page view never fails over it.
+        touch = update(StaffSession).where(col(StaffSession.id) == row.id)
+        write_beside(session, touch.values(last_seen_at=now))
     return user
 
 
@@ -259,6 +262,48 @@ def disable_user(session: Session, *, email: str, actor: str = "system") -> User
     ended = revoke_sessions(session, user)
     _audit(session, user, AuditAction.user_disabled, actor=actor, data={"sessions_ended": ended})
     return user
+
+
+def enable_user(session: Session, *, email: str, actor: str = "system") -> User:
+    """Let a disabled account sign in again (its old sessions stay ended)."""
+    user = _require_user(session, email)
+    user.is_active = True
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    _audit(session, user, AuditAction.user_enabled, actor=actor)
+    return user
+
+
+def change_password(
+    session: Session, *, user: User, current: str, new: str, keep_session: str | None = None
+) -> int:
+    """Change one's own password after checking the current one.
+
+    Every other session of the account ends (a thief's among them); the browser whose cookie is
+    ``keep_session`` stays signed in. Return how many sessions ended.
+    """
+    if user.password_hash is None:
+        raise WeakPassword("this account signs in with single sign-on and has no password")
+    if not verify_password(user.password_hash, current):
+        raise InvalidCredentials("the current password is not correct")
+    if current == new:
+        raise WeakPassword("the new password must differ from the current one")
+    check_password_policy(new, email=user.email)
+    user.password_hash = hash_password(new)
+    session.add(user)
+    now = utcnow()
+    query = select(StaffSession).where(
+        StaffSession.user_id == user.id, col(StaffSession.revoked_at).is_(None)
+    )
+    if keep_session:
+        query = query.where(StaffSession.token_hash != _token_hash(keep_session))
+    others = session.exec(query).all()
+    for row in others:
+        row.revoked_at = now
+        session.add(row)
+    _audit(session, user, AuditAction.user_password_changed, data={"sessions_ended": len(others)})
+    return len(others)
 
 
 def _audit(

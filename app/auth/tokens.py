@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
@@ -21,7 +22,7 @@ from app.audit.actors import user_actor
 from app.auth.errors import InvalidToken
 from app.auth.models import ApiToken, User
 from app.auth.permissions import ROLE_PERMISSIONS, Permission, can
-from app.core.db import utcnow
+from app.core.db import utcnow, write_beside
 from app.core.errors import NotFound
 from app.core.rows import id_of
 
@@ -167,6 +168,7 @@ def resolve_token(session: Session, value: str) -> TokenPrincipal | None:
     if user is None or not user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= _TOUCH_INTERVAL:
-        token.last_used_at = now
-        session.add(token)
+        # Best effort beside the request's own transaction: an API read never fails over it.
+        touch = update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
+        write_beside(session, touch)
     return TokenPrincipal(id_of(token), user, effective_scopes(token, user))

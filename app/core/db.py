@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -16,10 +17,13 @@ from sqlalchemy import JSON, DateTime, Engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
 # Constraint names must be stable so that migrations can refer to them on every backend.
+logger = logging.getLogger(__name__)
+
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -35,6 +39,14 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # first read and first write (SQLite cannot upgrade a stale read snapshot).
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 _SQLITE_BEGIN_MODES = {"": "BEGIN", "IMMEDIATE": "BEGIN IMMEDIATE"}
+# Session.info key telling that a session's transaction began as a writer.
+WRITER_KEY = "diligence_writer"
+# Methods whose requests only read; every other request's session begins as a writer.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Marks an endpoint that writes although it answers a safe method (an audited download).
+WRITES_ATTR = "__diligence_writes__"
+# A best-effort write beside a read (a session's last_seen_at) waits this long, then gives up.
+SIDE_WRITE_BUSY_MS = 250
 
 
 def utcnow() -> datetime:
@@ -113,7 +125,17 @@ def create_db_engine(url: str, *, pool_size: int = 40) -> Engine:
         max_overflow=10,
         pool_pre_ping=True,
         pool_timeout=10,
-        connect_args={"connect_timeout": 5, "options": "-c statement_timeout=15000"},
+        connect_args={
+            "connect_timeout": 5,
+            "options": "-c statement_timeout=15000",
+            # A peer that vanished (a cut network, a dead host) is noticed within a minute
+            # instead of the kernel's two hours; a frozen server is the readiness check's job.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 60000,
+        },
     )
 
 
@@ -134,10 +156,21 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
+def begins_as_writer(engine: Engine) -> bool:
+    """Tell whether the engine's transactions take the write lock up front (or need not)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    return bool(engine.get_execution_options().get(SQLITE_BEGIN_OPTION) == "IMMEDIATE")
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """Open a session for a job or CLI command: commit on success, roll back on error."""
-    with Session(engine, expire_on_commit=False) as session:
+    """Open a session for a job or CLI command: commit on success, roll back on error.
+
+    Jobs and commands write, so on SQLite the transaction begins as a writer (see write_engine).
+    """
+    engine = write_engine(engine)
+    with Session(engine, expire_on_commit=False, info={WRITER_KEY: True}) as session:
         try:
             yield session
             session.commit()
@@ -146,9 +179,37 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def writes(endpoint: Any) -> Any:
+    """Mark an endpoint that writes although it answers GET: its session begins as a writer."""
+    setattr(endpoint, WRITES_ATTR, True)
+    return endpoint
+
+
+def request_writes(request: Request) -> bool:
+    """Tell whether a request's transaction must begin as a writer."""
+    if request.method not in SAFE_METHODS:
+        return True
+    route: Any = request.scope.get("route")
+    return bool(getattr(getattr(route, "endpoint", None), WRITES_ATTR, False))
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """Yield the request's session; it commits before the response is sent."""
+    """Yield the request's session; it commits before the response is sent.
+
+    Requests that change something begin as writers, so on SQLite they wait for the write lock
+    (up to the busy timeout) instead of failing when another writer commits first; page views
+    stay plain readers, which WAL never blocks.
+    """
     engine: Engine = request.app.state.engine
+    if not request_writes(request):
+        with Session(engine, expire_on_commit=False) as reader:
+            try:
+                yield reader
+                reader.commit()
+            except BaseException:
+                reader.rollback()
+                raise
+        return
     with session_scope(engine) as session:
         yield session
 
@@ -192,8 +253,38 @@ def write_session(app: Any) -> Iterator[Session]:
             yield session
             session.flush()
         return
-    with session_scope(write_engine(app.state.engine)) as session:
+    with session_scope(app.state.engine) as session:
         yield session
+
+
+def write_beside(session: Session, statement: UpdateBase) -> None:
+    """Run a small best-effort write (a last-seen touch) without making a reader fail.
+
+    A writer's session runs it in its own transaction. A SQLite reader cannot take the write
+    lock once it has read (another commit makes its snapshot stale), so the write gets a short
+    transaction of its own that waits briefly and is skipped when the database stays busy.
+    """
+    bind = session.get_bind()
+    if session.info.get(WRITER_KEY) or not isinstance(bind, Engine) or begins_as_writer(bind):
+        session.exec(statement)
+        return
+    try:
+        with bind.connect() as conn:
+            _set_busy_timeout(conn, SIDE_WRITE_BUSY_MS)
+            try:
+                conn.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+                with conn.begin():
+                    conn.execute(statement)
+            finally:
+                conn.execution_options(**{SQLITE_BEGIN_OPTION: ""})
+                _set_busy_timeout(conn, SQLITE_BUSY_TIMEOUT_MS)
+    except sa.exc.OperationalError as exc:
+        logger.info("a best-effort write was skipped: the database is busy (%s)", exc.orig)
+
+
+def _set_busy_timeout(conn: sa.Connection, milliseconds: int) -> None:
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
+    conn.commit()
 
 
 def open_session(app: Any) -> AbstractContextManager[Session]:

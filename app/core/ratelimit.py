@@ -24,6 +24,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core import security_events
 from app.core.errors import DiligenceError
 from app.core.rows import id_of
 from app.core.security import error_response, is_capability_path
@@ -32,7 +33,11 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LIMITS: Mapping[str, str] = {
     "login": "10/minute",  # per client address
-    "login_account": "20/hour",  # per e-mail address, whoever tries it
+    # Failed sign-ins per e-mail address from one client address: that address waits, the
+    # account's owner elsewhere does not (no lock anyone can set on someone else's account).
+    "login_failures_here": "5/15minutes",
+    # Failed sign-ins per e-mail address from anywhere: a counter that slows each new attempt.
+    "login_failures": "100000/15minutes",
     "sso": "20/minute",
     # Using a link (landing and exchange) is where a guesser would knock: keep it tight. Inside
     # a portal session answers autosave as the vendor types, so that allowance is generous.
@@ -51,9 +56,10 @@ class RateLimited(DiligenceError):
     code = "rate_limited"
     title = "Too many requests"
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
+    def __init__(self, message: str, *, retry_after: int, limit: str = "") -> None:
         super().__init__(message, details={"retry_after": retry_after})
         self.retry_after = retry_after
+        self.limit = limit
 
 
 class RateLimiter:
@@ -75,6 +81,29 @@ class RateLimiter:
         logger.warning("ratelimit.triggered %s", name)
         return max(1, math.ceil(reset_at - time.time()))
 
+    def _item(self, name: str) -> RateLimitItem:
+        item = self.items.get(name)
+        if item is None:
+            raise KeyError(f"unknown rate limit {name!r}; add it to DEFAULT_LIMITS")
+        return item
+
+    def exhausted(self, name: str, key: str) -> int | None:
+        """Without counting a hit, return the seconds to wait when the limit is used up."""
+        item = self._item(name)
+        if self.strategy.test(item, name, key):
+            return None
+        reset_at = self.strategy.get_window_stats(item, name, key).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
+
+    def count(self, name: str, key: str) -> int:
+        """Return how many hits the key has within the limit's window."""
+        item = self._item(name)
+        return item.amount - self.strategy.get_window_stats(item, name, key).remaining
+
+    def clear(self, name: str, key: str) -> None:
+        """Forget one key's hits (a successful sign-in clears its failures)."""
+        self.strategy.clear(self._item(name), name, key)
+
     def check(self, name: str, key: str) -> None:
         """Count one hit and raise RateLimited when over the limit."""
         retry_after = self.hit(name, key)
@@ -82,6 +111,7 @@ class RateLimiter:
             raise RateLimited(
                 f"Too many attempts. Please wait {retry_after} seconds and try again.",
                 retry_after=retry_after,
+                limit=name,
             )
 
     def reset(self) -> None:
@@ -130,6 +160,9 @@ class RateLimitMiddleware:
         if is_capability_path(path):
             retry_after = self.limiter.hit(_portal_limit_name(path), client_address(scope))
             if retry_after is not None:
+                await security_events.report(
+                    scope, security_events.RATE_LIMITED, limit=_portal_limit_name(path)
+                )
                 response = error_response(
                     scope,
                     status=429,
@@ -144,6 +177,7 @@ class RateLimitMiddleware:
 
 async def _handle_rate_limited(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RateLimited)
+    await security_events.report(request.scope, security_events.RATE_LIMITED, limit=exc.limit)
     return error_response(
         request.scope,
         status=429,

@@ -24,6 +24,8 @@ ATTACHMENT_CSP = "sandbox; default-src 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
 # Capability links live under these paths; their URLs must not leak through Referer or robots.
 CAPABILITY_PREFIXES = ("/portal", "/p/")
+STATIC_PREFIX = "/static/"
+STATIC_VERSIONED_CACHE = "public, max-age=31536000, immutable"
 
 _COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -39,17 +41,21 @@ def is_capability_path(path: str) -> bool:
     return any(path == p.rstrip("/") or path.startswith(p) for p in CAPABILITY_PREFIXES)
 
 
-def _apply_headers(headers: MutableHeaders, *, path: str, is_https: bool) -> None:
+def _apply_headers(headers: MutableHeaders, *, path: str, query: str, is_https: bool) -> None:
     for name, value in _COMMON_HEADERS.items():
         headers.setdefault(name, value)
     is_attachment = headers.get("content-disposition", "").lower().startswith("attachment")
     headers.setdefault("Content-Security-Policy", ATTACHMENT_CSP if is_attachment else PAGE_CSP)
+    # Staff URLs name vendors and documents, portal URLs carry links: no page tells another
+    # site where the reader came from (same-origin POSTs pass the CSRF check by Sec-Fetch-Site).
+    headers["Referrer-Policy"] = "no-referrer"
     if is_capability_path(path):
-        headers["Referrer-Policy"] = "no-referrer"
         headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+    if path.startswith(STATIC_PREFIX):
+        # A fingerprinted URL (?v=<content hash>) never changes; any other is revalidated.
+        is_versioned = any(part.startswith("v=") for part in query.split("&"))
+        headers["Cache-Control"] = STATIC_VERSIONED_CACHE if is_versioned else "no-cache"
     else:
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if not path.startswith("/static/"):
         # Pages show confidential data; shared caches and the back button must not keep them.
         headers.setdefault("Cache-Control", "no-store")
     if is_https:
@@ -68,11 +74,13 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        query = scope.get("query_string", b"").decode("latin-1")
         is_https = self.force_https or scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                _apply_headers(MutableHeaders(scope=message), path=path, is_https=is_https)
+                headers = MutableHeaders(scope=message)
+                _apply_headers(headers, path=path, query=query, is_https=is_https)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

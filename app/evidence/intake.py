@@ -42,6 +42,7 @@ from app.evidence.prefill import prefill_answers
 from app.reports import service as reports_service
 from app.reports.malware import MalwareScanner
 from app.reports.models import Document, ExtractionStatus, UploadChannel
+from app.reports.provenance import Provenance, record_provenance
 from app.reports.screening import Refusal, Screened
 from app.reports.service import ReadingQueue, UploadOutcome, UploadRejected
 from app.reports.storage import DocumentStorage
@@ -73,6 +74,8 @@ class Upload:
     actor: str
     uploaded_by_id: int | None = None
     allow_images: bool = True
+    # Set when the file is a report the vendor publishes in its trust center.
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class Destination:
 
     request_id: int
     question_id: str
+    # A file question's answer lists its files; a trust-center answer keeps its address and
+    # finds its file by the provenance instead.
+    attach_to_answer: bool = True
 
 
 class UploadRefused(UploadRejected):
@@ -138,7 +144,11 @@ def accept(
     )
     if isinstance(result, Refusal):
         return result
-    if request is not None and destination is not None:
+    if upload.provenance is not None:
+        record_provenance(
+            session, document=result.document, provenance=upload.provenance, actor=upload.actor
+        )
+    if request is not None and destination is not None and destination.attach_to_answer:
         answer_store.attach_document(
             session,
             request=request,

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.core.rows import id_of
 from app.evidence.domain.report_coverage import ReportCoverage, report_coverage
 from app.evidence.domain.section_sources import section_sources
-from app.questionnaires.crosswalks import crosswalk_for
+from app.questionnaires.criteria_crosswalks import crosswalk_for
 from app.questionnaires.domain.answer_rules import (
     AnswerValue,
     check_answer,

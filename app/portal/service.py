@@ -6,25 +6,27 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.audit.actors import vendor_actor
 from app.core.config import Settings
-from app.core.db import utcnow
+from app.core.db import utcnow, write_beside
 from app.core.rows import id_of
-from app.evidence import prefill
+from app.evidence import completed, prefill
 from app.evidence.advice import upload_advice
 from app.evidence.intake import Destination, EvidenceStore, Upload, receive_upload
 from app.portal.models import PortalSession
 from app.portal.receipts import queue_receipt
 from app.questionnaires.domain.definition import QuestionnaireDefinition
-from app.questionnaires.domain.vocabulary import QuestionType
+from app.questionnaires.domain.vocabulary import DOCUMENT_TYPES, QuestionType
 from app.reports.models import Document, UploadChannel
+from app.reports.provenance import Provenance
 from app.reports.service import UploadOutcome
 from app.requests import answer_store as answering
 from app.requests.answer_pages import (
@@ -47,6 +49,7 @@ from app.requests.errors import (
     PortalLinkExpired,
     PortalLinkRevoked,
     PortalLinkUnknown,
+    RequestClosed,
 )
 from app.requests.links import looks_like_token, token_hash
 from app.requests.models import QuestionnaireRequest, RequestStatus
@@ -133,8 +136,9 @@ def resolve(session: Session, cookie: str) -> QuestionnaireRequest | None:
         return None
     check_link_state(request, now)
     if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        session.add(row)
+        # Best effort beside the request's own transaction: a page view never fails over it.
+        touch = update(PortalSession).where(col(PortalSession.id) == row.id)
+        write_beside(session, touch.values(last_seen_at=now))
     return request
 
 
@@ -162,7 +166,10 @@ def build_page(session: Session, request: QuestionnaireRequest) -> PortalPage:
     values = answering.answer_values(answers)
     profile = scoring_service.vendor_profile(vendor)
     today = utcnow().date()
-    prefills = prefill.document_prefills(documents, request, values, profile, today)
+    # answers read from reports win over those from a completed questionnaire
+    prefills = completed.completed_prefills(session, request) | prefill.document_prefills(
+        documents, request, values, profile, today
+    )
     advice = upload_advice(definition, values, documents, profile, today)
     sections = build_sections(definition, answers, documents, prefills, advice)
     return PortalPage(
@@ -214,8 +221,10 @@ def find_question(page: PortalPage, question_id: str, *, file_upload: bool = Fal
     for section in page.sections:
         for view in section.questions:
             if view.question.id == question_id:
-                is_file = view.question.type is QuestionType.FILE_UPLOAD
-                if is_file != file_upload:
+                kind = view.question.type
+                if file_upload and kind not in DOCUMENT_TYPES:
+                    break
+                if not file_upload and kind is QuestionType.FILE_UPLOAD:
                     break
                 return view
     raise InvalidAnswer(f"There is no such question '{question_id}' here.")
@@ -265,10 +274,32 @@ def _was_submitted(question_id: str, getlist: Callable[[str], list[Any]]) -> boo
     return bool(getlist(VERSION_PREFIX + question_id))
 
 
-def accepts_images(session: Session, request: QuestionnaireRequest, question_id: str) -> bool:
-    """Tell whether the question takes certificate images; 404 unless it is a shown file upload."""
+@dataclass(frozen=True)
+class UploadRules:
+    """How a file given for one question is taken: images allowed, and where it came from."""
+
+    allow_images: bool
+    provenance: Provenance | None = None
+
+    @property
+    def attach_to_answer(self) -> bool:
+        """A trust-center answer keeps its address; its file is found by provenance."""
+        return self.provenance is None
+
+
+def upload_rules(
+    session: Session, request: QuestionnaireRequest, question_id: str, today: date
+) -> UploadRules:
+    """Return how a file for a question is taken; 404 unless the question is shown and takes files.
+
+    A file for a trust-center question keeps that answer's address and terms, and today's
+    date, as where it came from; it is refused until the address is given.
+    """
     view = find_question(build_page(session, request), question_id, file_upload=True)
-    return "iso27001_certificate" in (view.question.document_kinds or ())
+    allow_images = "iso27001_certificate" in (view.question.document_kinds or ())
+    if view.question.type is not QuestionType.TRUST_CENTER:
+        return UploadRules(allow_images)
+    return UploadRules(allow_images, _trust_center_source(view, today))
 
 
 async def upload_for_question(
@@ -279,7 +310,7 @@ async def upload_for_question(
     question_id: str,
     source: BinaryIO,
     filename: str,
-    allow_images: bool,
+    rules: UploadRules,
 ) -> UploadOutcome:
     """Take a vendor's file for a question: screened, stored, read, attached, used and scored."""
     upload = Upload(
@@ -287,15 +318,47 @@ async def upload_for_question(
         filename=filename,
         channel=UploadChannel.portal,
         actor=vendor_actor(id_of(request)),
-        allow_images=allow_images,
+        allow_images=rules.allow_images,
+        provenance=rules.provenance,
     )
+    destination = Destination(id_of(request), question_id, rules.attach_to_answer)
     return await receive_upload(
-        app,
-        store,
-        upload,
-        vendor_id=request.vendor_id,
-        today=utcnow().date(),
-        destination=Destination(id_of(request), question_id),
+        app, store, upload, vendor_id=request.vendor_id, today=utcnow().date(),
+        destination=destination,
+    )  # fmt: skip
+
+
+def _trust_center_source(view: QuestionView, today: date) -> Provenance:
+    value = view.value
+    if not isinstance(value, list) or len(value) != 2 or not all(value):
+        raise InvalidAnswer(
+            "Give the address of the report in your trust center and the terms that apply "
+            "before attaching the file."
+        )
+    return Provenance(url=str(value[0]), terms=str(value[1]), obtained_on=today)
+
+
+def upload_completed(
+    session: Session,
+    store: EvidenceStore,
+    *,
+    request: QuestionnaireRequest,
+    source: BinaryIO,
+    filename: str,
+) -> completed.CompletedOutcome:
+    """Take a vendor's completed CAIQ or HECVAT: kept as evidence, its answers pre-filled."""
+    if not answering.is_editable(request):
+        raise RequestClosed("This questionnaire was submitted; files can no longer be added.")
+    vendor = session.get(Vendor, request.vendor_id)
+    assert vendor is not None
+    upload = Upload(
+        source=source,
+        filename=filename,
+        channel=UploadChannel.portal,
+        actor=vendor_actor(id_of(request)),
+    )
+    return completed.receive_completed_questionnaire(
+        session, store, upload, vendor=vendor, request=request
     )
 
 

@@ -24,12 +24,14 @@ from app.questionnaires.loader import (
     load_definition_file,
     released_versions,
 )
+from app.questionnaires.releases import ensure_manifest
 
 app = typer.Typer(
     help="Questionnaire definitions: lint wording, import and export spreadsheets.",
     no_args_is_help=True,
 )
 
+SUFFIXES = (".xlsx", ".csv", ".json")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -154,27 +156,38 @@ def lint_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="A .xlsx or .csv file, one question per row.")],
-    slug: Annotated[str, typer.Option("--slug", help="Questionnaire slug, e.g. cloud-hosting.")],
-    title: Annotated[str, typer.Option("--title", help="Questionnaire title.")],
+    file: Annotated[Path, typer.Argument(help="A .xlsx, .csv or VSAQ .json questionnaire.")],
+    slug: Annotated[
+        str | None, typer.Option("--slug", help="Default: from the recognised standard or file.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Default: from the file.")] = None,
     description: Annotated[str | None, typer.Option("--description")] = None,
     out_dir: Annotated[Path, typer.Option("--out-dir")] = Path("questionnaires"),
-    as_json: Annotated[bool, typer.Option("--json", help="Print lint findings as JSON.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and check; write nothing.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="End with one JSON object: format, questions...")
+    ] = False,
 ) -> None:
-    """Turn a spreadsheet into the next version of a definition and print its lint report."""
-    from app.questionnaires.spreadsheet import read_rows, rows_to_definition  # openpyxl: slow
+    """Import a questionnaire (CAIQ, HECVAT, K-12CVAT, SIG, VSAQ or our columns) as a draft."""
+    from app.questionnaires.formats import import_file  # openpyxl: slow
 
-    if not _SLUG.match(slug):
+    if slug is not None and not _SLUG.match(slug):
         raise _fail(f"'{slug}' is not a valid slug (lower-case words joined by '-')")
-    if file.suffix.lower() not in (".xlsx", ".csv") or not file.is_file():
-        raise _fail(f"{file}: expected an existing .xlsx or .csv file")
-    versions = released_versions(out_dir, slug) if out_dir.is_dir() else []
-    version = (versions[-1] + 1) if versions else 1
+    if file.suffix.lower() not in SUFFIXES or not file.is_file():
+        raise _fail(f"{file}: expected an existing .xlsx, .csv or .json file")
+
+    def next_version(chosen: str) -> int:
+        versions = released_versions(out_dir, chosen) if out_dir.is_dir() else []
+        return (versions[-1] + 1) if versions else 1
+
     try:
-        definition = rows_to_definition(
-            read_rows(file), slug=slug, title=title, version=version, description=description
+        imported = import_file(
+            file, slug=slug, title=title, version_for=next_version, description=description
         )
-        target = out_dir / slug / f"v{version}.yaml"
+        definition = imported.definition
+        target = out_dir / definition.slug / f"v{definition.version}.yaml"
         yaml_text = definition_to_yaml(definition)
         parse_definition(yaml_text, display_name(target))
     except SpreadsheetImportError as error:
@@ -184,15 +197,72 @@ def import_command(
         raise _fail("nothing was written") from error
     except QuestionnaireError as error:
         raise _fail(str(error)) from error
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as handle:
-        handle.write(yaml_text)
-    if not as_json:
-        Console(highlight=False).print(Text(f"wrote {display_name(target)}"), soft_wrap=True)
-    reports = _lint_file(target)
-    _print_reports(reports, as_json=as_json, checked=display_name(target))
+    if not _SLUG.match(definition.slug):
+        raise _fail(f"'{definition.slug}' is not a valid slug; give one with --slug")
+    if not dry_run:
+        ensure_manifest(out_dir)  # the imported version lands as a draft
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(yaml_text)
+    reports = [
+        _Report(located.finding, question=located.question_id, path=located.path_text)
+        for located in lint_definition(definition)
+    ]
+    if as_json:
+        summary = {
+            "format": imported.format,
+            "questions": imported.question_count,
+            "follow_ups": imported.source.follow_ups if imported.source else 0,
+            "answered": len(imported.source.answered) if imported.source else 0,
+            "slug": definition.slug,
+            "title": definition.title,
+            "version": definition.version,
+            "written": None if dry_run else display_name(target),
+            "findings": [report.as_json() for report in reports],
+        }
+        typer.echo(json.dumps(summary))
+    else:
+        console = Console(highlight=False)
+        where = "dry run, nothing written" if dry_run else f"wrote {display_name(target)} (draft)"
+        line = f"{imported.format}: {imported.question_count} questions; {where}"
+        console.print(Text(line), soft_wrap=True)
+        _print_reports(reports, as_json=False, checked=f"{definition.slug} v{definition.version}")
     if any(report.finding.severity is Severity.ERROR for report in reports):
         raise typer.Exit(code=1)
+
+
+@app.command("read-answers")
+def read_answers_command(
+    file: Annotated[Path, typer.Argument(help="A completed CAIQ, HECVAT or similar .xlsx.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Read every answered question of a completed questionnaire, with its ID and notes."""
+    from app.questionnaires.formats import read_answers  # openpyxl: slow
+
+    if file.suffix.lower() not in SUFFIXES or not file.is_file():
+        raise _fail(f"{file}: expected an existing .xlsx, .csv or .json file")
+    try:
+        source = read_answers(file)
+    except QuestionnaireError as error:
+        raise _fail(str(error).splitlines()[0]) from error
+    answers = [
+        {
+            "id": q.source_id,
+            "question": q.text,
+            "answer": q.answer,
+            "notes": q.notes,
+            "sheet": q.sheet,
+            "row": q.row,
+        }
+        for q in source.answered
+    ]
+    if as_json:
+        typer.echo(json.dumps({"format": source.format, "answers": answers}))
+        return
+    console = Console(highlight=False)
+    for answer in answers:
+        console.print(Text(f"{answer['id']}: {answer['answer']}"), soft_wrap=True)
+    console.print(Text(f"{source.format}: {len(answers)} answers"), soft_wrap=True)
 
 
 @app.command("export")

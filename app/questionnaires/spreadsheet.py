@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from app.questionnaires.domain.definition import QuestionnaireDefinition
 from app.questionnaires.domain.definition_checks import check_definition
-from app.questionnaires.domain.vocabulary import CHOICE_TYPES, QuestionType
+from app.questionnaires.domain.vocabulary import CHOICE_TYPES, DOCUMENT_TYPES, QuestionType
 from app.questionnaires.errors import RowProblem, SpreadsheetImportError
 
 Cell = str | int | float | bool | None
@@ -49,6 +49,7 @@ _TYPE_ALIASES: Final = {
     QuestionType.DATE: ("date",),
     QuestionType.NUMBER: ("number", "numeric", "integer"),
     QuestionType.FILE_UPLOAD: ("file upload", "file", "upload", "attachment", "document"),
+    QuestionType.TRUST_CENTER: ("trust center", "trust centre"),
 }
 _TYPE_NAMES: Final = {
     alias: kind for kind, aliases in _TYPE_ALIASES.items() for alias in (kind.value, *aliases)
@@ -246,7 +247,7 @@ class _Builder:
         raw = _text(row.get("choices"))
         items = [item.strip() for item in re.split(r"\n" if "\n" in raw else r";", raw)]
         items = [item for item in items if item]
-        if kind is QuestionType.FILE_UPLOAD:
+        if kind in DOCUMENT_TYPES:
             if not items:
                 message = "list the expected document kinds (e.g. soc2_report) in choices"
                 self.problems.append(RowProblem(number, "choices", message))
@@ -284,7 +285,7 @@ def definition_to_rows(definition: QuestionnaireDefinition) -> list[dict[str, Ce
     rows: list[dict[str, Cell]] = []
     for section in definition.sections:
         for position, question in enumerate(section.questions):
-            if question.type is QuestionType.FILE_UPLOAD:
+            if question.type in DOCUMENT_TYPES:
                 choices = "\n".join(question.document_kinds or ())
             else:
                 choices = "\n".join(f"{c.value}: {c.label}" for c in question.choices or ())

@@ -70,6 +70,11 @@ class Document(SQLModel, table=True):
     identity: DocumentIdentity | None = Field(
         default=None, sa_type=enum_type(DocumentIdentity, 16), nullable=True
     )
+    # Provenance of a report published in the vendor's trust center: where it is, the terms
+    # the vendor says apply to downloading it, and the day it was obtained. Never fetched.
+    source_url: str | None = Field(default=None, sa_type=sa.String(2000), nullable=True)
+    source_terms: str | None = Field(default=None, sa_type=sa.String(32), nullable=True)
+    source_obtained_on: date | None = Field(default=None, nullable=True)
     # What the upload policy found: active content kept but never rendered (see
     # reports/domain/upload_policy.py), or the malware signature of a quarantined file.
     active_content: list[str] = Field(default_factory=list, sa_type=JSONType)

@@ -31,6 +31,8 @@ from app.reports.storage import DocumentStorage, StagedFile, new_key
 logger = logging.getLogger(__name__)
 PDF_MAGIC = b"%PDF-"
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+XLSX_MAGIC = b"PK\x03\x04"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,12 @@ class Screened:
         return self.staged.sha256
 
 
-def sniff_type(head: bytes, *, allow_images: bool) -> str | None:
+def sniff_type(head: bytes, *, allow_images: bool, allow_spreadsheets: bool = False) -> str | None:
     """Return the content type the file's first bytes show, or None when it is not accepted."""
     if head.startswith(PDF_MAGIC):
         return "application/pdf"
+    if allow_spreadsheets and head.startswith(XLSX_MAGIC):
+        return XLSX_TYPE  # a completed questionnaire; its workbook is read by its own reader
     if allow_images:
         for magic, content_type in IMAGE_MAGIC.items():
             if head.startswith(magic):
@@ -95,6 +99,7 @@ def screen_upload(
     scanner: MalwareScanner | None,
     read_facts: bool,
     limits: SandboxLimits = DEFAULT_LIMITS,
+    allow_spreadsheets: bool = False,
 ) -> Screened:
     """Stage an upload and decide about it; the staged copy is discarded if this raises.
 
@@ -104,7 +109,9 @@ def screen_upload(
     """
     staged = storage.stage(source, max_bytes=max_bytes)
     try:
-        return _decide(staged, source, allow_images, scanner, read_facts, limits)
+        return _decide(
+            staged, source, (allow_images, allow_spreadsheets), scanner, read_facts, limits
+        )
     except BaseException:
         storage.discard(staged)
         raise
@@ -113,12 +120,15 @@ def screen_upload(
 def _decide(
     staged: StagedFile,
     source: BinaryIO,
-    allow_images: bool,
+    accepts: tuple[bool, bool],  # images, spreadsheets
     scanner: MalwareScanner | None,
     read_facts: bool,
     limits: SandboxLimits,
 ) -> Screened:
-    content_type = sniff_type(staged.head, allow_images=allow_images)
+    allow_images, allow_spreadsheets = accepts
+    content_type = sniff_type(
+        staged.head, allow_images=allow_images, allow_spreadsheets=allow_spreadsheets
+    )
     if content_type is None:
         reason = _wrong_type_reason(staged.size, allow_images=allow_images)
         return Screened(staged, "", refusal=_refusal(staged, "not_accepted_type", reason))

@@ -30,7 +30,7 @@ from app.reports.models import (
     ReportFacts,
     UploadChannel,
 )
-from app.reports.screening import Refusal, Screened, screen_upload
+from app.reports.screening import XLSX_TYPE, Refusal, Screened, screen_upload
 from app.reports.storage import DocumentStorage, UploadTooLarge
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def safe_filename(name: str, *, default_suffix: str = ".pdf") -> str:
     name = name.replace("/", "_").replace("\\", "_").replace(":", "_")
     name = " ".join(name.split()).lstrip(".-_ ")
     stem, dot, suffix = name.rpartition(".")
-    if not dot or f".{suffix.lower()}" not in (".pdf", ".png", ".jpg", ".jpeg"):
+    if not dot or f".{suffix.lower()}" not in (".pdf", ".png", ".jpg", ".jpeg", ".xlsx"):
         stem, suffix = name, default_suffix.lstrip(".")
     while len(f"{stem}.{suffix}".encode()) > 150:
         stem = stem[:-1]
@@ -158,6 +158,7 @@ def screen(
     allow_images: bool,
     scanner: MalwareScanner | None,
     read_facts: bool,
+    allow_spreadsheets: bool = False,
 ) -> Screened:
     """Stage an upload and apply the upload policy (no database work; takes seconds)."""
     try:
@@ -166,6 +167,7 @@ def screen(
             source,
             max_bytes=max_bytes,
             allow_images=allow_images,
+            allow_spreadsheets=allow_spreadsheets,
             scanner=scanner,
             read_facts=read_facts,
         )
@@ -227,7 +229,11 @@ def upload_document(
         uploaded_by_id=uploaded_by_id,
     )
     facts = None
-    if screened.content_type != "application/pdf":
+    if screened.content_type == XLSX_TYPE:
+        # A completed questionnaire: its answers are read by evidence.completed, not here.
+        document.extraction_status = ExtractionStatus.done
+        session.add(document)
+    elif screened.content_type != "application/pdf":
         document.extraction_status = ExtractionStatus.done
         document.extraction_error = "Images are not read automatically; review the certificate."
         session.add(document)
@@ -438,6 +444,11 @@ def read_document(
 ) -> ReportFacts | None:
     """Read (or re-read) a stored document's facts; failures are recorded, never raised."""
     assert document.id is not None
+    if document.content_type == XLSX_TYPE:
+        # a completed questionnaire: its answers are read by evidence.completed, not here
+        document.extraction_status = ExtractionStatus.done
+        session.add(document)
+        return None
     if document.content_type != "application/pdf":
         document.extraction_status = ExtractionStatus.done
         document.extraction_error = "Images are not read automatically; review the certificate."

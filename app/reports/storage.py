@@ -11,6 +11,7 @@ written before encryption was introduced are plaintext and are still read (and c
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import os
@@ -26,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.core.config import Environment, Settings
-from app.core.errors import ServiceUnavailable
+from app.core.errors import ServiceUnavailable, StorageFull
 from app.reports.crypto import (
     DEFAULT_CHUNK_SIZE,
     HEADER_BYTES,
@@ -93,6 +94,20 @@ class DocumentStorage(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove a stored object that no document refers to any more (gone already: fine)."""
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+FULL_MESSAGE = (
+    "The server has no room to store files right now, so nothing was saved. "
+    "Please try again later; the administrators have been told."
+)
+
+
+def _refuse_if_full(exc: OSError) -> None:
+    """Turn a full disk into a plain refusal (507); any other OS error stays what it is."""
+    if exc.errno in _FULL:
+        logger.error("document storage is full: %s", exc.strerror)
+        raise StorageFull(FULL_MESSAGE) from exc
 
 
 def check_key(key: str) -> str:
@@ -172,6 +187,10 @@ class StagingStorage:
                     out.write(sealed)
                 out.flush()
                 os.fsync(out.fileno())
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            _refuse_if_full(exc)
+            raise
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -186,6 +205,9 @@ class StagingStorage:
         key = check_key(key or new_key())
         try:
             self._put(key, staged.path)
+        except OSError as exc:
+            _refuse_if_full(exc)
+            raise
         finally:
             staged.path.unlink(missing_ok=True)
         return key

@@ -9,7 +9,7 @@ from typing import Any
 from app.questionnaires.domain.answer_rules import AnswerValue, is_unanswered, visible_questions
 from app.questionnaires.domain.claim_answers import Prefill
 from app.questionnaires.domain.definition import Question, QuestionnaireDefinition
-from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, QuestionType
+from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, TRUST_CENTER_TERMS, QuestionType
 from app.reports.models import Document, ReportFacts
 from app.requests.models import Answer
 
@@ -48,6 +48,11 @@ class QuestionView:
     def is_not_applicable(self) -> bool:
         return bool(self.value == NOT_APPLICABLE)
 
+    @property
+    def trust_center_terms(self) -> dict[str, str]:
+        """Return the terms a trust-center answer may state, value → label."""
+        return TRUST_CENTER_TERMS
+
 
 @dataclass(frozen=True)
 class SectionView:
@@ -77,6 +82,18 @@ def facts_summary(facts: ReportFacts | None) -> str:
     """Describe what was read in one line ('SOC 2 Type 2, 1 Jan 2025 – 31 Dec 2025, …')."""
     if facts is None:
         return "Not read yet"
+    codes = {str(warning.get("code")) for warning in facts.warnings}
+    scans = (
+        " (scanned pages read by OCR)"
+        if "OCR_USED" in codes
+        else " (scanned pages not read)"
+        if codes & {"SCANNED_PAGES_UNREAD", "NEEDS_OCR"}
+        else ""
+    )
+    return _summary(facts) + scans
+
+
+def _summary(facts: ReportFacts) -> str:
     if facts.doc_kind == "bridge_letter":
         through = f" through {_day(facts.bridge_through)}" if facts.bridge_through else ""
         return f"Bridge letter{through}"
@@ -134,6 +151,21 @@ def _documents_for(
     return found
 
 
+def _question_documents(
+    question: Question,
+    value: Any,
+    documents: dict[str, tuple[Document, ReportFacts | None]],
+    advice: Mapping[tuple[str, str], UploadAdvice],
+) -> list[UploadedDocument]:
+    if question.type is QuestionType.FILE_UPLOAD:
+        return _documents_for(question.id, value, documents, advice)
+    if question.type is QuestionType.TRUST_CENTER and isinstance(value, list) and value:
+        # The file attached for a trust-center answer carries that address as its source.
+        refs = [ref for ref, (doc, _) in documents.items() if doc.source_url == value[0]]
+        return _documents_for(question.id, refs, documents, advice)
+    return []
+
+
 def _source_note(
     question_id: str,
     value: Any,
@@ -143,6 +175,8 @@ def _source_note(
     found = prefills.get(question_id)
     if found is None or found.value != value or found.document_id not in documents:
         return None
+    if found.reference:
+        return f"From your {found.reference}. Please check it; change it if it is wrong."
     name = documents[found.document_id][0].filename
     if found.note:
         return f"{found.note} ({name}). Please confirm it, or change it if it is wrong."
@@ -169,11 +203,7 @@ def build_sections(
         for question in section.questions:
             row = answers.get(question.id)
             value = row.value if row else None
-            docs = (
-                _documents_for(question.id, value, documents, advice or {})
-                if question.type is QuestionType.FILE_UPLOAD
-                else []
-            )
+            docs = _question_documents(question, value, documents, advice or {})
             note = _source_note(question.id, value, prefills or {}, documents)
             views.append(
                 QuestionView(

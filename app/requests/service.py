@@ -19,6 +19,7 @@ from app.core.pagination import Page, PageRequest
 from app.core.rows import id_of
 from app.core.versions import check_version, fingerprint
 from app.mail import service as mail_service
+from app.organisation import service as organisation_service
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition
 from app.reports import service as reports_service
@@ -44,6 +45,16 @@ class RequestRow:
     request: QuestionnaireRequest
     vendor: Vendor
     contact: VendorContact | None
+    title: str = ""  # the questionnaire's title, as people call it
+
+
+def questionnaire_title(request: QuestionnaireRequest) -> str:
+    """Return the title of the questionnaire version the request froze (its slug if removed)."""
+    try:
+        loaded = get_definition(request.questionnaire_slug, request.questionnaire_version)
+    except DefinitionNotFound:
+        return request.questionnaire_slug
+    return loaded.definition.title
 
 
 def _link_expiry(due_on: date | None, now: datetime, settings: Settings) -> datetime:
@@ -96,6 +107,7 @@ def _queue_invitation(
     vendor = session.get(Vendor, request.vendor_id)
     contact = _contact_of(session, request.vendor_id, request.contact_id)
     assert vendor is not None
+    organisation = organisation_service.require_named(session, settings)
     title = get_definition(
         request.questionnaire_slug, request.questionnaire_version
     ).definition.title
@@ -103,17 +115,19 @@ def _queue_invitation(
         session,
         "invitation",
         to=contact.email,
-        subject=f"{settings.organisation_name}: {title} for {vendor.name}",
+        subject=f"{organisation.name}: {title} for {vendor.name}",
         context={
             "contact": contact,
             "vendor": vendor,
             "found": request,
             "title": title,
             "link": f"{settings.public_base_url}/portal/{token}",
-            "organisation": settings.organisation_name,
+            "organisation": organisation.name,
             "note": note,
         },
         purpose="invitation",
+        sender=organisation.mail_sender,
+        reply_to=organisation.reply_to,
     )
 
 
@@ -143,7 +157,11 @@ def send_request(
     _contact_of(session, vendor_id, contact_id)
     try:
         loaded = get_definition(slug)
-    except DefinitionNotFound:
+    except DefinitionNotFound as error:
+        if "no released version" in str(error):
+            raise InvalidInput(
+                f"'{slug}' is a draft: release it before sending it to vendors."
+            ) from None
         raise InvalidInput(f"There is no questionnaire called '{slug}'.") from None
     request = QuestionnaireRequest(
         vendor_id=vendor_id,
@@ -191,6 +209,23 @@ def resend_link(
     session.add(request)
     _queue_invitation(session, request, token, settings=settings, note=request.message)
     _record(session, actor, AuditAction.request_resent, request)
+
+
+def issue_link_to_copy(
+    session: Session, *, request: QuestionnaireRequest, actor: User, settings: Settings
+) -> str:
+    """Issue a fresh link for staff to pass on themselves (the old one stops working); no mail.
+
+    Only the token's hash is stored, so an earlier link cannot be shown again.
+    """
+    _require_open(request, "given a new link")
+    organisation_service.require_named(session, settings)
+    now = utcnow()
+    token = _issue_link(request, now, settings)
+    request.updated_at = now
+    session.add(request)
+    _record(session, actor, AuditAction.request_link_copied, request)
+    return f"{settings.public_base_url}/portal/{token}"
 
 
 def revoke_link(session: Session, *, request: QuestionnaireRequest, actor: User) -> None:
@@ -314,7 +349,7 @@ def list_requests(
     rows = session.exec(
         query.order_by(col(QuestionnaireRequest.id).desc()).offset(page.offset).limit(page.size)
     ).all()
-    items = [RequestRow(r, v, c) for r, v, c in rows]
+    items = [RequestRow(r, v, c, questionnaire_title(r)) for r, v, c in rows]
     return Page(items, session.exec(count).one(), page)
 
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from app.evidence import prefill
-from app.questionnaires.crosswalks import crosswalk_for
+from app.questionnaires.criteria_crosswalks import crosswalk_for
 from app.questionnaires.domain.answer_rules import is_unanswered
 from app.requests import answer_store as answering
 from app.requests.documents import prefill_sources

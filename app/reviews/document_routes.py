@@ -11,9 +11,10 @@ from pydantic import ValidationError
 
 from app.audit.actors import user_actor
 from app.auth.deps import require
+from app.auth.domain.redirects import safe_next
 from app.auth.models import User
 from app.auth.permissions import Permission
-from app.core.db import SessionDep, utcnow
+from app.core.db import SessionDep, utcnow, writes
 from app.core.deps import SettingsDep
 from app.core.errors import InvalidInput
 from app.core.forms import form_errors, parse_form
@@ -38,7 +39,7 @@ _SAFE_NEXT_PREFIXES = ("/documents/", "/vendors/")
 
 def _safe_next(target: str) -> str:
     # Only paths of this application: never an absolute or scheme-relative URL.
-    if target.startswith(_SAFE_NEXT_PREFIXES) and "//" not in target and "\\" not in target:
+    if target.startswith(_SAFE_NEXT_PREFIXES) and safe_next(target) == target:
         return target
     return "/"
 
@@ -76,6 +77,7 @@ async def acknowledge(
 
 
 @router.get("/documents/{document_id}/download", name="reviews.document_download")
+@writes  # the download is audited
 def download(
     request: Request,
     session: SessionDep,

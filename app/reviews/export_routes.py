@@ -13,7 +13,7 @@ from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
-from app.core.db import SessionDep, utcnow
+from app.core.db import SessionDep, utcnow, writes
 from app.core.ratelimit import rate_limit
 from app.core.rows import id_of
 from app.reviews import exports, vendor_review
@@ -41,6 +41,7 @@ def _attachment(content: bytes, fmt: Format, name: str) -> Response:
 
 
 @router.get("/reviews/export.{fmt}", name="reviews.export_dashboard")
+@writes  # the export is audited
 def export_dashboard(
     session: SessionDep,
     user: ExporterDep,
@@ -55,6 +56,7 @@ def export_dashboard(
 
 
 @router.get("/vendors/{vendor_id}/review/export.{fmt}", name="reviews.export_vendor")
+@writes  # the export is audited
 def export_vendor(
     session: SessionDep, user: ExporterDep, vendor: VendorDep, fmt: Format
 ) -> Response:

@@ -17,6 +17,7 @@ from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
 from app.core.versions import StaleEdit, submitted_version
+from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.library import get_definition, latest_versions
 from app.reports import service as reports_service
@@ -51,6 +52,7 @@ def vendor_detail(
         "questionnaires": [loaded.definition for loaded in latest_versions()],
         "categories": DATA_CATEGORIES,
         "flags": PROFILE_FLAGS,
+        "trust_center_terms": TRUST_CENTER_TERMS,
         "errors": {},
     }
     return templates.TemplateResponse(request, "vendors/detail.html", context)

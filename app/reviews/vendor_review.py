@@ -19,6 +19,7 @@ from app.core.versions import check_version, fingerprint
 from app.questionnaires.domain.definition import Choice
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentIdentity, ReportFacts
+from app.reports.provenance import Provenance, provenance_of
 from app.requests import answer_store as answering
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews import cuecs as cuecs_service
@@ -78,6 +79,11 @@ class DocumentView:
     lines: tuple[FactLine, ...]
     # The organisation it is about, when that is not the vendor (nor filed as subservice).
     about_someone_else: str | None = None
+
+    @property
+    def source(self) -> Provenance | None:
+        """Return where the report came from when it was obtained from a trust center."""
+        return provenance_of(self.document)
 
 
 @dataclass(frozen=True)

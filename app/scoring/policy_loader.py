@@ -8,7 +8,7 @@ from pathlib import Path
 from app.scoring.domain.policy import Policy, load_policy
 from app.scoring.errors import PolicyError
 
-DEFAULT_POLICY_FILE = "default-v1.yaml"
+DEFAULT_POLICY_FILE = "default-v2.yaml"
 
 
 def default_policy_text() -> str:

@@ -49,6 +49,8 @@ _PROFILE_FLAGS = (
     "uptime_critical",
     "transaction_processing",
     "icfr_relevant",
+    "ai_features",
+    "ai_processes_our_data",
     "cuec_owners_assigned",
 )
 

@@ -42,6 +42,9 @@ class Vendor(SQLModel, table=True):
     profile: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     # Other names its documents may use: trading and former names, the parent, product brands.
     aliases: list[str] = Field(default_factory=list, sa_type=JSONType)
+    # Where the vendor publishes its reports, and the terms that apply to downloading them.
+    trust_center_url: str | None = Field(default=None, sa_type=sa.String(2000), nullable=True)
+    trust_center_terms: str | None = Field(default=None, sa_type=sa.String(32), nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

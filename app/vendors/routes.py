@@ -18,6 +18,7 @@ from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
 from app.core.versions import StaleEdit, submitted_version
+from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.vendors import service as vendors_service
 from app.vendors.deps import VendorDep
 from app.vendors.models import InherentTier, Vendor, VendorStatus
@@ -49,6 +50,7 @@ def _form_page(
         "flags": PROFILE_FLAGS,
         "tiers": list(InherentTier),
         "statuses": list(VendorStatus),
+        "trust_center_terms": TRUST_CENTER_TERMS,
     }
     return templates.TemplateResponse(request, "vendors/form.html", context, status_code=status)
 
@@ -63,6 +65,8 @@ def _values_of(vendor: Vendor) -> dict[str, object]:
         "inherent_tier": vendor.inherent_tier.value if vendor.inherent_tier else "",
         "status": vendor.status.value,
         "flags": [flag for flag, on in vendor.profile.items() if on is True],
+        "trust_center_url": vendor.trust_center_url or "",
+        "trust_center_terms": vendor.trust_center_terms or "",
     }
 
 

@@ -135,6 +135,8 @@ def _audited_fields(vendor: Vendor) -> dict[str, Any]:
         "status": vendor.status.value,
         "profile": dict(vendor.profile),
         "aliases": list(vendor.aliases),
+        "trust_center_url": vendor.trust_center_url,
+        "trust_center_terms": vendor.trust_center_terms,
     }
 
 
@@ -181,6 +183,8 @@ def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: 
     vendor.inherent_tier = form.inherent_tier
     vendor.status = form.status
     vendor.profile = {**vendor.profile, **form.profile()}
+    vendor.trust_center_url = form.trust_center_url or None
+    vendor.trust_center_terms = form.trust_center_terms or None
     vendor.updated_at = utcnow()
     session.add(vendor)
     session.flush()
@@ -212,6 +216,8 @@ def create_vendor_from_form(session: Session, form: VendorForm, *, actor: str) -
     )
     vendor.status = form.status
     vendor.profile = form.profile()
+    vendor.trust_center_url = form.trust_center_url or None
+    vendor.trust_center_terms = form.trust_center_terms or None
     session.add(vendor)
     session.flush()
     audit_service.record(
@@ -264,6 +270,8 @@ def assess_profile(
         "uptime_critical": result.flags.uptime_critical,
         "transaction_processing": result.flags.transaction_processing,
         "icfr_relevant": result.flags.icfr_relevant,
+        "ai_features": result.flags.ai_features,
+        "ai_processes_our_data": result.flags.ai_processes_our_data,
     }
     vendor.profile = {
         **vendor.profile,

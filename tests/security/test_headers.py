@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.responses import Response
 from fastapi.testclient import TestClient
@@ -10,11 +12,12 @@ from app.auth.permissions import ROUTE_ACCESS, Audience
 from app.core.config import Environment, Settings
 from app.core.security import ATTACHMENT_CSP, PAGE_CSP
 from app.main import create_app
+from tests.live_server import live_server
 
 BASELINE = {
     "content-security-policy": PAGE_CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "strict-origin-when-cross-origin",
+    "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
 }
 
@@ -41,7 +44,24 @@ def test_static_files_carry_the_headers(client):
     response = client.get("/static/app.css")
     assert response.status_code == 200
     _assert_baseline(response)
-    assert response.headers.get("cache-control") != "no-store"
+    assert response.headers.get("cache-control") == "no-cache"
+
+
+def test_pages_link_fingerprinted_static_files_that_are_cached_for_good(client):
+    page = client.get("/login").text
+    match = re.search(r'href="(http://testserver/static/app\.css\?v=[0-9a-f]{16})"', page)
+    assert match is not None, "the stylesheet link carries no content version"
+    response = client.get(match.group(1))
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_the_server_does_not_name_itself(tmp_path):
+    with live_server("sqlite", tmp_path) as server, server.client() as browser:
+        response = browser.get("/login")
+    assert response.status_code == 200
+    assert "server" not in response.headers
+    assert response.headers["referrer-policy"] == "no-referrer"
 
 
 @pytest.fixture

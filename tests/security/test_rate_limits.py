@@ -6,6 +6,7 @@ import pytest
 from fastapi import Depends
 from fastapi.testclient import TestClient
 
+from app.auth import throttle
 from app.auth.permissions import ROUTE_ACCESS, Audience
 from app.core.config import Environment, Settings
 from app.core.ratelimit import RateLimiter, rate_limit
@@ -41,19 +42,20 @@ def test_sign_in_attempts_beyond_the_limit_get_429_with_retry_after(client, sess
     assert blocked.headers["x-content-type-options"] == "nosniff"
 
 
-def test_one_account_is_limited_across_client_addresses(session, database_url):
-    settings = Settings(
-        env=Environment.test, database_url=database_url, rate_limits={"login_account": "2/hour"}
-    )
-    app = create_app(settings)
+def test_failures_on_one_account_from_many_addresses_slow_each_attempt(app, session, monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(throttle.time, "sleep", slept.append)
     user = make_user(session, email="target@example.com")
-    results = []
-    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
-        with TestClient(app, client=(address, 5000)) as browser:
+    for number in range(12):
+        with TestClient(app, client=(f"10.0.0.{number}", 5000)) as browser:
             fields = {"email": user.email, "password": "guess-guess-guess", "csrf_token": ""}
             fields["csrf_token"] = csrf_token(browser)
-            results.append(browser.post("/login", data=fields).status_code)
-    assert results[-1] == 429
+            assert browser.post("/login", data=fields).status_code == 401
+    assert slept and slept == sorted(slept) and slept[-1] > slept[0]
+    with TestClient(app, client=("10.0.1.1", 5000)) as owner:
+        fields = {"email": user.email, "password": TEST_PASSWORD, "csrf_token": ""}
+        fields["csrf_token"] = csrf_token(owner)
+        assert owner.post("/login", data=fields, follow_redirects=False).status_code == 303
 
 
 def test_portal_paths_are_limited_per_address_before_any_handler(client):

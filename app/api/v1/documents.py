@@ -34,7 +34,7 @@ from app.api.v1.loaders import DocumentDep, VendorDep
 from app.audit.actors import user_actor
 from app.auth.models import User
 from app.auth.permissions import Permission
-from app.core.db import SessionDep, utcnow
+from app.core.db import SessionDep, utcnow, writes
 from app.core.deps import SettingsDep
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.limits import UPLOAD_BODY_LIMIT
@@ -225,6 +225,7 @@ def acknowledge(session: SessionDep, user: ViewerDep, settings: SettingsDep) -> 
         **ACTION_ERRORS,
     },
 )
+@writes  # the download is audited
 def download(
     request: Request,
     session: SessionDep,

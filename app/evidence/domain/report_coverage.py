@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.questionnaires.domain.crosswalk import Crosswalk
+from app.questionnaires.domain.criteria_crosswalk import Crosswalk
 from app.reports.domain.tested_criteria import TESTED_CRITERIA
 from app.scoring.domain.families import exception_count
 from app.scoring.domain.inputs import DocumentFacts, ExceptionItem

@@ -2,7 +2,8 @@
 
 Answer values by question type: yes_no → "yes"/"no"; single_choice → a choice value;
 multiple_choice → a list of choice values; date → "YYYY-MM-DD"; number → int or float;
-short/long text → str; file_upload → a document reference (str) or a list of them.
+short/long text → str; file_upload → a document reference (str) or a list of them;
+trust_center → [web address, terms] (`vocabulary.TRUST_CENTER_TERMS`).
 "Not applicable" is the string "n/a", accepted only where the question allows it.
 `None`, "" and [] mean unanswered. Answers to hidden questions are ignored.
 """
@@ -25,7 +26,12 @@ from app.questionnaires.domain.definition import (
     Question,
     QuestionnaireDefinition,
 )
-from app.questionnaires.domain.vocabulary import CHOICE_TYPES, NOT_APPLICABLE, QuestionType
+from app.questionnaires.domain.vocabulary import (
+    CHOICE_TYPES,
+    NOT_APPLICABLE,
+    TRUST_CENTER_TERMS,
+    QuestionType,
+)
 
 AnswerValue = str | int | float | Sequence[str] | None
 Answers = Mapping[str, AnswerValue]
@@ -156,7 +162,31 @@ def check_answer(question: Question, value: AnswerValue) -> AnswerProblem | None
         if all(isinstance(ref, str) and ref for ref in _items(value)):
             return None
         return _problem(question, AnswerProblemCode.WRONG_TYPE, "expected document references")
+    if question.type is QuestionType.TRUST_CENTER:
+        return _check_trust_center(question, value)
     return _check_text(question, value)
+
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+def is_web_address(text: str) -> bool:
+    """Tell whether text is an http(s) address with a dotted host (a trust-center page)."""
+    return len(text) <= SHORT_TEXT_LIMIT and _WEB_ADDRESS.match(text) is not None
+
+
+def _check_trust_center(question: Question, value: AnswerValue) -> AnswerProblem | None:
+    items = _items(value)
+    if len(items) != 2 or not all(isinstance(item, str) for item in items):
+        return _problem(question, AnswerProblemCode.WRONG_TYPE, "expected an address and terms")
+    url, terms = (str(item) for item in items)
+    if not is_web_address(url):
+        message = "enter the web address of the report, starting with https://"
+        return _problem(question, AnswerProblemCode.WRONG_TYPE, message)
+    if terms not in TRUST_CENTER_TERMS:
+        message = "choose the terms that apply to downloading the report"
+        return _problem(question, AnswerProblemCode.WRONG_TYPE, message)
+    return None
 
 
 def _problem(question: Question, code: AnswerProblemCode, message: str) -> AnswerProblem:

@@ -24,6 +24,8 @@ class Prefill:
     page: int | None
     # What to tell the vendor instead of "from your report, page N" (e.g. the criterion tested).
     note: str | None = None
+    reference: str | None = None
+    """Where in a completed questionnaire the answer came from, e.g. "CAIQ, IAM-14.1"."""
 
 
 def _as_answer(question: Question, value: object) -> AnswerValue:

@@ -1,73 +1,103 @@
-"""The crosswalk from questions to the trust services criteria they concern.
+"""Answer our questions from a vendor's completed standard questionnaire, through a crosswalk.
 
-A control question ("Is MFA required for remote access?") is answered by a SOC 2 Type 2 when
-the auditor tested controls under its criteria (CC6.6) with no exception; the crosswalk says
-which criteria each question concerns and which answer such a report gives.
+The crosswalk (`questionnaires/crosswalks/<slug>.yaml`) lists, per question of ours, the
+source IDs of each layout that ask the same thing, with the reasoning. A mapping answers
+"yes" when every listed source says yes, "no" when any says no, "n/a" when all say N/A and
+the question allows it; a source left blank answers nothing.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from app.questionnaires.domain.answer_rules import check_answer
 from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, QuestionType
 
-_CRITERION = re.compile(r"^(?:CC[1-9]|A1|C1|PI1|P[1-8])\.\d{1,2}$")
-
-
-class InvalidCrosswalk(ValueError):
-    """The crosswalk data is malformed or does not fit its questionnaire."""
+_YES: Final = frozenset({"yes", "y", "true"})
+_NO: Final = frozenset({"no", "n", "false"})
+_NA: Final = frozenset({"na", "n/a", "not applicable"})
 
 
 @dataclass(frozen=True)
-class CriteriaEntry:
-    """The criteria one question concerns (most specific first) and the answer they give."""
+class SourceMapping:
+    """One question of ours and the source IDs, per layout, that answer it."""
 
-    criteria: tuple[str, ...]
-    answer: str
+    question: str
+    sources: Mapping[str, tuple[str, ...]]
+    reasoning: str
 
 
 @dataclass(frozen=True)
 class Crosswalk:
-    """Per question id, the criteria it concerns; empty for a questionnaire without one."""
+    """Every mapping for one questionnaire of ours."""
 
-    slug: str
-    questions: Mapping[str, CriteriaEntry]
+    questionnaire: str
+    mappings: tuple[SourceMapping, ...]
+
+
+@dataclass(frozen=True)
+class CrosswalkAnswer:
+    """An answer read from a completed questionnaire, with the source IDs it came from."""
+
+    value: str
+    source_ids: tuple[str, ...]
 
 
 def parse_crosswalk(data: Any) -> Crosswalk:
-    """Read a crosswalk from its data file's content; raise InvalidCrosswalk when malformed."""
-    if not isinstance(data, dict) or not isinstance(data.get("slug"), str):
-        raise InvalidCrosswalk("a crosswalk is a mapping with a 'slug'")
-    questions = data.get("questions")
-    if not isinstance(questions, dict):
-        raise InvalidCrosswalk("a crosswalk lists its 'questions' by id")
-    entries: dict[str, CriteriaEntry] = {}
-    for question_id, entry in questions.items():
-        criteria = entry.get("criteria") if isinstance(entry, dict) else None
-        answer = entry.get("answer") if isinstance(entry, dict) else None
-        if not isinstance(criteria, list) or not criteria or not isinstance(answer, str):
-            raise InvalidCrosswalk(f"'{question_id}' needs a list of criteria and an answer")
-        wrong = [str(item) for item in criteria if not _CRITERION.match(str(item))]
-        if wrong:
-            raise InvalidCrosswalk(f"'{question_id}' names unknown criteria: {', '.join(wrong)}")
-        entries[str(question_id)] = CriteriaEntry(tuple(str(item) for item in criteria), answer)
-    return Crosswalk(data["slug"], entries)
+    """Build a crosswalk from its YAML data; raise ValueError naming what is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get("mappings"), list):
+        raise ValueError("a crosswalk needs 'questionnaire' and a 'mappings' list")
+    mappings = []
+    for index, item in enumerate(data["mappings"]):
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise ValueError(f"mappings[{index}] needs a 'question'")
+        if not str(item.get("reasoning") or "").strip():
+            raise ValueError(f"mappings[{index}] ({item['question']}) needs its 'reasoning'")
+        sources = {
+            str(layout): tuple(str(source) for source in ids)
+            for layout, ids in item.items()
+            if layout not in ("question", "reasoning") and isinstance(ids, list)
+        }
+        mappings.append(SourceMapping(item["question"], sources, str(item["reasoning"]).strip()))
+    return Crosswalk(str(data.get("questionnaire", "")), tuple(mappings))
 
 
-def crosswalk_problems(crosswalk: Crosswalk, definition: QuestionnaireDefinition) -> list[str]:
-    """Say where a crosswalk does not fit a definition: unknown questions, answers refused."""
-    questions = {question.id: question for question in definition.questions()}
-    problems: list[str] = []
-    for question_id, entry in crosswalk.questions.items():
-        question = questions.get(question_id)
-        if question is None:
-            problems.append(f"'{question_id}' is not a question of {definition.slug}")
+def _normalise(answer: str) -> str | None:
+    word = answer.strip().lower().rstrip(".")
+    if word in _YES:
+        return "yes"
+    if word in _NO:
+        return "no"
+    if word in _NA:
+        return NOT_APPLICABLE
+    return None
+
+
+def crosswalk_answers(
+    definition: QuestionnaireDefinition,
+    crosswalk: Crosswalk,
+    layout: str,
+    answers: Mapping[str, str],
+) -> dict[str, CrosswalkAnswer]:
+    """Return, per question of ours, the answer the completed questionnaire gives."""
+    found: dict[str, CrosswalkAnswer] = {}
+    for mapping in crosswalk.mappings:
+        source_ids = mapping.sources.get(layout)
+        question = definition.question(mapping.question)
+        if not source_ids or question is None or question.type is not QuestionType.YES_NO:
             continue
-        refused = check_answer(question, entry.answer)
-        if refused is not None:
-            problems.append(f"'{question_id}': answer '{entry.answer}' is refused: {refused}")
-    return problems
+        values = [_normalise(answers.get(source_id, "")) for source_id in source_ids]
+        if any(value is None for value in values):
+            continue
+        if "no" in values:
+            value = "no"
+        elif all(value == "yes" for value in values):
+            value = "yes"
+        elif all(value == NOT_APPLICABLE for value in values) and question.allow_na:
+            value = NOT_APPLICABLE
+        else:
+            continue
+        found[question.id] = CrosswalkAnswer(value, source_ids)
+    return found

@@ -68,6 +68,7 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(?:_[a-z0
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")]
 ChoiceValue = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
 Prose = Annotated[str, StringConstraints(pattern=r"\S", max_length=2000)]
+SourceId = Annotated[str, StringConstraints(pattern=r"\S", max_length=64)]
 ConditionValue = StrictStr | StrictInt | StrictFloat
 
 
@@ -193,6 +194,7 @@ class Question(_Frozen):
     max: StrictInt | StrictFloat | None = None
     show_if: Condition | None = None
     maps_to: MapsToKey | None = None
+    source_id: SourceId | None = None
 
     def choice_values(self) -> tuple[str, ...]:
         """Return the allowed choice values (empty for non-choice questions)."""

@@ -19,6 +19,7 @@ from app.questionnaires.domain.definition import (
 )
 from app.questionnaires.domain.vocabulary import (
     CHOICE_TYPES,
+    DOCUMENT_TYPES,
     MAPS_TO_CHOICE_VALUES,
     MAPS_TO_TYPES,
     NOT_APPLICABLE,
@@ -83,10 +84,13 @@ def _question_shape(question: Question, path: Path) -> Iterator[Problem]:
         if choice.value in seen:
             yield (*path, "choices", index, "value"), f"duplicate choice value '{choice.value}'"
         seen.add(choice.value)
-    if kind is QuestionType.FILE_UPLOAD and not question.document_kinds:
-        yield (*path, "document_kinds"), "a file_upload question needs document_kinds"
-    if kind is not QuestionType.FILE_UPLOAD and question.document_kinds is not None:
-        yield (*path, "document_kinds"), "document_kinds are only allowed on file_upload"
+    if kind in DOCUMENT_TYPES and not question.document_kinds:
+        yield (*path, "document_kinds"), f"a {kind} question needs document_kinds"
+    if kind not in DOCUMENT_TYPES and question.document_kinds is not None:
+        yield (
+            (*path, "document_kinds"),
+            "document_kinds are only allowed on file_upload and trust_center",
+        )
     if question.document_kinds and len(set(question.document_kinds)) < len(question.document_kinds):
         yield (*path, "document_kinds"), "document_kinds lists a kind twice"
     yield from _bounds(question, path)

@@ -19,9 +19,26 @@ class QuestionType(StrEnum):
     DATE = "date"
     NUMBER = "number"
     FILE_UPLOAD = "file_upload"
+    TRUST_CENTER = "trust_center"
 
 
 CHOICE_TYPES: Final = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
+DOCUMENT_TYPES: Final = frozenset({QuestionType.FILE_UPLOAD, QuestionType.TRUST_CENTER})
+"""Question types that say which kinds of document they expect (`document_kinds`)."""
+
+TRUST_CENTER_TERMS: Final = {
+    "public": "Anyone can download it",
+    "click_through": "Accept a click-through agreement",
+    "nda": "Sign a non-disclosure agreement",
+    "customer_login": "Customers sign in to download it",
+    "on_request": "Access is granted on request",
+}
+"""What the vendor says applies before a report in its trust center can be downloaded.
+
+A `trust_center` answer is `[url, terms]`: where the report is published and one of these
+terms. The report itself is attached later by the vendor or by staff, with that address and
+the date as its provenance; nothing is fetched from the internet.
+"""
 
 
 class DocumentKind(StrEnum):
@@ -32,6 +49,7 @@ class DocumentKind(StrEnum):
     SOC3_REPORT = "soc3_report"
     BRIDGE_LETTER = "bridge_letter"
     ISO27001_CERTIFICATE = "iso27001_certificate"
+    ISO42001_CERTIFICATE = "iso42001_certificate"
     OTHER = "other"
 
 
@@ -53,12 +71,24 @@ MapsToKey = Literal[
     "has_exceptions",
     "iso27001_certified",
     "has_bridge_letter",
+    "iso42001_certified",
+    "ai_trains_on_customer_data",
+    "ai_in_soc2_scope",
+    "model_provider_tiers",
+    "model_providers",
 ]
 MAPS_TO_KEYS: Final[frozenset[str]] = frozenset(get_args(MapsToKey))
 """Report-fact keys a question may map to; shared with the scoring module."""
 
+AI_MAPS_TO_KEYS: Final[frozenset[str]] = frozenset(
+    {"iso42001_certified", "ai_trains_on_customer_data", "ai_in_soc2_scope"}
+    | {"model_provider_tiers", "model_providers"}
+)
+"""The keys an AI-provider questionnaire answers (`questionnaires/ai-provider`)."""
+
 CLAIM_KEYS: Final[frozenset[str]] = frozenset(
     {"holds_current_soc2_type2", "has_exceptions", "iso27001_certified", "has_bridge_letter"}
+    | {"iso42001_certified", "ai_trains_on_customer_data", "ai_in_soc2_scope"}
 )
 """The `maps_to` keys that are yes/no claims rather than report facts."""
 
@@ -77,6 +107,8 @@ MAPS_TO_TYPES: Final[dict[str, frozenset[QuestionType]]] = {
     "cuecs": frozenset({QuestionType.YES_NO}),
     "bridge_through": frozenset({QuestionType.DATE}),
     "certificate_expiry": frozenset({QuestionType.DATE}),
+    "model_provider_tiers": frozenset({QuestionType.MULTIPLE_CHOICE}),
+    "model_providers": _TEXT_TYPES,
     **{key: frozenset({QuestionType.YES_NO}) for key in CLAIM_KEYS},
 }
 """Question types allowed for each `maps_to` key, so answer values have a known shape."""
@@ -89,9 +121,14 @@ MAPS_TO_CHOICE_VALUES: Final[dict[str, frozenset[str]]] = {
     "trust_services_criteria": frozenset(
         {"security", "availability", "confidentiality", "processing_integrity", "privacy"}
     ),
+    "model_provider_tiers": frozenset(
+        {"cloud_platform", "commercial_api", "consumer_or_free_tier", "self_hosted", "other"}
+    ),
 }
 """Choice values a mapped choice question may offer, so scoring reads a fixed vocabulary.
 
 `none` means "no such fact" (no SOC report, no subservice organisations); scoring reads it
 as unanswered. `cuecs` is a yes/no: does the report list complementary user entity controls.
+`model_provider_tiers` says how an AI feature reaches its models: the kind of offering decides
+whether the model provider may train on what it receives by default.
 """

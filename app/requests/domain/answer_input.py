@@ -12,6 +12,8 @@ from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, QuestionType
 FIELD_PREFIX = "q__"
 VERSION_PREFIX = "v__"
 NA_PREFIX = "na__"
+TERMS_SUFFIX = "__terms"
+"""A trust-center question's second field: `q__<id>` is the address, `q__<id>__terms` the terms."""
 
 
 class FormValueError(ValueError):
@@ -44,7 +46,17 @@ def answer_from_form(question: Question, getlist: Callable[[str], list[Any]]) ->
         return _number(text)
     if question.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
         return text.strip() or None
+    if question.type is QuestionType.TRUST_CENTER:
+        return _trust_center(text, getlist(FIELD_PREFIX + question.id + TERMS_SUFFIX))
     return text.strip() or None
+
+
+def _trust_center(address: str, terms_fields: list[Any]) -> list[str] | None:
+    # Without an address there is nothing to keep yet (terms may be chosen first).
+    if not address.strip():
+        return None
+    terms = str(terms_fields[-1]).strip() if terms_fields else ""
+    return [address.strip(), terms]
 
 
 def expected_version(question_id: str, getlist: Callable[[str], list[Any]]) -> int | None:

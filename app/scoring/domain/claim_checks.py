@@ -18,7 +18,16 @@ from app.scoring.domain.policy import Policy
 from app.scoring.domain.results import ClaimCheck
 from app.scoring.domain.targets import Target, describe_kinds, is_kind, kinds_for, target_for
 
-_VENDOR_LEVEL = ("holds_current_soc2_type2", "iso27001_certified", "has_bridge_letter")
+_VENDOR_LEVEL = (
+    "holds_current_soc2_type2",
+    "iso27001_certified",
+    "iso42001_certified",
+    "has_bridge_letter",
+)
+# What the vendor says about its AI features that no document states; `ai` raises them.
+_NOT_IN_DOCUMENTS = frozenset(
+    {"ai_trains_on_customer_data", "model_provider_tiers", "model_providers"}
+)
 
 
 def _names(values: object) -> frozenset[str]:
@@ -136,7 +145,7 @@ def check_claims(
     """Check every answered claim against the document it concerns (own documents only)."""
     checks: list[ClaimCheck] = []
     for key, answered in answers.model_dump(exclude={"targets"}).items():
-        if answered is None:
+        if answered is None or key in _NOT_IN_DOCUMENTS:
             continue
         if key in _VENDOR_LEVEL:
             checks.append(_check_holding(key, answered, documents, today, policy))

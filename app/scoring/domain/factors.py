@@ -27,6 +27,7 @@ _TITLES = {
     "F5": "Exceptions",
     "F6": "Scope coverage",
     "F7": "ISO/IEC 27001 certificate",
+    "F8": "ISO/IEC 42001 certificate (AI features)",
 }
 
 
@@ -309,6 +310,21 @@ def iso_factor(certificate: DocumentFacts | None, policy: Policy) -> Factor:
     evidence = evidence_for(certificate, "certificate_expiry")
     return _factor(
         "F7", maximum, maximum, reason="ISO27001_CURRENT", message=message, evidence=evidence
+    )
+
+
+def iso42001_factor(certificate: DocumentFacts | None, policy: Policy) -> Factor:
+    """F8: award policy points to a vendor with AI features for a current ISO/IEC 42001
+    certificate (an AI management system), the assurance a SOC 2 report does not give."""
+    maximum = policy.ai_vendors.iso42001_points
+    if certificate is None:
+        message = f"AI features, but no current ISO/IEC 42001 certificate on file → 0/{maximum}."
+        return _factor("F8", 0, maximum, reason="ISO42001_NONE", message=message, evidence=())
+    expiry = certificate.certificate_expiry
+    message = f"ISO/IEC 42001 certificate valid until {expiry} → {maximum}/{maximum}."
+    evidence = evidence_for(certificate, "certificate_expiry")
+    return _factor(
+        "F8", maximum, maximum, reason="ISO42001_CURRENT", message=message, evidence=evidence
     )
 
 

@@ -216,7 +216,11 @@ def dated_claim_findings(ctx: FindingContext) -> list[Finding]:
     ]
     findings: list[Finding] = []
     for field, kind, answered in pairs:
-        held = [doc for doc in ctx.documents if doc.doc_kind == kind and getattr(doc, field)]
+        held = [
+            doc
+            for doc in ctx.documents
+            if doc.doc_kind == kind and doc.iso_standard != "42001" and getattr(doc, field)
+        ]
         if answered is None or not held or any(getattr(doc, field) == answered for doc in held):
             continue
         shown = getattr(held[0], field)
@@ -232,7 +236,7 @@ def iso_claim_findings(ctx: FindingContext) -> list[Finding]:
     current = current_certificates(ctx.documents, ctx.evaluation_date)
     if current:
         return []
-    held = [doc for doc in ctx.documents if doc.doc_kind == "iso_certificate"]
+    held = [doc for doc in ctx.documents if doc.iso_standard == "27001"]
     if held:
         message = (
             f"Answered ISO/IEC 27001 certified, but the certificate on file "

@@ -71,13 +71,13 @@ def period_flags(facts: DocumentFacts, policy: Policy) -> list[Flag]:
 
 
 def current_certificates(
-    documents: tuple[DocumentFacts, ...], evaluation_date: date
+    documents: tuple[DocumentFacts, ...], evaluation_date: date, standard: str = "27001"
 ) -> tuple[DocumentFacts, ...]:
-    """List ISO certificates whose expiry date has not passed at the evaluation date."""
+    """List ISO certificates to a standard whose expiry has not passed at the evaluation date."""
     return tuple(
         doc
         for doc in documents
-        if doc.doc_kind == "iso_certificate"
+        if doc.iso_standard == standard
         and doc.certificate_expiry is not None
         and doc.certificate_expiry >= evaluation_date
     )
@@ -88,16 +88,19 @@ def document_flags(documents: tuple[DocumentFacts, ...], evaluation_date: date) 
     flags: list[Flag] = []
     for doc in documents:
         holder = f" for {doc.service_organization}" if doc.service_organization else ""
-        if doc.doc_kind == "iso_certificate" and doc.certificate_expiry is None:
-            message = f"ISO/IEC 27001 certificate{holder}: expiry date not found."
+        number = doc.iso_standard
+        if number is not None and doc.certificate_expiry is None:
+            message = f"ISO/IEC {number} certificate{holder}: expiry date not found."
             flags.append(
-                Flag(code="ISO27001_EXPIRY_UNKNOWN", message=message, document_id=doc.document_id)
+                Flag(
+                    code=f"ISO{number}_EXPIRY_UNKNOWN", message=message, document_id=doc.document_id
+                )
             )
-        elif doc.doc_kind == "iso_certificate" and doc.certificate_expiry is not None:
+        elif number is not None and doc.certificate_expiry is not None:
             expired = doc.certificate_expiry < evaluation_date
-            code = "ISO27001_EXPIRED" if expired else "ISO27001_CERTIFIED"
+            code = f"ISO{number}_EXPIRED" if expired else f"ISO{number}_CERTIFIED"
             verb = "expired on" if expired else "valid until"
-            message = f"ISO/IEC 27001 certificate{holder} {verb} {doc.certificate_expiry}."
+            message = f"ISO/IEC {number} certificate{holder} {verb} {doc.certificate_expiry}."
             flags.append(Flag(code=code, message=message, document_id=doc.document_id))
         elif doc.doc_kind == "other":
             message = "Not a SOC report, bridge letter or ISO certificate; not scored."

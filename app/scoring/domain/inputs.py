@@ -190,6 +190,8 @@ class DocumentFacts(_Input):
     report_date: OptDate = None
     bridge_through: OptDate = None
     certificate_expiry: OptDate = None
+    # The standard a certificate is issued against ("ISO/IEC 42001:2023"); unnamed is 27001.
+    standard: OptText = None
     opinion: OptOpinion = None
     opinion_affected_refs: Names = ()
     trust_services_criteria: Criteria = ()
@@ -213,6 +215,13 @@ class DocumentFacts(_Input):
     evidence: dict[str, tuple[Snippet, ...]] = Field(default_factory=dict)
     confidence: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
     corrected_fields: frozenset[str] = frozenset()
+
+    @property
+    def iso_standard(self) -> str | None:
+        """Return "42001" or "27001" for an ISO certificate (27001 unless it names 42001)."""
+        if self.doc_kind != "iso_certificate":
+            return None
+        return "42001" if self.standard and "42001" in self.standard else "27001"
 
     @property
     def has_cuecs(self) -> bool:
@@ -265,6 +274,11 @@ class Answers(_Input):
     has_exceptions: OptYesNo = None
     iso27001_certified: OptYesNo = None
     has_bridge_letter: OptYesNo = None
+    iso42001_certified: OptYesNo = None
+    ai_trains_on_customer_data: OptYesNo = None
+    ai_in_soc2_scope: OptYesNo = None
+    model_provider_tiers: Annotated[tuple[str, ...] | None, BeforeValidator(_as_list)] = None
+    model_providers: OptText = None
     targets: dict[str, ClaimTarget] = Field(default_factory=dict)
 
 
@@ -279,6 +293,9 @@ class VendorProfile(_Input):
     uptime_critical: bool = False
     transaction_processing: bool = False
     icfr_relevant: bool = False
+    # The service we use includes AI features, and whether our data reaches them.
+    ai_features: bool = False
+    ai_processes_our_data: bool = False
     cuec_owners_assigned: bool | None = None
     subservice_reports_on_file: Names = ()
     product_names: Names = ()

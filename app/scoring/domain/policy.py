@@ -219,6 +219,12 @@ class Iso27001Policy(_PolicyModel):
     points: Points
 
 
+class AiVendorsPolicy(_PolicyModel):
+    """What counts for vendors whose profile says the service we use has AI features."""
+
+    iso42001_points: Points = 0
+
+
 class Policy(_PolicyModel):
     version: str = Field(min_length=1, max_length=32)
     current_report_days: int = Field(ge=1)
@@ -229,6 +235,7 @@ class Policy(_PolicyModel):
     residual_risk: ResidualTable
     flags: FlagsPolicy
     iso27001: Iso27001Policy
+    ai_vendors: AiVendorsPolicy = AiVendorsPolicy()
 
     @model_validator(mode="after")
     def _bands_complete(self) -> Self:

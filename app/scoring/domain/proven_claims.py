@@ -79,6 +79,9 @@ def _other_claims(
             "bridge_through": (facts.bridge_through.isoformat(), "bridge_through"),
         }
     expiry = facts.certificate_expiry
+    if facts.iso_standard == "42001" and expiry is not None:
+        current = "yes" if expiry >= evaluation_date else None
+        return {"iso42001_certified": (current, "certificate_expiry")}
     if facts.doc_kind == "iso_certificate" and expiry is not None:
         return {
             "iso27001_certified": (

@@ -1,7 +1,8 @@
 """Assurance scoring: one vendor's documents, answers and profile → explained score.
 
 Each SOC report on file is scored on six factors (F1-F6, plus F7 when the policy gives an
-ISO/IEC 27001 certificate points), then gates cap or qualify the sum (SOC-REPORTS.md §5.2).
+ISO/IEC 27001 certificate points, F8 when it gives a vendor with AI features points for an
+ISO/IEC 42001 certificate), then gates cap or qualify the sum (SOC-REPORTS.md §5.2).
 The strongest report is the one with the highest score after caps at the evaluation date;
 ties go to the higher pre-cap score, then the later period end, then the document id. The
 vendor's score, band and residual risk come from that report, and findings compare the
@@ -14,11 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from app.scoring.domain.ai import ai_findings
 from app.scoring.domain.bridge import BridgeCheck, check_bridges
 from app.scoring.domain.claim_checks import check_claims
 from app.scoring.domain.factors import (
     exceptions_factor,
     framework_type_factor,
+    iso42001_factor,
     iso_factor,
     opinion_factor,
     period_length_factor,
@@ -102,13 +105,22 @@ def assess_report(
 def _with_iso(
     assessment: ReportAssessment,
     certificates: tuple[DocumentFacts, ...],
+    ai_certificates: tuple[DocumentFacts, ...] | None,
     policy: Policy,
 ) -> ReportAssessment:
-    """Add the ISO factor when the policy gives certificates points, keeping 100 as ceiling."""
-    if policy.iso27001.points == 0:
+    """Add the ISO factors the policy gives points to, keeping 100 as ceiling.
+
+    The ISO/IEC 42001 factor counts only for a vendor with AI features (`ai_certificates`
+    is None for any other vendor).
+    """
+    factors: list[Factor] = []
+    if policy.iso27001.points > 0:
+        factors.append(iso_factor(certificates[0] if certificates else None, policy))
+    if ai_certificates is not None and policy.ai_vendors.iso42001_points > 0:
+        factors.append(iso42001_factor(ai_certificates[0] if ai_certificates else None, policy))
+    if not factors:
         return assessment
-    factor = iso_factor(certificates[0] if certificates else None, policy)
-    extended = replace(assessment, factors=(*assessment.factors, factor))
+    extended = replace(assessment, factors=(*assessment.factors, *factors))
     ceiling = ceiling_gate(extended.pre_cap_score)
     return replace(extended, gates=(*extended.gates, ceiling)) if ceiling else extended
 
@@ -145,9 +157,15 @@ def assess_reports(
     """Score every SOC report on file at the evaluation date."""
     letters = tuple(doc for doc in documents if doc.doc_kind == "bridge_letter")
     certificates = current_certificates(documents, evaluation_date)
+    ai_certificates = (
+        current_certificates(documents, evaluation_date, "42001") if profile.ai_features else None
+    )
     return [
         _with_iso(
-            assess_report(doc, letters, profile, evaluation_date, policy), certificates, policy
+            assess_report(doc, letters, profile, evaluation_date, policy),
+            certificates,
+            ai_certificates,
+            policy,
         )
         for doc in documents
         if doc.doc_kind == "soc_report"
@@ -156,7 +174,7 @@ def assess_reports(
 
 def collect_findings(context: FindingContext) -> tuple[Finding, ...]:
     """Run every consistency and gap check, in a fixed order."""
-    return (*claim_findings(context), *gap_findings(context))
+    return (*claim_findings(context), *ai_findings(context), *gap_findings(context))
 
 
 def score_vendor(

@@ -20,13 +20,17 @@ KIND_FACTS: dict[str, tuple[str, str | None]] = {
     "soc3_report": ("soc_report", "SOC 3"),
     "bridge_letter": ("bridge_letter", None),
     "iso27001_certificate": ("iso_certificate", None),
+    "iso42001_certificate": ("iso_certificate", None),
 }
+# ISO certificate kinds, by the standard they are issued against.
+_ISO_STANDARDS: dict[str, str] = {"iso27001_certificate": "27001", "iso42001_certificate": "42001"}
 KIND_NAMES: dict[str, str] = {
     "soc1_report": "SOC 1 report",
     "soc2_report": "SOC 2 report",
     "soc3_report": "SOC 3 report",
     "bridge_letter": "bridge letter",
     "iso27001_certificate": "ISO/IEC 27001 certificate",
+    "iso42001_certificate": "ISO/IEC 42001 certificate",
 }
 # Claims whose subject is fixed whatever section asks them.
 _FIXED_KINDS: dict[str, tuple[str, ...]] = {
@@ -35,6 +39,8 @@ _FIXED_KINDS: dict[str, tuple[str, ...]] = {
     "has_bridge_letter": ("bridge_letter",),
     "certificate_expiry": ("iso27001_certificate",),
     "iso27001_certified": ("iso27001_certificate",),
+    "iso42001_certified": ("iso42001_certificate",),
+    "ai_in_soc2_scope": ("soc2_report",),
 }
 _FRAMEWORK_KINDS = {"SOC 1": "soc1_report", "SOC 2": "soc2_report", "SOC 3": "soc3_report"}
 
@@ -51,6 +57,8 @@ class Target:
 def is_kind(doc: DocumentFacts, kind: str) -> bool:
     """Tell whether a document is of a questionnaire document kind."""
     doc_kind, framework = KIND_FACTS.get(kind, ("", None))
+    if kind in _ISO_STANDARDS:
+        return doc.iso_standard == _ISO_STANDARDS[kind]
     return doc.doc_kind == doc_kind and (framework is None or doc.framework == framework)
 
 

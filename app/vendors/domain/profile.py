@@ -21,6 +21,8 @@ PROFILE_QUESTIONS: Final = (
     "icfr_relevant",
 )
 """Question ids of `vendor-profile` that the tier rule reads."""
+AI_QUESTIONS: Final = ("ai_features", "ai_processes_our_data")
+"""Question ids of `vendor-profile` v2 about AI features; v1 intakes lack them (no AI)."""
 
 
 class RiskTier(StrEnum):
@@ -61,6 +63,8 @@ class ProfileFlags:
     uptime_critical: bool
     transaction_processing: bool
     icfr_relevant: bool
+    ai_features: bool = False
+    ai_processes_our_data: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,10 @@ def _flags(answers: Mapping[str, AnswerValue], categories: frozenset[str]) -> Pr
         uptime_critical=_yes(answers, "uptime_critical"),
         transaction_processing=_yes(answers, "transaction_processing"),
         icfr_relevant=_yes(answers, "icfr_relevant"),
+        ai_features=answers.get("ai_features") == "yes",
+        ai_processes_our_data=(
+            answers.get("ai_features") == "yes" and answers.get("ai_processes_our_data") == "yes"
+        ),
     )
 
 

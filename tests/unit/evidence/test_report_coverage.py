@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.evidence.domain.report_coverage import report_coverage
-from app.questionnaires.domain.crosswalk import parse_crosswalk
+from app.questionnaires.domain.criteria_crosswalk import parse_crosswalk
 from app.scoring.domain.inputs import parse_facts
 
 TODAY = date(2026, 12, 6)

@@ -4,10 +4,14 @@ import pytest
 
 from app.questionnaires.domain.answer_rules import (
     AnswerProblemCode,
+    check_answer,
     claims_from_answers,
     validate_answers,
     visible_questions,
 )
+from app.questionnaires.domain.definition import Question
+from app.questionnaires.domain.parsing import parse_definition
+from app.questionnaires.errors import InvalidDefinition
 from app.questionnaires.loader import find_definition
 
 
@@ -157,3 +161,48 @@ def test_claims_ignore_hidden_and_invalid_answers(sample):
     assert claims_from_answers(sample, answers) == {"holds_current_soc2_type2": "no"}
     answers = {"holds_report": "yes", "report_type": "type9"}
     assert claims_from_answers(sample, answers) == {"holds_current_soc2_type2": "yes"}
+
+
+def _trust_center_question(**extra):
+    return Question.model_validate(
+        {
+            "id": "report_location",
+            "type": "trust_center",
+            "text": "Where in your trust center is the SOC 2 Type 2 report published?",
+            "document_kinds": ["soc2_report"],
+            **extra,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        (["https://trust.example.com/soc2", "nda"], True),
+        (["http://trust.example.com", "click_through"], True),
+        (["https://trust.example.com", "handshake"], False),
+        (["trust.example.com", "nda"], False),
+        (["javascript:alert(1)", "nda"], False),
+        (["https://trust.example.com"], False),
+        ("https://trust.example.com", False),
+    ],
+)
+def test_a_trust_center_answer_is_a_web_address_and_known_terms(value, accepted):
+    assert (check_answer(_trust_center_question(), value) is None) is accepted
+
+
+def test_a_trust_center_question_says_which_reports_it_expects():
+    text = """slug: demo
+version: 1
+title: Demo
+description: Demo.
+sections:
+  - id: main
+    title: Main
+    questions:
+      - id: where
+        type: trust_center
+        text: Where in your trust center is the SOC 2 Type 2 report published?
+"""
+    with pytest.raises(InvalidDefinition, match="a trust_center question needs document_kinds"):
+        parse_definition(text, "d")

@@ -18,7 +18,7 @@ def runner():
 def test_lint_of_the_library_passes(runner):
     result = runner.invoke(app, ["lint", str(LIBRARY_ROOT)])
     assert result.exit_code == 0, result.output
-    assert "3 file(s): 0 error, 0 warning, 0 info" in result.output
+    assert "5 file(s): 0 error, 0 warning, 0 info" in result.output
 
 
 def test_lint_reports_file_line_and_exits_1_on_an_error(runner, fixtures, monkeypatch):

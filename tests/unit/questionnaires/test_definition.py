@@ -235,7 +235,7 @@ def test_every_fact_key_has_an_allowed_question_type():
     from app.questionnaires.domain.definition import MAPS_TO_TYPES
 
     assert set(MAPS_TO_TYPES) == MAPS_TO_KEYS
-    assert len(MAPS_TO_KEYS) == 17
+    assert len(MAPS_TO_KEYS) == 22
 
 
 def test_content_hash_is_sha256_of_exact_bytes():

@@ -60,8 +60,13 @@ def test_findings_carry_severity_message_and_a_suggestion():
 
 
 def test_missing_type_is_only_informational():
-    (finding,) = lint_text("Are you SOC 2 compliant?")
+    (finding,) = lint_text("Do you have a SOC 2 report?")
     assert (finding.rule, finding.severity) == ("soc2-missing-type", Severity.INFO)
+
+
+def test_soc2_compliant_is_accepted_with_a_warning_that_it_names_no_type():
+    (finding,) = lint_text("Are you SOC 2 compliant?")
+    assert (finding.rule, finding.severity) == ("soc2-compliance-no-type", Severity.WARNING)
 
 
 def test_prose_scope_applies_only_terminology_rules():
@@ -116,3 +121,41 @@ def test_pathological_whitespace_does_not_slow_the_linter():
     started = time.perf_counter()
     lint_text("SOC" + " " * 200_000 + "x ISO" + "\t" * 100_000 + "27001 compliant")
     assert time.perf_counter() - started < 1.0
+
+
+AI_RULES = ("ai-act-certification", "iso42001-compliance", "soc2-for-ai", "certified-safe-ai")
+
+
+@pytest.mark.parametrize("rule_id", AI_RULES)
+def test_each_ai_rule_quotes_a_rewording_that_itself_lints_clean(rule_id):
+    suggestion = RULES[rule_id].suggestion
+    quoted = [part for part in suggestion.split("'") if part.rstrip().endswith("?")]
+    assert quoted
+    for question in quoted:
+        assert _rules(question) == [], question
+
+
+def test_ai_wording_traps_are_errors_or_warnings_with_a_reason():
+    act, iso, soc, safe = (
+        lint_text(text)[0]
+        for text in (
+            "Are you AI Act certified?",
+            "Are you ISO 42001 compliant?",
+            "Do you have a SOC 2 for AI?",
+            "Is your AI certified safe?",
+        )
+    )
+    assert (act.severity, soc.severity) == (Severity.ERROR, Severity.ERROR)
+    assert (iso.severity, safe.severity) == (Severity.WARNING, Severity.WARNING)
+    assert "role" in act.suggestion
+    assert "certificate" in iso.suggestion
+    assert "system description" in soc.suggestion
+
+
+def test_ai_terms_in_help_text_are_checked_but_explaining_them_is_not_flagged():
+    assert _rules("Upload your EU AI Act certificate.", scope=TextScope.PROSE) == [
+        "ai-act-certification"
+    ]
+    assert _rules("AI SOC 2 report", scope=TextScope.PROSE) == ["soc2-for-ai"]
+    explained = "There is no EU AI Act certification; the Act sets obligations by role."
+    assert _rules(explained, scope=TextScope.PROSE) == []

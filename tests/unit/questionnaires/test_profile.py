@@ -5,7 +5,7 @@ import pytest
 from app.questionnaires.domain.answer_rules import validate_answers
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.loader import LIBRARY_ROOT, find_definition
-from app.vendors.domain.profile import PROFILE_QUESTIONS, RiskTier, inherent_tier
+from app.vendors.domain.profile import AI_QUESTIONS, PROFILE_QUESTIONS, RiskTier, inherent_tier
 
 LOW_RISK = {
     "data_categories": ["public"],
@@ -149,7 +149,11 @@ def test_the_rule_reads_questions_and_values_the_vendor_profile_offers():
     definition = find_definition(LIBRARY_ROOT, "vendor-profile").definition
     for question_id in PROFILE_QUESTIONS:
         assert definition.question(question_id) is not None, question_id
-    answers = LOW_RISK | {"vendor_services": "Payroll", "business_owner": "Finance"}
+    answers = LOW_RISK | {
+        "vendor_services": "Payroll",
+        "business_owner": "Finance",
+        "ai_features": "no",
+    }
     assert validate_answers(definition, answers) == []
     from app.vendors.domain import profile
 
@@ -161,3 +165,18 @@ def test_the_rule_reads_questions_and_values_the_vendor_profile_offers():
     }
     for question_id, table in tables.items():
         assert set(definition.question(question_id).choice_values()) == set(table), question_id
+
+
+def test_the_profile_says_whether_the_service_has_ai_features_that_our_data_reaches():
+    definition = find_definition(LIBRARY_ROOT, "vendor-profile").definition
+    assert definition.version >= 2
+    for question_id in AI_QUESTIONS:
+        assert definition.question(question_id) is not None, question_id
+    with_ai = _tier(ai_features="yes", ai_processes_our_data="yes").flags
+    assert (with_ai.ai_features, with_ai.ai_processes_our_data) == (True, True)
+    kept_away = _tier(ai_features="yes", ai_processes_our_data="no").flags
+    assert (kept_away.ai_features, kept_away.ai_processes_our_data) == (True, False)
+    # An intake from version 1, before the question existed, says nothing about AI.
+    assert _tier().flags.ai_features is False
+    # A stale "our data reaches them" left behind after answering "no AI" does not count.
+    assert _tier(ai_features="no", ai_processes_our_data="yes").flags.ai_processes_our_data is False

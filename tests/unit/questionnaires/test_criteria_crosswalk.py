@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.questionnaires.crosswalks import CROSSWALK_FILE
-from app.questionnaires.domain.crosswalk import (
+from app.questionnaires.criteria_crosswalks import CROSSWALK_FILE
+from app.questionnaires.domain.criteria_crosswalk import (
     InvalidCrosswalk,
     crosswalk_problems,
     parse_crosswalk,

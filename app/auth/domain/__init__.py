@@ -1,0 +1,1 @@
+"""Pure rules of signing in: no database, framework or clock."""
