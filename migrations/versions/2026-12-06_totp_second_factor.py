@@ -1,7 +1,7 @@
 """TOTP second factor for local staff accounts
 
 Revision ID: harden_1
-Revises: uploads_1
+Revises: adopt_1
 Create Date: 2026-12-06 20:45:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'harden_1'
-down_revision: str | None = 'uploads_1'
+down_revision: str | None = 'adopt_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
