@@ -39,6 +39,7 @@ def test_uploads_and_answer_saves_at_once_all_succeed_and_leave_no_orphans(backe
         database_url=url,
         storage_dir=tmp_path / "storage",
         outbox_dir=tmp_path / "outbox",
+        organisation_name="Buyer Ltd",
         rate_limits={"upload": "1000/hour", "portal": "10000/minute"},
     )
     with Session(get_engine(url, pool_size=5), expire_on_commit=False) as session:
