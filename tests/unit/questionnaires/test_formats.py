@@ -155,3 +155,22 @@ def test_cli_read_answers_of_a_blank_questionnaire_fails_cleanly(runner, tmp_pat
     result = runner.invoke(app, ["read-answers", str(caiq_workbook(tmp_path / "blank.xlsx"))])
     assert result.exit_code == 1
     assert "no answered question found" in result.output
+
+
+def test_cli_import_with_a_saved_mapping_reports_the_mapped_format_and_row_errors(runner, tmp_path):
+    sheet = tmp_path / "supplier.csv"
+    sheet.write_text("Ref,Ask,Kind\nS-1,Is MFA required?,yes/no\nS-2,Colour?,paint\n", "utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps({"header_row": 1, "columns": {"id": "Ref", "question": "Ask", "type": "C"}}),
+        encoding="utf-8",
+    )
+    args = ["import", str(sheet), "--mapping", str(mapping), "--slug", "supplier", "--dry-run"]
+    refused = runner.invoke(app, [*args, "--json"])
+    assert refused.exit_code == 1
+    assert "row 3, type: unknown type 'paint'" in refused.output
+    sheet.write_text("Ref,Ask,Kind\nS-1,Is MFA required?,yes/no\n", "utf-8")
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert (summary["format"], summary["questions"]) == ("mapped", 1)
