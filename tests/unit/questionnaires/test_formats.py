@@ -2,6 +2,7 @@
 
 import json
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -174,3 +175,48 @@ def test_cli_import_with_a_saved_mapping_reports_the_mapped_format_and_row_error
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert (summary["format"], summary["questions"]) == ("mapped", 1)
+
+
+def _book(path, sheets):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_sig_lite_is_named_and_read_from_its_numbered_questions(tmp_path):
+    header = ["Ques Num", "Question/Request", "Response", "Additional Information"]
+    rows = [
+        ["SIG Lite 2024"],
+        header,
+        ["A.1", "Is there a written risk management policy?", "Yes", ""],
+        ["A.2", "Is the policy approved by management?", "No", "Draft only."],
+        ["B.1", "Is there a written security policy?", None, None],
+    ]
+    path = _book(tmp_path / "sig.xlsx", {"Instructions": [["Read me"]], "Lite": rows})
+    imported = _import(path)
+    assert (imported.format, imported.question_count) == ("sig-lite", 3)
+    source = read_answers(path)
+    assert [(q.source_id, q.answer, q.notes) for q in source.answered] == [
+        ("A.1", "Yes", None),
+        ("A.2", "No", "Draft only."),
+    ]
+
+
+def test_a_workbook_with_questions_on_several_sheets_keeps_all_of_them(tmp_path):
+    first = [["HECVAT 4.1 Organization"], ["ID", "Question", "Answer"]]
+    first += [[f"ORGN-0{n}", f"Does the company do thing {n}?", "Yes"] for n in range(1, 4)]
+    second = [["ID", "Question", "Answer"]]
+    second += [[f"PROD-0{n}", f"Does the product do thing {n}?", None] for n in range(1, 5)]
+    path = _book(
+        tmp_path / "hecvat4.xlsx",
+        {"START HERE": [["Welcome"]], "Organization": first, "Product": second},
+    )
+    imported = _import(path)
+    assert imported.format.startswith("hecvat")
+    assert imported.question_count == 7
+    assert [s.title for s in imported.definition.sections][-1] == "PROD"
