@@ -38,6 +38,7 @@ class Permission(StrEnum):
     exports_create = "exports.create"
     audit_read = "audit.read"
     users_manage = "users.manage"
+    organisation_manage = "organisation.manage"  # name, mail sender, portal welcome text
 
 
 class Audience(StrEnum):
@@ -88,7 +89,6 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
 ROUTE_ACCESS: dict[str, RouteAccess] = {
     # Infrastructure: static files, probes, the API schema (no data in any of them).
     "static": Audience.public,
-    "openapi": Audience.public,
     "health.live": Audience.public,
     "health.ready": Audience.public,
     # Sign-in and sign-out (CSRF-protected; OIDC uses state, nonce and PKCE).
@@ -103,6 +103,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "reviews.export_dashboard": Permission.exports_create,
     "reviews.vendor": Permission.scores_read,
     "reviews.export_vendor": Permission.exports_create,
+    "fourth_parties.list": Permission.dashboard_view,
+    "fourth_parties.export": Permission.exports_create,
     "reviews.decide": Permission.decisions_write,
     "reviews.override": Permission.scores_write,
     "reviews.clear_override": Permission.scores_write,
@@ -142,6 +144,9 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "requests.send": Permission.questionnaires_write,
     "requests.resend": Permission.questionnaires_write,
     "requests.revoke": Permission.questionnaires_write,
+    "requests.confirm_revoke": Permission.questionnaires_write,
+    "requests.confirm_cancel": Permission.questionnaires_write,
+    "requests.copy_link": Permission.questionnaires_write,
     "requests.extend": Permission.questionnaires_write,
     "requests.request_changes": Permission.questionnaires_write,
     "requests.cancel": Permission.questionnaires_write,
@@ -151,11 +156,30 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "documents.completed_answers": Permission.reports_read,
     "audit.list": Permission.audit_read,
     # Each person manages the API tokens that act as them (user managers see everyone's).
+    "auth.mfa_form": Audience.public,
+    "auth.mfa": Audience.public,
+    "auth.mfa_account": Permission.dashboard_view,
+    "auth.mfa_confirm": Permission.dashboard_view,
+    "auth.mfa_reset": Permission.users_manage,
     "api_tokens.list": Permission.dashboard_view,
     "api_tokens.create": Permission.dashboard_view,
     "api_tokens.revoke": Permission.dashboard_view,
+    "admin.users": Permission.users_manage,
+    "admin.invite": Permission.users_manage,
+    "admin.reset": Permission.users_manage,
+    "admin.change_role": Permission.users_manage,
+    "admin.disable": Permission.users_manage,
+    "admin.enable": Permission.users_manage,
+    # Each person changes their own password; the one-time link is the credential itself.
+    "account.password_form": Permission.dashboard_view,
+    "account.change_password": Permission.dashboard_view,
+    "account.link_form": Audience.public,
+    "account.link_set_password": Audience.public,
+    "organisation.settings": Permission.organisation_manage,
+    "organisation.save": Permission.organisation_manage,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.
     "api.docs": Audience.public,
+    "api.openapi": Audience.public,  # in production the route itself asks for a user
     "api.vendors.list": Permission.vendors_read,
     "api.vendors.create": Permission.vendors_write,
     "api.vendors.get": Permission.vendors_read,
@@ -188,6 +212,7 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api.questionnaires.get_version": Permission.questionnaires_read,
     "api.questionnaires.lint": Permission.questionnaires_read,
     "api.audit.list": Permission.audit_read,
+    "api.fourth_parties.list": Permission.vendors_read,
 }
 
 # Every route named ``portal.*`` whose path is under one of these prefixes is the vendor portal.
