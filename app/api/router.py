@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.v1 import audit, documents, questionnaires, requests, scores, vendors
+from app.api.v1 import (
+    audit,
+    documents,
+    fourth_parties,
+    questionnaires,
+    requests,
+    scores,
+    vendors,
+)
 
 
 def api_routers() -> list[APIRouter]:
     """Return the routers of API version 1 (each carries the /api/v1 prefix itself)."""
-    modules = (vendors, requests, documents, scores, questionnaires, audit)
+    modules = (vendors, requests, documents, scores, questionnaires, audit, fourth_parties)
     return [module.router for module in modules]

@@ -28,6 +28,7 @@ SEND_REMINDERS = "diligence.send_reminders"
 SEND_DIGEST = "diligence.send_digest"
 RECOMPUTE_SCORES = "diligence.recompute_scores"
 SWEEP = "diligence.sweep"
+CHECK_STORAGE = "diligence.check_storage"
 
 
 def document_lock(document_id: int) -> str:

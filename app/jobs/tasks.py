@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from app.audit import actors
 from app.core.config import Settings
 from app.core.db import get_engine, session_scope, utcnow
 from app.evidence import intake
@@ -25,6 +26,7 @@ from app.reports import service as reports_service
 from app.reports.models import Document, ExtractionStatus
 from app.reports.storage import DocumentIntegrityError, DocumentStorage
 from app.reports.storage_backends import get_storage
+from app.reports.upkeep import check_integrity
 from app.requests.reminders import send_reminders
 from app.reviews.digest import send_digest
 from app.scoring import service as scoring_service
@@ -68,6 +70,13 @@ def read_pending_document(
         return "failed"
     intake.document_read(session, document, today=today)
     return "read"
+
+
+def check_storage_integrity(settings: Settings) -> int:
+    """Check every stored document against its SHA-256; failures are audited and logged."""
+    with session_scope(_engine(settings)) as session:
+        failures = check_integrity(session, get_storage(settings), actor=actors.WORKER)
+    return len(failures)
 
 
 def deliver_mail(settings: Settings) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -17,6 +17,8 @@ from app.core.writes import run_write
 from app.evidence import corrections
 from app.evidence.deps import EvidenceStoreDep
 from app.mail.deps import MailDispatcherDep
+from app.organisation.deps import get_organisation
+from app.organisation.service import OrganisationProfile
 from app.portal import receipts
 from app.portal import service as portal_service
 from app.portal.deps import PortalRequestDep, get_portal_request, portal_cookie_name
@@ -26,12 +28,14 @@ from app.requests import answer_store as answering
 from app.requests.errors import IncompleteSubmission, RequestClosed
 from app.requests.models import QuestionnaireRequest
 
-router = APIRouter(tags=["portal"])
+# Every portal page speaks for the organisation: its name and welcome text.
+router = APIRouter(tags=["portal"], dependencies=[Depends(get_organisation)])
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
 def _page(request: Request, name: str, context: dict[str, object], status: int = 200) -> Response:
-    context = {"organisation": request.app.state.settings.organisation_name, **context}
+    profile: OrganisationProfile = request.state.organisation_profile
+    context = {"organisation": profile.name, "welcome_text": profile.welcome_text, **context}
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers.update(NO_STORE)
     return response

@@ -64,6 +64,12 @@ def save_from_form(
         value = answer_from_form(question, getlist)
     except FormValueError as exc:
         raise InvalidAnswer(f"{question.text}: {exc}.") from None
+    seen = expected_version(question_id, getlist)
+    if seen is None:
+        # Without the version the page saw, a save could silently replace a newer answer.
+        raise InvalidAnswer(
+            f"{question.text}: this page is out of date; reload it and enter your answer again."
+        )
     answers = answering.load_answers(session, request.id)
     visible_before = _visible_ids(definition, answering.answer_values(answers))
     answer = answering.save_answer(
@@ -71,7 +77,7 @@ def save_from_form(
         request=request,
         question_id=question_id,
         value=value,
-        expected_version=expected_version(question_id, getlist),
+        expected_version=seen,
         actor=vendor_actor(id_of(request)),
         answers=answers,
     )

@@ -1,0 +1,1 @@
+"""The fourth-party register: the subservice organisations our vendors' reports name."""

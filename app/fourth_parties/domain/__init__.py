@@ -1,0 +1,1 @@
+"""Pure roll-up of subservice organisations across the portfolio."""

@@ -1,0 +1,59 @@
+"""The fourth-party register page and its CSV export (staff)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from app.audit import service as audit_service
+from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
+from app.auth.deps import require
+from app.auth.models import User
+from app.auth.permissions import Permission
+from app.core.db import SessionDep, utcnow, writes
+from app.core.ratelimit import rate_limit
+from app.core.rows import id_of
+from app.core.templating import templates
+from app.fourth_parties import service
+from app.fourth_parties.sheet import register_sheet
+from app.reviews import exports
+
+router = APIRouter(tags=["fourth parties"])
+ReaderDep = Annotated[User, require(Permission.dashboard_view)]
+ExporterDep = Annotated[User, require(Permission.exports_create)]
+
+
+@router.get("/fourth-parties", name="fourth_parties.list")
+def register_page(request: Request, session: SessionDep, _user: ReaderDep) -> Response:
+    entries = service.register(session)
+    return templates.TemplateResponse(request, "fourth_parties/list.html", {"entries": entries})
+
+
+@router.get(
+    "/fourth-parties/export.csv",
+    name="fourth_parties.export",
+    dependencies=[Depends(rate_limit("export", per="user"))],
+)
+@writes  # the export is audited
+def export_register(session: SessionDep, user: ExporterDep) -> Response:
+    today = utcnow().date()
+    sheet = register_sheet(service.register(session))
+    audit_service.record(
+        session,
+        actor=user_actor(id_of(user)),
+        action=AuditAction.review_exported,
+        subject_type="export",
+        subject_id="fourth-parties",
+        data={"format": "csv", "rows": len(sheet.rows)},
+    )
+    headers = {
+        "Content-Disposition": (
+            f'attachment; filename="{exports.export_filename("fourth-parties", today, "csv")}"'
+        ),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(exports.to_csv(sheet), media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,0 +1,112 @@
+"""The fourth-party register page, its CSV export and its API endpoint, from stored reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.auth.models import Role
+from app.core.db import utcnow
+from app.fourth_parties import service
+from app.reports.models import DocumentIdentity
+from app.vendors.models import InherentTier, VendorStatus
+from tests.api.helpers import API, caller
+from tests.factories import make_user, make_vendor, sign_in
+from tests.web.reviews.helpers import add_document, report_facts
+
+END = utcnow().date() - timedelta(days=40)
+
+
+def _portfolio(session, settings):
+    """Three vendors on a hosting provider, one also on a payments firm we contract with."""
+    payments = make_vendor(session, name="Tollgate Payments Ltd", inherent_tier=InherentTier.low)
+    for index, tier in enumerate([InherentTier.critical, InherentTier.critical, InherentTier.low]):
+        vendor = make_vendor(session, name=f"Orchard {index} Co", inherent_tier=tier)
+        orgs = ["Nimbus Cloud Hosting, Inc."] + (["Tollgate Payments"] if index == 0 else [])
+        method = "inclusive" if index == 2 else "carve-out"
+        facts = report_facts(END, subservice_organizations=orgs, subservice_method=method)
+        add_document(session, settings, vendor, facts=facts, content=vendor.name.encode())
+    # The hosting provider's own report, filed for one of them.
+    own = add_document(
+        session,
+        settings,
+        vendor,
+        facts=report_facts(
+            END,
+            service_organization="Nimbus Cloud Hosting",
+            subservice_organizations=["Deep Fifth Party"],
+        ),
+        content=b"nimbus own report",
+        rescore=False,
+    )
+    own.identity = DocumentIdentity.subservice
+    session.add(own)
+    gone = make_vendor(session, name="Former Co")
+    gone.status = VendorStatus.offboarded
+    add_document(
+        session,
+        settings,
+        gone,
+        facts=report_facts(END, subservice_organizations=["Nimbus Cloud"]),
+        content=b"former",
+        rescore=False,
+    )
+    session.flush()
+    return payments, own
+
+
+def test_register_rolls_up_dependents_tiers_own_reports_and_vendor_records(session, settings):
+    payments, own = _portfolio(session, settings)
+    by_name = {entry.name: entry for entry in service.register(session)}
+    nimbus = by_name["Nimbus Cloud Hosting, Inc."]
+    assert nimbus.concentration == (
+        "Nimbus Cloud Hosting, Inc. sits behind 3 vendors, 2 of them critical"
+    )
+    assert nimbus.methods == ("carve-out", "inclusive")
+    assert nimbus.own_report_ids == (own.id,)
+    assert "Former Co" not in {d.vendor_name for d in nimbus.dependents}
+    tollgate = by_name["Tollgate Payments"]
+    assert tollgate.vendor_record is not None and tollgate.vendor_record.vendor_id == payments.id
+    assert not tollgate.holds_report
+    assert "Deep Fifth Party" not in by_name  # named only in a subservice org's own report
+
+
+def test_register_page_is_in_the_navigation_and_lists_concentration(client, session, settings):
+    payments, _ = _portfolio(session, settings)
+    sign_in(client, make_user(session, role=Role.auditor))
+    home = client.get("/")
+    assert '/fourth-parties">Fourth parties</a>' in home.text
+    page = client.get("/fourth-parties")
+    assert page.status_code == 200
+    assert "sits behind 3 vendors, 2 of them critical" in page.text
+    assert f'/vendors/{payments.id}">Tollgate Payments Ltd</a>' in page.text
+
+
+def test_register_csv_has_a_row_per_dependent_vendor(client, session, settings):
+    _portfolio(session, settings)
+    sign_in(client, make_user(session))
+    response = client.get("/fourth-parties/export.csv")
+    assert response.status_code == 200
+    assert "fourth-parties" in response.headers["content-disposition"]
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Fourth party,Vendors behind it,Critical vendors")
+    nimbus_rows = [line for line in lines if line.startswith('"Nimbus Cloud Hosting, Inc."')]
+    assert len(nimbus_rows) == 3
+    assert any("inclusive" in row for row in nimbus_rows)
+
+
+def test_api_lists_the_register(client, session, settings):
+    payments, own = _portfolio(session, settings)
+    _user, headers = caller(session, Role.procurement)
+    response = client.get(f"{API}/fourth-parties", headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    first = body["items"][0]
+    assert (first["name"], first["vendor_count"], first["critical_count"]) == (
+        "Nimbus Cloud Hosting, Inc.",
+        3,
+        2,
+    )
+    assert first["own_report_ids"] == [own.id] and first["holds_report"] is True
+    tollgate = next(item for item in body["items"] if item["name"] == "Tollgate Payments")
+    assert tollgate["vendor_id"] == payments.id
+    assert body["total"] == len(body["items"])
