@@ -28,8 +28,19 @@ from app.requests import answer_store as answering
 from app.requests.errors import IncompleteSubmission, RequestClosed
 from app.requests.models import QuestionnaireRequest
 
+
+def _organisation(request: Request, session: SessionDep) -> None:
+    """Read how the organisation presents itself, then end that transaction.
+
+    A changing request's session begins as a SQLite writer; holding it while the route saves
+    through the single-writer path (``run_write``) would lock that write out.
+    """
+    get_organisation(request, session)
+    session.commit()
+
+
 # Every portal page speaks for the organisation: its name and welcome text.
-router = APIRouter(tags=["portal"], dependencies=[Depends(get_organisation)])
+router = APIRouter(tags=["portal"], dependencies=[Depends(_organisation)])
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
