@@ -8,7 +8,13 @@ from app.mail.models import OutgoingMail
 from app.portal.models import PortalSession
 from app.reports.models import Document, ReportFacts
 from app.requests.models import Answer, QuestionnaireRequest, ReminderLog
-from app.reviews.models import CuecOwner, Decision, ReportAcknowledgement, VendorReview
+from app.reviews.models import (
+    CuecOwner,
+    Decision,
+    Reassessment,
+    ReportAcknowledgement,
+    VendorReview,
+)
 from app.scoring.models import Score
 from app.vendors.models import Vendor, VendorContact
 
@@ -24,6 +30,7 @@ __all__ = [
     "OutgoingMail",
     "PortalSession",
     "QuestionnaireRequest",
+    "Reassessment",
     "ReminderLog",
     "ReportAcknowledgement",
     "ReportFacts",

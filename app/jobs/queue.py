@@ -26,6 +26,7 @@ READ_DOCUMENT = "diligence.read_document"
 DELIVER_MAIL = "diligence.deliver_mail"
 SEND_REMINDERS = "diligence.send_reminders"
 SEND_DIGEST = "diligence.send_digest"
+SEND_REASSESSMENTS = "diligence.send_reassessments"
 RECOMPUTE_SCORES = "diligence.recompute_scores"
 SWEEP = "diligence.sweep"
 
