@@ -12,12 +12,16 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.admin.account_routes import router as account_router
+from app.admin.routes import router as admin_router
 from app.api.docs import router as api_docs_router
 from app.api.middleware import ApiAuthenticationMiddleware
 from app.api.router import api_routers
 from app.audit.routes import router as audit_router
+from app.audit.security import AuditedSecurityEvents
 from app.auth.deps import enforce_route_access
 from app.auth.gate import check_report_upload
+from app.auth.mfa_routes import router as mfa_router
 from app.auth.routes import router as auth_router
 from app.auth.token_routes import router as api_tokens_router
 from app.core.config import Settings, get_settings
@@ -29,6 +33,7 @@ from app.core.limits import FORM_BODY_LIMIT, UPLOAD_BODY_LIMIT
 from app.core.logging import configure_logging
 from app.core.ratelimit import RateLimiter, install_rate_limits, rate_limit
 from app.core.security import install_security_headers
+from app.core.serving import SlowBodyTimeout
 from app.core.templating import templates
 from app.core.upload_gate import GateRule, UploadGateMiddleware
 from app.evidence.routes import router as documents_router
@@ -37,8 +42,11 @@ from app.jobs.mail import QueuedMailDispatcher
 from app.jobs.queue import get_job_queue
 from app.mail.service import MailDispatcher
 from app.mail.transport import get_mailer
+from app.organisation.deps import load_for_staff_pages
+from app.organisation.routes import router as organisation_router
 from app.portal.gate import check_portal_upload
 from app.portal.routes import router as portal_router
+from app.questionnaires.authoring_routes import router as authoring_router
 from app.questionnaires.library_routes import router as library_router
 from app.reports.malware import MALWARE_SCANNING_OFF, scanner_from_settings
 from app.reports.storage_backends import get_storage, storage_problem
@@ -71,14 +79,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        openapi_url=None if settings.is_production else "/api/v1/openapi.json",
+        # Served by app.api.docs, which decides who may read it.
+        openapi_url=None,
         # Every route is checked against the one permission table (app/auth/permissions.py).
-        dependencies=[Depends(enforce_route_access)],
+        # Staff pages then read the organisation settings (the "name your organisation" banner).
+        dependencies=[Depends(enforce_route_access), Depends(load_for_staff_pages)],
         # Bytes read before routing (the CSRF check) count against this outer limit; each
         # router below sets the small form limit, and upload routes raise it for themselves.
         max_body_size=UPLOAD_BODY_LIMIT,
     )
     app.state.settings = settings
+    app.state.security_events = AuditedSecurityEvents()
     app.state.readiness_checks = [partial(storage_problem, settings)]
     app.state.engine = get_engine(settings.database_url, pool_size=settings.db_pool_size)
     _wire_infrastructure(app, settings)
@@ -122,11 +133,16 @@ def _include_routers(app: FastAPI) -> None:
     # After the vendors router, so that /vendors/new is not read as a vendor id.
     app.include_router(vendor_pages_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(authoring_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(library_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(mfa_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(organisation_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(admin_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(account_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_docs_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     api_limit = [Depends(rate_limit("api", per="user"))]
     for router in api_routers():
@@ -151,4 +167,6 @@ def _install_security(app: FastAPI, settings: Settings) -> None:
     register_template_globals(templates.env)
     # Added last so it runs first: anonymous API writes get 401 rather than the CSRF refusal.
     app.add_middleware(ApiAuthenticationMiddleware)
+    # Outermost of all: no check above waits on a stalled request body for long.
+    app.add_middleware(SlowBodyTimeout)
     install_security_headers(app, force_https=settings.uses_https)

@@ -1,10 +1,12 @@
 """Import every table so that ``SQLModel.metadata`` is complete (app, migrations, tests)."""
 
+from app.admin.models import PasswordLink
 from app.api.models import IdempotencyRecord
 from app.audit.models import AuditEvent
 from app.auth.models import ApiToken, StaffSession, User
 from app.evidence.models import CompletedQuestionnaire
 from app.mail.models import OutgoingMail
+from app.organisation.models import OrganisationSettings
 from app.portal.models import PortalSession
 from app.reports.models import Document, ReportFacts
 from app.requests.models import Answer, QuestionnaireRequest, ReminderLog
@@ -27,7 +29,9 @@ __all__ = [
     "Decision",
     "Document",
     "IdempotencyRecord",
+    "OrganisationSettings",
     "OutgoingMail",
+    "PasswordLink",
     "PortalSession",
     "QuestionnaireRequest",
     "Reassessment",

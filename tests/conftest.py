@@ -148,6 +148,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         storage_dir=tmp_path / "storage",
         outbox_dir=tmp_path / "outbox",
+        # Sending to vendors needs a name; tests of the unnamed state clear it.
+        organisation_name="Buyer Ltd",
     )
 
 

@@ -70,6 +70,19 @@ def post_form(client: TestClient, path: str, data: dict[str, object] | None = No
     return client.post(path, data=fields, **kwargs)
 
 
+def form_version(client: TestClient, path: str, action: str | None = None) -> str:
+    """Return the version a page's edit form carries (of the form posting to ``action``)."""
+    page = client.get(path).text
+    start = 0
+    if action is not None:
+        form = re.search(rf'action="[^"]*{re.escape(action)}"', page)
+        assert form is not None, f"no form posting to {action} on {path}"
+        start = form.start()
+    match = re.search(r'name="version" value="([^"]+)"', page[start:])
+    assert match is not None, f"no versioned form on {path}"
+    return match.group(1)
+
+
 def sign_in(client: TestClient, user: User, password: str = TEST_PASSWORD) -> None:
     """Sign a test client in through the real sign-in form."""
     response = post_form(client, "/login", {"email": user.email, "password": password})

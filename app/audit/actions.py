@@ -18,8 +18,19 @@ class AuditAction(StrEnum):
     user_role_changed = "user.role_changed"
     user_disabled = "user.disabled"
     user_sessions_revoked = "user.sessions_revoked"
+    user_mfa_enabled = "user.mfa_enabled"
+    user_mfa_reset = "user.mfa_reset"
+    user_mfa_failed = "user.mfa_failed"
+    user_recovery_code_used = "user.recovery_code_used"
+    user_invited = "user.invited"
+    user_enabled = "user.enabled"
+    user_password_changed = "user.password_changed"  # noqa: S105 - an action name
+    user_password_link_issued = "user.password_link_issued"  # noqa: S105 - an action name
+    user_password_link_used = "user.password_link_used"  # noqa: S105 - an action name
     api_token_created = "api_token.created"  # noqa: S105 - an action name
     api_token_revoked = "api_token.revoked"  # noqa: S105 - an action name
+    # the organisation
+    organisation_updated = "organisation.updated"
     # vendors
     vendor_created = "vendor.created"
     vendor_updated = "vendor.updated"
@@ -27,8 +38,11 @@ class AuditAction(StrEnum):
     vendor_profile_assessed = "vendor.profile_assessed"
     # questionnaires and requests
     questionnaire_imported = "questionnaire.imported"
+    questionnaire_draft_saved = "questionnaire.draft_saved"
+    questionnaire_released = "questionnaire.released"
     request_sent = "request.sent"
     request_resent = "request.resent"
+    request_link_copied = "request.link_copied"
     request_revoked = "request.revoked"
     request_extended = "request.extended"
     request_changes_requested = "request.changes_requested"
@@ -65,6 +79,11 @@ class AuditAction(StrEnum):
     cuec_owners_assigned = "cuec.owners_assigned"
     review_exported = "review.exported"
     review_digest_sent = "review.digest_sent"
+    # refusals (rate-limited in what is recorded, so a flood cannot bloat the log)
+    security_csrf_refused = "security.csrf_refused"
+    security_rate_limited = "security.rate_limited"
+    security_access_denied = "security.access_denied"
+    security_expired_link_used = "security.expired_link_used"
     # the audit log itself
     audit_verified = "audit.verified"
     audit_exported = "audit.exported"

@@ -21,3 +21,8 @@ def vendor_actor(request_id: int) -> str:
 def sso_actor(issuer: str, subject: str) -> str:
     """Return the actor of a single sign-on identity not yet tied to a staff account."""
     return f"oidc:{issuer}#{subject}"[:200]
+
+
+def visitor_actor(address: str) -> str:
+    """Return the actor of a request nobody signed in for, named by its client address."""
+    return f"visitor:{address}"[:200]

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
+from app.auth import mfa
 from app.auth import service as auth_service
 from app.auth import tokens as api_tokens
 from app.auth.models import Role, User
@@ -25,6 +26,16 @@ logger = logging.getLogger(__name__)
 SESSION_COOKIE = "diligence_session"
 # Under HTTPS the prefix makes browsers refuse the cookie unless Secure, Path=/ and host-only.
 SECURE_SESSION_COOKIE = "__Host-diligence_session"
+# Where an admin who must enrol a second factor may still go.
+_ENROLMENT_ROUTES = frozenset({"auth.mfa_account", "auth.mfa_confirm", "auth.logout"})
+
+
+class SecondFactorRequired(PermissionDenied):
+    """An admin without a second factor, when the deployment requires one: go and enrol."""
+
+    redirect_to = "/account/mfa"
+
+
 # Bearer API tokens authenticate only here; pages keep to the session cookie.
 API_PATH_PREFIX = "/api/"
 
@@ -143,6 +154,10 @@ def enforce_route_access(request: Request, session: SessionDep) -> None:
         raise NotAuthenticated("please sign in to continue")
     authorize(user, access)
     check_token_scope(request, access)
+    uses_cookie = getattr(request.state, "token_scopes", None) is None
+    must_enrol = mfa.mfa_required(user, admins_must_enrol=_settings(request).require_mfa_for_admins)
+    if must_enrol and uses_cookie and name not in _ENROLMENT_ROUTES:
+        raise SecondFactorRequired("Set up a second factor first.")
 
 
 def require(permission: Permission) -> Any:

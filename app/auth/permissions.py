@@ -26,6 +26,8 @@ class Permission(StrEnum):
     vendors_write = "vendors.write"
     questionnaires_read = "questionnaires.read"
     questionnaires_write = "questionnaires.write"  # send, remind, revoke or re-issue links
+    questionnaires_author = "questionnaires.author"  # create and edit drafts, import
+    questionnaires_release = "questionnaires.release"  # make a draft sendable (audited)
     reports_read = "reports.read"  # metadata and facts read from SOC reports
     reports_download = "reports.download"  # the NDA-restricted documents themselves
     reports_upload = "reports.upload"
@@ -36,6 +38,7 @@ class Permission(StrEnum):
     exports_create = "exports.create"
     audit_read = "audit.read"
     users_manage = "users.manage"
+    organisation_manage = "organisation.manage"  # name, mail sender, portal welcome text
 
 
 class Audience(StrEnum):
@@ -59,7 +62,13 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
     # Procurement runs the process but does not read the NDA-restricted SOC reports.
     Role.procurement: _READ
-    | {Permission.vendors_write, Permission.questionnaires_write, Permission.reports_upload},
+    | {
+        Permission.vendors_write,
+        Permission.questionnaires_write,
+        Permission.questionnaires_author,
+        Permission.questionnaires_release,
+        Permission.reports_upload,
+    },
     Role.risk_officer: _READ
     | {
         Permission.vendors_write,
@@ -80,7 +89,6 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
 ROUTE_ACCESS: dict[str, RouteAccess] = {
     # Infrastructure: static files, probes, the API schema (no data in any of them).
     "static": Audience.public,
-    "openapi": Audience.public,
     "health.live": Audience.public,
     "health.ready": Audience.public,
     # Sign-in and sign-out (CSRF-protected; OIDC uses state, nonce and PKCE).
@@ -123,23 +131,55 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "questionnaires.export": Permission.questionnaires_read,
     "questionnaires.import_form": Permission.questionnaires_write,
     "questionnaires.import_file": Permission.questionnaires_write,
+    "questionnaires.new_form": Permission.questionnaires_author,
+    "questionnaires.create": Permission.questionnaires_author,
+    "questionnaires.edit": Permission.questionnaires_author,
+    "questionnaires.save_draft": Permission.questionnaires_author,
+    "questionnaires.start_draft": Permission.questionnaires_author,
+    "questionnaires.check_inline": Permission.questionnaires_read,
+    "questionnaires.release_form": Permission.questionnaires_release,
+    "questionnaires.release": Permission.questionnaires_release,
     "requests.list": Permission.questionnaires_read,
     "requests.detail": Permission.questionnaires_read,
     "requests.send": Permission.questionnaires_write,
     "requests.resend": Permission.questionnaires_write,
     "requests.revoke": Permission.questionnaires_write,
+    "requests.confirm_revoke": Permission.questionnaires_write,
+    "requests.confirm_cancel": Permission.questionnaires_write,
+    "requests.copy_link": Permission.questionnaires_write,
     "requests.extend": Permission.questionnaires_write,
     "requests.request_changes": Permission.questionnaires_write,
     "requests.cancel": Permission.questionnaires_write,
     "requests.accept": Permission.questionnaires_write,
     "documents.upload": Permission.reports_upload,
+    "documents.upload_completed": Permission.reports_upload,
+    "documents.completed_answers": Permission.reports_read,
     "audit.list": Permission.audit_read,
     # Each person manages the API tokens that act as them (user managers see everyone's).
+    "auth.mfa_form": Audience.public,
+    "auth.mfa": Audience.public,
+    "auth.mfa_account": Permission.dashboard_view,
+    "auth.mfa_confirm": Permission.dashboard_view,
+    "auth.mfa_reset": Permission.users_manage,
     "api_tokens.list": Permission.dashboard_view,
     "api_tokens.create": Permission.dashboard_view,
     "api_tokens.revoke": Permission.dashboard_view,
+    "admin.users": Permission.users_manage,
+    "admin.invite": Permission.users_manage,
+    "admin.reset": Permission.users_manage,
+    "admin.change_role": Permission.users_manage,
+    "admin.disable": Permission.users_manage,
+    "admin.enable": Permission.users_manage,
+    # Each person changes their own password; the one-time link is the credential itself.
+    "account.password_form": Permission.dashboard_view,
+    "account.change_password": Permission.dashboard_view,
+    "account.link_form": Audience.public,
+    "account.link_set_password": Audience.public,
+    "organisation.settings": Permission.organisation_manage,
+    "organisation.save": Permission.organisation_manage,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.
     "api.docs": Audience.public,
+    "api.openapi": Audience.public,  # in production the route itself asks for a user
     "api.vendors.list": Permission.vendors_read,
     "api.vendors.create": Permission.vendors_write,
     "api.vendors.get": Permission.vendors_read,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from app.auth import oidc, sso
+from app.auth import mfa, oidc, sso
 from app.auth import service as auth_service
 from app.auth.deps import OptionalUserDep, session_cookie_name
 from app.auth.domain.redirects import safe_next
@@ -21,9 +22,11 @@ from app.core.config import Settings
 from app.core.db import SessionDep, writes
 from app.core.errors import NotFound
 from app.core.ratelimit import client_address, rate_limit
+from app.core.rows import id_of
 from app.core.templating import templates
 
 router = APIRouter(tags=["auth"])
+MFA_PENDING_COOKIE = "diligence_mfa_pending"
 SSO_COOKIE_PATH = "/auth/sso"
 
 
@@ -100,8 +103,64 @@ def login(
         throttle.failed(email_key, address)
         return _login_page(request, next_path=next, error=exc.message, email=email, status=401)
     throttle.succeeded(email_key, address)
+    if user.has_second_factor:
+        # The password was right; the session starts only after the code.
+        target = request.url_for("auth.mfa_form").path + "?" + urlencode({"next": _safe_next(next)})
+        pending = RedirectResponse(target, status_code=303)
+        token = mfa.pending_token(_settings(request).signing_key(), id_of(user), now=time.time())
+        pending.set_cookie(
+            MFA_PENDING_COOKIE,
+            token,
+            max_age=mfa.PENDING_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=_settings(request).uses_https,
+            path="/login",
+        )
+        return pending
     response = _signed_in_redirect(request, session, user, method="password")
     response.headers["location"] = _safe_next(next)
+    return response
+
+
+def _mfa_page(request: Request, *, next_path: str, error: str = "", status: int = 200) -> Response:
+    context = {"next": _safe_next(next_path), "error": error}
+    return templates.TemplateResponse(request, "auth/mfa.html", context, status_code=status)
+
+
+@router.get("/login/mfa", name="auth.mfa_form")
+def mfa_form(request: Request, next: str | None = None) -> Response:
+    if request.cookies.get(MFA_PENDING_COOKIE) is None:
+        return RedirectResponse(request.url_for("auth.login_form").path, status_code=303)
+    return _mfa_page(request, next_path=next or "/")
+
+
+@router.post("/login/mfa", name="auth.mfa", dependencies=[Depends(rate_limit("login"))])
+def mfa_check(
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Form(max_length=64)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    settings = _settings(request)
+    user_id = mfa.read_pending(
+        settings.signing_key(), request.cookies.get(MFA_PENDING_COOKIE), now=time.time()
+    )
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        return RedirectResponse(request.url_for("auth.login_form").path, status_code=303)
+    throttle = SignInThrottle(request.app.state.rate_limiter)
+    address = client_address(request.scope)
+    throttle.before_attempt(user.email, address)
+    try:
+        method = mfa.check_code(session, user, code, now=time.time())
+    except InvalidCredentials as exc:
+        throttle.failed(user.email, address)
+        return _mfa_page(request, next_path=next, error=exc.message, status=401)
+    throttle.succeeded(user.email, address)
+    response = _signed_in_redirect(request, session, user, method=f"password+{method}")
+    response.headers["location"] = _safe_next(next)
+    response.delete_cookie(MFA_PENDING_COOKIE, path="/login")
     return response
 
 

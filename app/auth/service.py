@@ -80,6 +80,20 @@ def create_user(
     return user
 
 
+def create_invited_user(
+    session: Session, *, email: str, role: Role, full_name: str = "", actor: str
+) -> User:
+    """Create a local account without a password; it cannot sign in until one is set."""
+    email = normalise_email(email)
+    _check_new_email(session, email)
+    user = User(email=email, role=role, full_name=full_name.strip())
+    session.add(user)
+    session.flush()
+    data = {"role": role.value, "method": "invitation"}
+    _audit(session, user, AuditAction.user_invited, actor=actor, data=data)
+    return user
+
+
 def create_sso_user(
     session: Session, *, email: str, role: Role, issuer: str, subject: str, full_name: str = ""
 ) -> User:
@@ -248,6 +262,48 @@ def disable_user(session: Session, *, email: str, actor: str = "system") -> User
     ended = revoke_sessions(session, user)
     _audit(session, user, AuditAction.user_disabled, actor=actor, data={"sessions_ended": ended})
     return user
+
+
+def enable_user(session: Session, *, email: str, actor: str = "system") -> User:
+    """Let a disabled account sign in again (its old sessions stay ended)."""
+    user = _require_user(session, email)
+    user.is_active = True
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    _audit(session, user, AuditAction.user_enabled, actor=actor)
+    return user
+
+
+def change_password(
+    session: Session, *, user: User, current: str, new: str, keep_session: str | None = None
+) -> int:
+    """Change one's own password after checking the current one.
+
+    Every other session of the account ends (a thief's among them); the browser whose cookie is
+    ``keep_session`` stays signed in. Return how many sessions ended.
+    """
+    if user.password_hash is None:
+        raise WeakPassword("this account signs in with single sign-on and has no password")
+    if not verify_password(user.password_hash, current):
+        raise InvalidCredentials("the current password is not correct")
+    if current == new:
+        raise WeakPassword("the new password must differ from the current one")
+    check_password_policy(new, email=user.email)
+    user.password_hash = hash_password(new)
+    session.add(user)
+    now = utcnow()
+    query = select(StaffSession).where(
+        StaffSession.user_id == user.id, col(StaffSession.revoked_at).is_(None)
+    )
+    if keep_session:
+        query = query.where(StaffSession.token_hash != _token_hash(keep_session))
+    others = session.exec(query).all()
+    for row in others:
+        row.revoked_at = now
+        session.add(row)
+    _audit(session, user, AuditAction.user_password_changed, data={"sessions_ended": len(others)})
+    return len(others)
 
 
 def _audit(

@@ -32,7 +32,9 @@ class SignInThrottle:
         retry_after = self.limiter.exhausted(FAILURES_HERE, _here(email, address))
         if retry_after is not None:
             raise RateLimited(
-                THROTTLED_MESSAGE.format(seconds=retry_after), retry_after=retry_after
+                THROTTLED_MESSAGE.format(seconds=retry_after),
+                retry_after=retry_after,
+                limit=FAILURES_HERE,
             )
         delay = sign_in_delay(self.limiter.count(FAILURES, email))
         if delay:

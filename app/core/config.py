@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str = ""
-    organisation_name: str = "Your organisation"
+    # Usually set in the browser (Organisation page); this only seeds it for scripted set-ups.
+    organisation_name: str = ""
     portal_link_days_after_due: int = 30
     secret_key: SecretStr | None = None
     storage_dir: Path = Path("var/storage")
@@ -93,6 +94,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_ssl: bool = False
 
+    # Admins must enrol a TOTP second factor before using anything else (local accounts).
+    require_mfa_for_admins: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
 

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core import security_events
 from app.core.security import error_response
 
 logger = logging.getLogger(__name__)
@@ -197,6 +198,7 @@ class CsrfMiddleware:
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send, reason: str) -> None:
         logger.warning("csrf.rejected %s %s: %s", scope["method"], scope.get("path"), reason)
+        await security_events.report(scope, security_events.CSRF_REFUSED, reason=reason)
         response = error_response(
             scope,
             status=403,

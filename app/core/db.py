@@ -125,7 +125,17 @@ def create_db_engine(url: str, *, pool_size: int = 40) -> Engine:
         max_overflow=10,
         pool_pre_ping=True,
         pool_timeout=10,
-        connect_args={"connect_timeout": 5, "options": "-c statement_timeout=15000"},
+        connect_args={
+            "connect_timeout": 5,
+            "options": "-c statement_timeout=15000",
+            # A peer that vanished (a cut network, a dead host) is noticed within a minute
+            # instead of the kernel's two hours; a frozen server is the readiness check's job.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 60000,
+        },
     )
 
 

@@ -58,3 +58,11 @@ class ServiceUnavailable(DiligenceError):
     status_code = 503
     code = "service_unavailable"
     title = "Temporarily unavailable"
+
+
+class StorageFull(DiligenceError):
+    """The disk (or quota) holding documents is full: nothing was kept, a retry may work."""
+
+    status_code = 507
+    code = "insufficient_storage"
+    title = "No room to store this"

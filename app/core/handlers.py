@@ -13,10 +13,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core import security_events
 from app.core.errors import DiligenceError, NotAuthenticated, ServiceUnavailable
 from app.core.templating import templates
 
 logger = logging.getLogger(__name__)
+# Refusals that belong in the audit trail: a denial, and a link used after it ended.
+_SECURITY_EVENTS = {403: security_events.ACCESS_DENIED, 410: security_events.EXPIRED_LINK_USED}
 
 
 def _wants_json(request: Request) -> bool:
@@ -44,8 +47,15 @@ async def handle_diligence_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotAuthenticated) and not _wants_json(request):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/login?next={target}", status_code=303)
+    # A refusal that says where to go instead (e.g. to enrol a second factor) sends pages there.
+    redirect_to = getattr(exc, "redirect_to", None)
+    if isinstance(redirect_to, str) and not _wants_json(request):
+        return RedirectResponse(redirect_to, status_code=303)
     log = logger.error if exc.status_code >= 500 else logger.info
     log("%s %s -> %s %s", request.method, request.url.path, exc.status_code, exc.code)
+    kind = _SECURITY_EVENTS.get(exc.status_code)
+    if kind is not None:
+        await security_events.report(request.scope, kind, code=exc.code)
     return _render(
         request,
         status=exc.status_code,

@@ -24,6 +24,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core import security_events
 from app.core.errors import DiligenceError
 from app.core.rows import id_of
 from app.core.security import error_response, is_capability_path
@@ -55,9 +56,10 @@ class RateLimited(DiligenceError):
     code = "rate_limited"
     title = "Too many requests"
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
+    def __init__(self, message: str, *, retry_after: int, limit: str = "") -> None:
         super().__init__(message, details={"retry_after": retry_after})
         self.retry_after = retry_after
+        self.limit = limit
 
 
 class RateLimiter:
@@ -109,6 +111,7 @@ class RateLimiter:
             raise RateLimited(
                 f"Too many attempts. Please wait {retry_after} seconds and try again.",
                 retry_after=retry_after,
+                limit=name,
             )
 
     def reset(self) -> None:
@@ -157,6 +160,9 @@ class RateLimitMiddleware:
         if is_capability_path(path):
             retry_after = self.limiter.hit(_portal_limit_name(path), client_address(scope))
             if retry_after is not None:
+                await security_events.report(
+                    scope, security_events.RATE_LIMITED, limit=_portal_limit_name(path)
+                )
                 response = error_response(
                     scope,
                     status=429,
@@ -171,6 +177,7 @@ class RateLimitMiddleware:
 
 async def _handle_rate_limited(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RateLimited)
+    await security_events.report(request.scope, security_events.RATE_LIMITED, limit=exc.limit)
     return error_response(
         request.scope,
         status=429,

@@ -57,7 +57,11 @@ def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
 
 def _current_user(request: Request) -> dict[str, object]:
     # Every page shows the navigation for the signed-in user, even pages that do not load one.
-    return {"user": getattr(request.state, "user", None)}
+    # ``organisation_profile`` is put there by the organisation feature for staff pages.
+    return {
+        "user": getattr(request.state, "user", None),
+        "organisation_profile": getattr(request.state, "organisation_profile", None),
+    }
 
 
 templates = Jinja2Templates(env=build_environment(), context_processors=[_current_user])

@@ -19,6 +19,7 @@ from app.auth.passwords import generate_password
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.evidence.intake import EvidenceStore, Upload, receive_document
+from app.organisation import service as organisation_service
 from app.reports.malware import scanner_from_settings
 from app.reports.models import UploadChannel
 from app.reports.storage_backends import get_storage
@@ -108,6 +109,7 @@ class DemoLoadResult:
 
 
 DEMO_ACTOR = actors.DEMO
+DEMO_ORGANISATION_NAME = "Northwind Mutual (demo)"
 
 
 def is_empty(session: Session) -> bool:
@@ -129,6 +131,8 @@ def load_demo(session: Session) -> DemoLoadResult:
             password=password,
             full_name="Demo administrator",
         )
+    # Invitations need a sender's name; a real organisation renames itself on the Organisation page.
+    organisation_service.name_if_unnamed(session, DEMO_ORGANISATION_NAME, actor=DEMO_ACTOR)
     created = 0
     for name, domain, services, data, tier, status in _DEMO_VENDORS:
         if session.exec(select(Vendor).where(Vendor.name == name)).first() is not None:

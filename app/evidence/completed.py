@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from sqlmodel import Session, col, select
 
@@ -162,6 +162,32 @@ def vendor_completed(session: Session, vendor_id: int) -> Sequence[CompletedQues
         .order_by(col(CompletedQuestionnaire.id).desc())
     )
     return session.exec(statement).all()
+
+
+@dataclass(frozen=True)
+class AnswerMatches:
+    """One completed questionnaire and those of its answers a search found."""
+
+    record: CompletedQuestionnaire
+    answers: tuple[dict[str, Any], ...]
+
+
+def search_answers(session: Session, vendor_id: int, query: str) -> list[AnswerMatches]:
+    """Return the vendor's completed questionnaires with the answers containing the words."""
+    words = query.lower().split()
+    found = []
+    for record in vendor_completed(session, vendor_id):
+        matches = tuple(
+            item for item in record.answers if all(word in _haystack(item) for word in words)
+        )
+        found.append(AnswerMatches(record, matches))
+    return found
+
+
+def _haystack(item: dict[str, Any]) -> str:
+    return " ".join(
+        str(item.get(key) or "") for key in ("id", "question", "answer", "notes")
+    ).lower()
 
 
 def completed_prefills(session: Session, request: QuestionnaireRequest) -> dict[str, Prefill]:

@@ -29,6 +29,7 @@ SEND_DIGEST = "diligence.send_digest"
 SEND_REASSESSMENTS = "diligence.send_reassessments"
 RECOMPUTE_SCORES = "diligence.recompute_scores"
 SWEEP = "diligence.sweep"
+CHECK_STORAGE = "diligence.check_storage"
 
 
 def document_lock(document_id: int) -> str:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from app.audit.actors import WORKER
+from app.audit import actors
 from app.core.config import Settings
 from app.core.db import get_engine, session_scope, utcnow
 from app.evidence import intake
@@ -26,6 +26,7 @@ from app.reports import service as reports_service
 from app.reports.models import Document, ExtractionStatus
 from app.reports.storage import DocumentIntegrityError, DocumentStorage
 from app.reports.storage_backends import get_storage
+from app.reports.upkeep import check_integrity
 from app.requests.reminders import send_reminders
 from app.reviews.digest import send_digest
 from app.reviews.reassessments import send_due_reassessments
@@ -72,6 +73,13 @@ def read_pending_document(
     return "read"
 
 
+def check_storage_integrity(settings: Settings) -> int:
+    """Check every stored document against its SHA-256; failures are audited and logged."""
+    with session_scope(_engine(settings)) as session:
+        failures = check_integrity(session, get_storage(settings), actor=actors.WORKER)
+    return len(failures)
+
+
 def deliver_mail(settings: Settings) -> int:
     """Send the queued mail; failures stay queued and the sweeper tries again."""
     with session_scope(_engine(settings)) as session:
@@ -89,7 +97,7 @@ def send_daily_reminders(settings: Settings, *, today: date) -> int:
 def send_reassessments(settings: Settings, *, today: date) -> int:
     """Send the tier's questionnaires to vendors whose review date has come, then the mail."""
     with session_scope(_engine(settings)) as session:
-        run = send_due_reassessments(session, today=today, settings=settings, actor=WORKER)
+        run = send_due_reassessments(session, today=today, settings=settings, actor=actors.WORKER)
     deliver_mail(settings)
     return run.requests
 

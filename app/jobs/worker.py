@@ -20,6 +20,7 @@ from app.core.config import Settings
 from app.core.db import get_engine
 from app.jobs import tasks
 from app.jobs.queue import (
+    CHECK_STORAGE,
     DELIVER_MAIL,
     READ_DOCUMENT,
     RECOMPUTE_SCORES,
@@ -38,6 +39,7 @@ REASSESSMENTS_CRON = "15 6 * * *"
 RECOMPUTE_CRON = "30 2 * * *"
 DIGEST_CRON = "0 7 * * 1"
 SWEEP_CRON = "* * * * *"
+CHECK_STORAGE_CRON = "0 3 * * *"
 # Transient failures (storage or SMTP down, a lost connection) are retried with growing waits:
 # 2, 4, 8, 16 s … for up to 8 attempts.
 RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
@@ -103,6 +105,11 @@ def build_worker_app(settings: Settings, *, pool_size: int = 4) -> procrastinate
     @app.task(name=RECOMPUTE_SCORES, retry=RETRY, queueing_lock=RECOMPUTE_SCORES)
     def recompute_scores(timestamp: int) -> int:
         return tasks.recompute_scores(settings, today=day_of(timestamp))
+
+    @app.periodic(cron=CHECK_STORAGE_CRON)
+    @app.task(name=CHECK_STORAGE, retry=RETRY, queueing_lock=CHECK_STORAGE)
+    def check_storage(timestamp: int) -> int:  # noqa: ARG001 - the scheduler passes its tick
+        return tasks.check_storage_integrity(settings)
 
     @app.periodic(cron=SWEEP_CRON)
     @app.task(name=SWEEP, queueing_lock=SWEEP)

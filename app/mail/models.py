@@ -21,6 +21,9 @@ class OutgoingMail(SQLModel, table=True):
     text_body: str = Field(default="", sa_type=sa.Text)
     html_body: str = Field(default="", sa_type=sa.Text)
     purpose: str = Field(default="", sa_type=sa.String(64))
+    # Set by the organisation's settings; empty means the server's DILIGENCE_MAIL_FROM.
+    sender: str = Field(default="", sa_type=sa.String(320))
+    reply_to: str = Field(default="", sa_type=sa.String(320))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     attempts: int = 0

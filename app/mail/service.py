@@ -24,8 +24,13 @@ def queue_mail(
     subject: str,
     context: dict[str, Any],
     purpose: str = "",
+    sender: str | None = None,
+    reply_to: str | None = None,
 ) -> OutgoingMail:
-    """Render a message and queue it; nothing is sent unless the transaction commits."""
+    """Render a message and queue it; nothing is sent unless the transaction commits.
+
+    ``sender`` and ``reply_to`` come from the organisation's settings; None keeps the server's.
+    """
     mail = render_mail(template, to=to, subject=subject, context=context)
     row = OutgoingMail(
         to=mail.to,
@@ -33,6 +38,8 @@ def queue_mail(
         text_body=mail.text,
         html_body=mail.html,
         purpose=purpose,
+        sender=sender or "",
+        reply_to=reply_to or "",
     )
     session.add(row)
     session.flush()
@@ -62,7 +69,8 @@ def deliver_queued(session: Session, mailer: Mailer, *, limit: int = 100) -> int
 def _send(mailer: Mailer, row: OutgoingMail) -> str | None:
     """Send one message; return why it failed, or None."""
     try:
-        mailer.send(Mail(row.to, row.subject, row.text_body, row.html_body))
+        mail = Mail(row.to, row.subject, row.text_body, row.html_body, row.sender, row.reply_to)
+        mailer.send(mail)
     except OSError as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
         logger.warning("mail %s to %s failed: %s", row.id, row.to, error)

@@ -31,6 +31,9 @@ class Mail:
     subject: str
     text: str
     html: str
+    # Empty: the mailer's configured sender, and no Reply-To header.
+    sender: str = ""
+    reply_to: str = ""
 
 
 class Mailer(Protocol):
@@ -91,7 +94,9 @@ def render_mail(template: str, *, to: str, subject: str, context: dict[str, Any]
 
 def _to_email_message(mail: Mail, sender: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
+    message["From"] = mail.sender or sender
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Message-ID"] = make_msgid(domain="diligence.local")

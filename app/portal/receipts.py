@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.core.config import Settings
 from app.mail import service as mail_service
+from app.organisation import service as organisation_service
 from app.requests import answer_store as answering
 from app.requests.documents import documents_of
 from app.requests.models import QuestionnaireRequest
@@ -35,7 +36,7 @@ def receipt_context(
         "vendor": vendor,
         "contact": contact,
         "title": answering.frozen_definition(request).definition.title,
-        "organisation": settings.organisation_name,
+        "organisation": organisation_service.get_profile(session, settings).name,
         "reference": receipt_reference(request),
         "answered": len(answers),
         "documents": documents,
@@ -49,6 +50,7 @@ def queue_receipt(session: Session, *, request: QuestionnaireRequest, settings: 
     contact = context["contact"]
     if not isinstance(contact, VendorContact):
         return
+    organisation = organisation_service.get_profile(session, settings)
     mail_service.queue_mail(
         session,
         "receipt",
@@ -56,4 +58,6 @@ def queue_receipt(session: Session, *, request: QuestionnaireRequest, settings: 
         subject=f"Receipt {context['reference']}: {context['title']}",
         context=context,
         purpose="receipt",
+        sender=organisation.mail_sender,
+        reply_to=organisation.reply_to,
     )

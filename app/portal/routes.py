@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -17,21 +17,25 @@ from app.core.writes import run_write
 from app.evidence import corrections
 from app.evidence.deps import EvidenceStoreDep
 from app.mail.deps import MailDispatcherDep
+from app.organisation.deps import get_organisation
+from app.organisation.service import OrganisationProfile
 from app.portal import receipts
 from app.portal import service as portal_service
 from app.portal.deps import PortalRequestDep, get_portal_request, portal_cookie_name
-from app.portal.saving import SavedAnswer, save_from_form
+from app.portal.saving import AnswerClash, SavedAnswer, save_or_clash
 from app.reports.models import DocumentIdentity
 from app.requests import answer_store as answering
-from app.requests.errors import IncompleteSubmission
+from app.requests.errors import IncompleteSubmission, RequestClosed
 from app.requests.models import QuestionnaireRequest
 
-router = APIRouter(tags=["portal"])
+# Every portal page speaks for the organisation: its name and welcome text.
+router = APIRouter(tags=["portal"], dependencies=[Depends(get_organisation)])
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
 def _page(request: Request, name: str, context: dict[str, object], status: int = 200) -> Response:
-    context = {"organisation": request.app.state.settings.organisation_name, **context}
+    profile: OrganisationProfile = request.state.organisation_profile
+    context = {"organisation": profile.name, "welcome_text": profile.welcome_text, **context}
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers.update(NO_STORE)
     return response
@@ -100,18 +104,36 @@ async def save_answer(request: Request, question_id: str) -> Response:
     # The portal session is resolved inside the write transaction: resolving it can write too.
     form = await request.form()
 
-    def save(session: Session) -> SavedAnswer:
+    def save(session: Session) -> SavedAnswer | AnswerClash:
         found = get_portal_request(request, session)
-        return save_from_form(session, request=found, question_id=question_id, getlist=form.getlist)
+        return save_or_clash(session, request=found, question_id=question_id, getlist=form.getlist)
 
-    saved = await run_write(request.app, save)
-    context = {
+    try:
+        saved = await run_write(request.app, save)
+    except RequestClosed as exc:
+        # Swapped in like a clash (409): say so beside the field instead of a whole error page.
+        refused: dict[str, object] = {"question_id": question_id, "message": exc.message}
+        return _page(request, "portal/_save_refused.html", refused, status=409)
+    if isinstance(saved, AnswerClash):
+        # Another window saved first: both values are shown and the vendor chooses.
+        return _page(request, "portal/_conflict.html", {"clash": saved}, status=409)
+    context: dict[str, object] = {
         "page": saved,
         "question_id": question_id,
         "version": saved.version,
         "changed": saved.changed,
     }
     return _page(request, "portal/_saved.html", context)
+
+
+@router.get("/portal/questions/{question_id}", name="portal.question")
+def question(
+    request: Request, session: SessionDep, found: PortalRequestDep, question_id: str
+) -> Response:
+    """Return one question as it is saved now (the vendor chose the saved answer)."""
+    page = portal_service.build_page(session, found)
+    view = portal_service.find_question(page, question_id)
+    return _page(request, "portal/_one_question.html", {"page": page, "view": view})
 
 
 @router.post("/portal/uploads/{question_id}", name="portal.upload", max_body_size=UPLOAD_BODY_LIMIT)

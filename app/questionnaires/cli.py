@@ -24,6 +24,7 @@ from app.questionnaires.loader import (
     load_definition_file,
     released_versions,
 )
+from app.questionnaires.releases import ensure_manifest
 
 app = typer.Typer(
     help="Questionnaire definitions: lint wording, import and export spreadsheets.",
@@ -199,6 +200,7 @@ def import_command(
     if not _SLUG.match(definition.slug):
         raise _fail(f"'{definition.slug}' is not a valid slug; give one with --slug")
     if not dry_run:
+        ensure_manifest(out_dir)  # the imported version lands as a draft
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8") as handle:
             handle.write(yaml_text)

@@ -10,12 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.core.config import get_settings
+from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.loader import (
     LoadedDefinition,
     definition_files,
     find_definition,
     released_versions,
 )
+from app.questionnaires.releases import is_released, released_numbers
 
 
 def library_root() -> Path:
@@ -29,12 +31,13 @@ def _load(root: Path, slug: str, version: int) -> LoadedDefinition:
 
 
 def get_definition(slug: str, version: int | None = None) -> LoadedDefinition:
-    """Return a released definition (the latest when no version is given)."""
+    """Return a definition version (the latest released one when no version is given)."""
     root = library_root()
     if version is None:
-        versions = released_versions(root, slug)
+        versions = released_numbers(root, slug, released_versions(root, slug))
         if not versions:
-            return find_definition(root, slug)  # raises DefinitionNotFound with its message
+            find_definition(root, slug)  # raises DefinitionNotFound when there is no file
+            raise DefinitionNotFound(f"questionnaire '{slug}' has no released version yet")
         version = versions[-1]
     return _load(root, slug, version)
 
@@ -46,8 +49,11 @@ def list_library() -> list[LoadedDefinition]:
 
 
 def latest_versions() -> list[LoadedDefinition]:
-    """Return the newest version of each questionnaire."""
+    """Return the newest released version of each questionnaire (drafts cannot be sent)."""
+    root = library_root()
     latest: dict[str, LoadedDefinition] = {}
     for loaded in list_library():
-        latest[loaded.definition.slug] = loaded
+        definition = loaded.definition
+        if is_released(root, definition.slug, definition.version):
+            latest[definition.slug] = loaded
     return list(latest.values())

@@ -1,8 +1,8 @@
 """Staff pages for the questionnaire library: versions, preview, wording check, import, export.
 
 The library folder comes from `Settings.questionnaire_dir` (`DILIGENCE_QUESTIONNAIRE_DIR`).
-Import writes `<slug>/v<N>.yaml` into it only when every spreadsheet row is valid; releasing
-the new file (adding its hash to `released.json`) stays a reviewed change.
+Import writes `<slug>/v<N>.yaml` into it only when every spreadsheet row is valid, as a draft:
+releasing it (`authoring.release`) adds its hash to `released.json`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import logging
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,9 +34,10 @@ from app.core.limits import MIB
 from app.core.ratelimit import rate_limit
 from app.core.rows import id_of
 from app.core.templating import templates
+from app.questionnaires import formats
+from app.questionnaires.authoring import editable_version
 from app.questionnaires.cli import SheetFormat
 from app.questionnaires.domain.definition import (
-    QuestionnaireDefinition,
     content_hash,
     definition_to_yaml,
 )
@@ -46,6 +48,7 @@ from app.questionnaires.errors import (
     InvalidDefinition,
     SpreadsheetImportError,
 )
+from app.questionnaires.formats import ImportedFile
 from app.questionnaires.library_views import (
     FindingView,
     ImportProblem,
@@ -64,12 +67,8 @@ from app.questionnaires.loader import (
     load_definition_file,
     released_versions,
 )
-from app.questionnaires.spreadsheet import (
-    definition_to_rows,
-    read_rows,
-    rows_to_definition,
-    write_rows,
-)
+from app.questionnaires.releases import ensure_manifest, is_released, manifest
+from app.questionnaires.spreadsheet import definition_to_rows, write_rows
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ ReaderDep = Annotated[User, require(Permission.questionnaires_read)]
 WriterDep = Annotated[User, require(Permission.questionnaires_write)]
 
 IMPORT_BODY_LIMIT: Final = 10 * MIB
-SPREADSHEET_SUFFIXES: Final = (".xlsx", ".csv")
+SPREADSHEET_SUFFIXES: Final = (".xlsx", ".csv", ".json")
 SLUG: Final = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _MEDIA_TYPES: Final = {
     SheetFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -148,6 +147,8 @@ def library(request: Request, user: ReaderDep, root: LibraryDirDep) -> Response:
         "user": user,
         "rows": _library_rows(root),
         "can_import": can(user.role, Permission.questionnaires_write),
+        "can_author": can(user.role, Permission.questionnaires_author),
+        "released": manifest(root) if root.is_dir() else None,
     }
     return templates.TemplateResponse(request, "questionnaires/library.html", context)
 
@@ -170,12 +171,23 @@ def check_wording(
 
 @router.get("/questionnaires/{slug}/v{version}", name="questionnaires.preview")
 def preview(
-    request: Request, user: ReaderDep, loaded: VersionDep, imported: bool = False
+    request: Request,
+    user: ReaderDep,
+    loaded: VersionDep,
+    root: LibraryDirDep,
+    imported: bool = False,
+    released: bool = False,
 ) -> Response:
+    definition = loaded.definition
     context = {
         "user": user,
-        "preview": build_preview(loaded.definition, loaded.content_hash),
+        "preview": build_preview(definition, loaded.content_hash),
         "is_imported": imported,
+        "just_released": released,
+        "is_released": is_released(root, definition.slug, definition.version),
+        "is_open_draft": editable_version(root, definition.slug) == definition.version,
+        "can_author": can(user.role, Permission.questionnaires_author),
+        "can_release": can(user.role, Permission.questionnaires_release),
     }
     return templates.TemplateResponse(request, "questionnaires/preview.html", context)
 
@@ -275,62 +287,72 @@ def _record_import(session: Session, report: ImportReport, *, actor: str, filena
 
 def _import_form_errors(values: dict[str, str], file: UploadFile | None) -> dict[str, str]:
     errors = {}
-    if not SLUG.match(values["slug"]):
+    if values["slug"] and not SLUG.match(values["slug"]):
         errors["slug"] = "Use lower-case words joined by '-', e.g. cloud-hosting."
-    if not values["title"]:
-        errors["title"] = "Give the questionnaire a title."
     if file is None or not file.filename:
-        errors["file"] = "Choose a .xlsx or .csv file."
+        errors["file"] = "Choose a .xlsx, .csv or VSAQ .json file."
     elif Path(file.filename).suffix.lower() not in SPREADSHEET_SUFFIXES:
-        errors["file"] = f"“{file.filename}” is not a spreadsheet: upload a .xlsx or .csv file."
+        errors["file"] = (
+            f"“{file.filename}” is not a questionnaire file: upload a .xlsx, .csv or .json file."
+        )
     return errors
 
 
 def _import_upload(
     root: Path, upload: UploadFile, values: dict[str, str], *, write: bool
 ) -> ImportReport:
-    """Turn an uploaded sheet into the slug's next version; write it unless told not to."""
-    slug = values["slug"]
-    versions = released_versions(root, slug) if root.is_dir() else []
-    version = versions[-1] + 1 if versions else 1
-    target = root / slug / f"v{version}.yaml"
+    """Turn an uploaded questionnaire into its next version; write it unless told not to."""
+
+    def next_version(slug: str) -> int:
+        versions = released_versions(root, slug) if root.is_dir() else []
+        return versions[-1] + 1 if versions else 1
+
+    wanted = values["slug"]
     try:
-        definition = _read_upload(upload, values, version=version)
+        imported = _read_upload(upload, values, version_for=next_version)
+        definition = imported.definition
+        target = root / definition.slug / f"v{definition.version}.yaml"
         yaml_text = definition_to_yaml(definition)
         parse_definition(yaml_text, display_name(target))
     except SpreadsheetImportError as error:
         problems = tuple(ImportProblem.from_row(problem) for problem in error.problems)
-        return ImportReport(slug, problems=problems)
+        return ImportReport(wanted, problems=problems)
     except InvalidDefinition as error:
         problems = tuple(ImportProblem(None, p.path, p.message) for p in error.problems)
-        return ImportReport(slug, problems=problems)
+        return ImportReport(wanted, problems=problems)
+    slug, version = definition.slug, definition.version
+    if not SLUG.match(slug):
+        message = f"the file suggests the name '{slug}', which is not a valid slug: give one"
+        return ImportReport(wanted, problems=(ImportProblem(None, "slug", message),))
     data = yaml_text.encode("utf-8")
     preview = build_preview(definition, content_hash(data))
+    found = (imported.format, imported.question_count)
     if not write:
-        return ImportReport(slug, version, preview=preview)
+        return ImportReport(slug, version, preview=preview, recognised=found)
+    ensure_manifest(root)  # so that the new file is a draft, not released by default
     problem = _write_new_file(target, data)
     if problem is not None:
         return ImportReport(slug, problems=(ImportProblem(None, "", problem),))
-    return ImportReport(slug, version, preview=preview, written_to=display_name(target))
+    written = display_name(target)
+    return ImportReport(slug, version, preview=preview, written_to=written, recognised=found)
 
 
 def _read_upload(
-    upload: UploadFile, values: dict[str, str], *, version: int
-) -> QuestionnaireDefinition:
+    upload: UploadFile, values: dict[str, str], *, version_for: Callable[[str], int]
+) -> ImportedFile:
     suffix = Path(upload.filename or "").suffix.lower()
     with tempfile.TemporaryDirectory() as scratch:
-        # read_rows picks the reader by suffix; the user's file name is never used as a path.
+        # the reader is picked by suffix; the user's file name is never used as a path.
         sheet = Path(scratch) / f"upload{suffix}"
         with sheet.open("wb") as handle:
             shutil.copyfileobj(upload.file, handle)
-        rows = read_rows(sheet)
-    return rows_to_definition(
-        rows,
-        slug=values["slug"],
-        title=values["title"],
-        version=version,
-        description=values["description"] or None,
-    )
+        return formats.import_file(
+            sheet,
+            slug=values["slug"] or None,
+            title=values["title"] or None,
+            version_for=version_for,
+            description=values["description"] or None,
+        )
 
 
 def _write_new_file(target: Path, data: bytes) -> str | None:

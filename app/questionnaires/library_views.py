@@ -277,6 +277,8 @@ class ImportReport:
     problems: tuple[ImportProblem, ...] = ()
     preview: Preview | None = None
     written_to: str | None = None
+    recognised: tuple[str, int] | None = None
+    """The layout the file was recognised as and how many questions it holds."""
 
     @property
     def lint(self) -> LintSummary:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -92,15 +93,15 @@ class S3Storage(StagingStorage):
             raise StorageUnavailable(f"The document could not be fetched: {exc}") from None
         return body
 
-    def stored_keys(self) -> Iterator[str]:
-        """Yield the key of every object under the prefix."""
+    def stored_objects(self) -> Iterator[tuple[str, datetime]]:
+        """Yield the key and last-modified time of every object under the prefix."""
         paginator = self.client.get_paginator("list_objects_v2")
         try:
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
                 for item in page.get("Contents", []):
                     name = str(item["Key"]).rsplit("/", 1)[-1]
                     if len(name) == 64:
-                        yield name
+                        yield name, item["LastModified"]
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(f"The stored documents could not be listed: {exc}") from None
 

@@ -41,8 +41,8 @@ _READY = b"ready"
 # Page texts travel as one UTF-8 block; the reader drops NUL from page text.
 _PAGE_SEPARATOR = "\x00"
 _READY_TIMEOUT_SECONDS = 30.0
-# Text extraction must still finish after OCR inside the same CPU limit.
-_OCR_SHARE_OF_CPU = 0.5
+# Text extraction must still finish after OCR inside the same CPU and time limits.
+_OCR_SHARE = 0.5
 _ChildReply = tuple[Literal["ok"], PdfText] | tuple[Literal["error", "memory"], str, ReadFailure]
 
 
@@ -60,9 +60,13 @@ class SandboxLimits:
     ocr_max_pages: int = 10
 
     def ocr_budget(self, part: int, parts: int) -> OcrBudget:
-        """One child's share of the OCR pages, and at most half its processor time."""
+        """One child's share of the OCR pages, and at most half its processor and wall time."""
         pages = self.ocr_max_pages // parts + (1 if part < self.ocr_max_pages % parts else 0)
-        return OcrBudget(pages=pages, cpu_seconds=self.cpu_seconds * _OCR_SHARE_OF_CPU)
+        return OcrBudget(
+            pages=pages,
+            cpu_seconds=self.cpu_seconds * _OCR_SHARE,
+            wall_seconds=self.wall_seconds * _OCR_SHARE,
+        )
 
 
 DEFAULT_LIMITS = SandboxLimits()

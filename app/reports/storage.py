@@ -11,12 +11,14 @@ written before encryption was introduced are plaintext and are still read (and c
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -25,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.core.config import Environment, Settings
-from app.core.errors import ServiceUnavailable
+from app.core.errors import ServiceUnavailable, StorageFull
 from app.reports.crypto import (
     DEFAULT_CHUNK_SIZE,
     HEADER_BYTES,
@@ -81,8 +83,8 @@ class DocumentStorage(Protocol):
     def read(self, key: str, *, sha256: str | None = None) -> bytes:
         """Return a stored document's bytes, checked against its SHA-256 (default: the key)."""
 
-    def stored_keys(self) -> Iterator[str]:
-        """Yield the key of every stored object."""
+    def stored_objects(self) -> Iterator[tuple[str, datetime]]:
+        """Yield the key and last-modified time of every stored object."""
 
     def check(self) -> str | None:
         """Return why documents cannot be stored or read right now, or None when they can."""
@@ -92,6 +94,20 @@ class DocumentStorage(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove a stored object that no document refers to any more (gone already: fine)."""
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+FULL_MESSAGE = (
+    "The server has no room to store files right now, so nothing was saved. "
+    "Please try again later; the administrators have been told."
+)
+
+
+def _refuse_if_full(exc: OSError) -> None:
+    """Turn a full disk into a plain refusal (507); any other OS error stays what it is."""
+    if exc.errno in _FULL:
+        logger.error("document storage is full: %s", exc.strerror)
+        raise StorageFull(FULL_MESSAGE) from exc
 
 
 def check_key(key: str) -> str:
@@ -171,6 +187,10 @@ class StagingStorage:
                     out.write(sealed)
                 out.flush()
                 os.fsync(out.fileno())
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            _refuse_if_full(exc)
+            raise
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -185,6 +205,9 @@ class StagingStorage:
         key = check_key(key or new_key())
         try:
             self._put(key, staged.path)
+        except OSError as exc:
+            _refuse_if_full(exc)
+            raise
         finally:
             staged.path.unlink(missing_ok=True)
         return key
@@ -244,8 +267,8 @@ class StagingStorage:
         """Remove a stored object that no document refers to any more (gone already: fine)."""
         self._delete(check_key(key))
 
-    def stored_keys(self) -> Iterator[str]:
-        """Yield the key of every stored object."""
+    def stored_objects(self) -> Iterator[tuple[str, datetime]]:
+        """Yield the key and last-modified time of every stored object."""
         raise NotImplementedError
 
     def _put(self, key: str, path: Path) -> None:
@@ -292,12 +315,12 @@ class LocalStorage(StagingStorage):
     def _delete(self, key: str) -> None:
         self._final_path(key).unlink(missing_ok=True)
 
-    def stored_keys(self) -> Iterator[str]:
-        """Yield the key of every stored object (``ab/abcdef…`` files; staging is skipped)."""
+    def stored_objects(self) -> Iterator[tuple[str, datetime]]:
+        """Yield every stored object (``ab/abcdef…`` files; staging is skipped)."""
         for folder in sorted(self.root.glob("[0-9a-f][0-9a-f]")):
             for path in sorted(folder.iterdir()):
                 if path.name.startswith(folder.name) and _is_key(path.name):
-                    yield path.name
+                    yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
 def _is_key(name: str) -> bool:

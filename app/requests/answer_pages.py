@@ -82,6 +82,18 @@ def facts_summary(facts: ReportFacts | None) -> str:
     """Describe what was read in one line ('SOC 2 Type 2, 1 Jan 2025 – 31 Dec 2025, …')."""
     if facts is None:
         return "Not read yet"
+    codes = {str(warning.get("code")) for warning in facts.warnings}
+    scans = (
+        " (scanned pages read by OCR)"
+        if "OCR_USED" in codes
+        else " (scanned pages not read)"
+        if codes & {"SCANNED_PAGES_UNREAD", "NEEDS_OCR"}
+        else ""
+    )
+    return _summary(facts) + scans
+
+
+def _summary(facts: ReportFacts) -> str:
     if facts.doc_kind == "bridge_letter":
         through = f" through {_day(facts.bridge_through)}" if facts.bridge_through else ""
         return f"Bridge letter{through}"

@@ -19,6 +19,7 @@ from app.audit.actions import AuditAction
 from app.core.config import Settings
 from app.core.rows import id_of
 from app.mail import service as mail_service
+from app.organisation import service as organisation_service
 from app.questionnaires.library import get_definition
 from app.reports.models import Document, ReportFacts
 from app.requests.models import QuestionnaireRequest, ReminderLog
@@ -87,6 +88,7 @@ def _open_requests(session: Session) -> list[tuple[QuestionnaireRequest, Vendor,
 def send_due_reminders(session: Session, *, today: date, settings: Settings) -> int:
     """Queue the reminders due today for open requests; return how many."""
     count = 0
+    organisation = organisation_service.get_profile(session, settings)
     for request, vendor, contact in _open_requests(session):
         key = due_reminder_key(request, today)
         if key is None or not _claim(
@@ -115,8 +117,10 @@ def send_due_reminders(session: Session, *, today: date, settings: Settings) -> 
                 "found": request,
                 "title": title,
                 "days_left": days_left,
-                "organisation": settings.organisation_name,
+                "organisation": organisation.name,
             },
+            sender=organisation.mail_sender,
+            reply_to=organisation.reply_to,
         )
         audit_service.record(
             session,
@@ -146,6 +150,7 @@ def _latest_reports(session: Session) -> list[tuple[Document, ReportFacts]]:
 def send_currency_notices(session: Session, *, today: date, settings: Settings) -> int:
     """Warn vendors 60 and 30 days before their newest report stops being current."""
     count = 0
+    organisation = organisation_service.get_profile(session, settings)
     for document, facts in _latest_reports(session):
         assert facts.period_end is not None
         current_until = facts.period_end + timedelta(days=REPORT_CURRENT_DAYS)
@@ -179,8 +184,10 @@ def send_currency_notices(session: Session, *, today: date, settings: Settings) 
                 "period_end": facts.period_end,
                 "current_until": current_until,
                 "days_left": days_left,
-                "organisation": settings.organisation_name,
+                "organisation": organisation.name,
             },
+            sender=organisation.mail_sender,
+            reply_to=organisation.reply_to,
         )
         count += 1
     return count

@@ -14,6 +14,7 @@ from app.auth.permissions import Permission
 from app.core.db import SessionDep
 from app.core.pagination import PageRequest
 from app.core.templating import templates
+from app.core.versions import ANY_VERSION, StaleEdit
 from app.mail.deps import MailDispatcherDep
 from app.requests import service as requests_service
 from app.requests.models import QuestionnaireRequest, RequestStatus
@@ -91,6 +92,60 @@ def request_detail(request: Request, session: SessionDep, found: RequestDep) -> 
     return templates.TemplateResponse(request, "requests/detail.html", context)
 
 
+@router.post("/requests/{request_id}/link", name="requests.copy_link")
+def copy_link(
+    request: Request, session: SessionDep, user: SenderDep, found: RequestDep
+) -> Response:
+    link = requests_service.issue_link_to_copy(
+        session, request=found, actor=user, settings=request.app.state.settings
+    )
+    # Shown in the page, never in a URL: the link is the vendor's credential.
+    context = {**requests_service.detail_context(session, found), "copied_link": link}
+    response = templates.TemplateResponse(request, "requests/detail.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# Revoking and cancelling cannot be undone from the vendor's side: each asks first, on a page
+# of its own, so the confirmation works without JavaScript.
+CONFIRMATIONS = {
+    "revoke": {
+        "heading": "Revoke the link?",
+        "explanation": "The vendor's current link stops working at once. Their answers are kept; "
+        "resend the questionnaire to give them a new link.",
+        "button": "Revoke the link",
+        "action": "requests.revoke",
+    },
+    "cancel": {
+        "heading": "Cancel this request?",
+        "explanation": "The request is closed and the vendor's link stops working. This cannot "
+        "be undone; to ask again, send the questionnaire anew.",
+        "button": "Cancel the request",
+        "action": "requests.cancel",
+    },
+}
+
+
+def _confirm_page(
+    request: Request, session: SessionDep, found: QuestionnaireRequest, what: str
+) -> Response:
+    context = {
+        **requests_service.detail_context(session, found),
+        **CONFIRMATIONS[what],
+    }
+    return templates.TemplateResponse(request, "requests/confirm.html", context)
+
+
+@router.get("/requests/{request_id}/revoke", name="requests.confirm_revoke")
+def confirm_revoke(request: Request, session: SessionDep, found: RequestDep) -> Response:
+    return _confirm_page(request, session, found, "revoke")
+
+
+@router.get("/requests/{request_id}/cancel", name="requests.confirm_cancel")
+def confirm_cancel(request: Request, session: SessionDep, found: RequestDep) -> Response:
+    return _confirm_page(request, session, found, "cancel")
+
+
 @router.post("/requests/{request_id}/resend", name="requests.resend")
 def resend(
     request: Request,
@@ -120,10 +175,21 @@ def extend(
     user: SenderDep,
     found: RequestDep,
     due_on: Annotated[date, Form()],
+    version: Annotated[str | None, Form(max_length=100)] = None,
 ) -> Response:
-    requests_service.extend_due_date(
-        session, request=found, due_on=due_on, actor=user, settings=request.app.state.settings
-    )
+    try:
+        requests_service.extend_due_date(
+            session,
+            request=found,
+            due_on=due_on,
+            actor=user,
+            settings=request.app.state.settings,
+            expected_version=version if version != ANY_VERSION else None,
+        )
+    except StaleEdit as exc:
+        context = requests_service.detail_context(session, found)
+        context |= {"conflict": exc.message, "typed_due_on": due_on.isoformat()}
+        return templates.TemplateResponse(request, "requests/detail.html", context, status_code=409)
     return _back(found, "extended")
 
 

@@ -17,7 +17,9 @@ from app.core.db import utcnow
 from app.core.errors import InvalidInput
 from app.core.pagination import Page, PageRequest
 from app.core.rows import id_of
+from app.core.versions import check_version, fingerprint
 from app.mail import service as mail_service
+from app.organisation import service as organisation_service
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition
 from app.reports import service as reports_service
@@ -43,6 +45,16 @@ class RequestRow:
     request: QuestionnaireRequest
     vendor: Vendor
     contact: VendorContact | None
+    title: str = ""  # the questionnaire's title, as people call it
+
+
+def questionnaire_title(request: QuestionnaireRequest) -> str:
+    """Return the title of the questionnaire version the request froze (its slug if removed)."""
+    try:
+        loaded = get_definition(request.questionnaire_slug, request.questionnaire_version)
+    except DefinitionNotFound:
+        return request.questionnaire_slug
+    return loaded.definition.title
 
 
 def _link_expiry(due_on: date | None, now: datetime, settings: Settings) -> datetime:
@@ -95,6 +107,7 @@ def _queue_invitation(
     vendor = session.get(Vendor, request.vendor_id)
     contact = _contact_of(session, request.vendor_id, request.contact_id)
     assert vendor is not None
+    organisation = organisation_service.require_named(session, settings)
     title = get_definition(
         request.questionnaire_slug, request.questionnaire_version
     ).definition.title
@@ -102,17 +115,19 @@ def _queue_invitation(
         session,
         "invitation",
         to=contact.email,
-        subject=f"{settings.organisation_name}: {title} for {vendor.name}",
+        subject=f"{organisation.name}: {title} for {vendor.name}",
         context={
             "contact": contact,
             "vendor": vendor,
             "found": request,
             "title": title,
             "link": f"{settings.public_base_url}/portal/{token}",
-            "organisation": settings.organisation_name,
+            "organisation": organisation.name,
             "note": note,
         },
         purpose="invitation",
+        sender=organisation.mail_sender,
+        reply_to=organisation.reply_to,
     )
 
 
@@ -145,7 +160,11 @@ def send_request(
     _contact_of(session, vendor_id, contact_id)
     try:
         loaded = get_definition(slug)
-    except DefinitionNotFound:
+    except DefinitionNotFound as error:
+        if "no released version" in str(error):
+            raise InvalidInput(
+                f"'{slug}' is a draft: release it before sending it to vendors."
+            ) from None
         raise InvalidInput(f"There is no questionnaire called '{slug}'.") from None
     request = QuestionnaireRequest(
         vendor_id=vendor_id,
@@ -195,11 +214,33 @@ def resend_link(
     _record(session, actor, AuditAction.request_resent, request)
 
 
+def issue_link_to_copy(
+    session: Session, *, request: QuestionnaireRequest, actor: User, settings: Settings
+) -> str:
+    """Issue a fresh link for staff to pass on themselves (the old one stops working); no mail.
+
+    Only the token's hash is stored, so an earlier link cannot be shown again.
+    """
+    _require_open(request, "given a new link")
+    organisation_service.require_named(session, settings)
+    now = utcnow()
+    token = _issue_link(request, now, settings)
+    request.updated_at = now
+    session.add(request)
+    _record(session, actor, AuditAction.request_link_copied, request)
+    return f"{settings.public_base_url}/portal/{token}"
+
+
 def revoke_link(session: Session, *, request: QuestionnaireRequest, actor: User) -> None:
     """Stop the current link from working; resending issues a new one."""
     request.revoked_at = request.revoked_at or utcnow()
     session.add(request)
     _record(session, actor, AuditAction.request_revoked, request)
+
+
+def due_date_version(request: QuestionnaireRequest) -> str:
+    """The version of a request's due date as the extend form shows it (hidden form field)."""
+    return fingerprint(request.due_on, request.status.value)
 
 
 def extend_due_date(
@@ -209,8 +250,14 @@ def extend_due_date(
     due_on: date,
     actor: User,
     settings: Settings,
+    expected_version: str | None,
 ) -> None:
-    """Move the due date later and keep the link alive until after it."""
+    """Move the due date later and keep the link alive until after it.
+
+    A date chosen on a page opened before someone else changed the due date is refused.
+    """
+    session.refresh(request, with_for_update=True)  # PostgreSQL: concurrent saves queue here
+    check_version(expected_version, due_date_version(request), what="this request's due date")
     _require_open(request, "extended")
     now = utcnow()
     if due_on < now.date():
@@ -305,7 +352,7 @@ def list_requests(
     rows = session.exec(
         query.order_by(col(QuestionnaireRequest.id).desc()).offset(page.offset).limit(page.size)
     ).all()
-    items = [RequestRow(r, v, c) for r, v, c in rows]
+    items = [RequestRow(r, v, c, questionnaire_title(r)) for r, v, c in rows]
     return Page(items, session.exec(count).one(), page)
 
 
@@ -329,6 +376,7 @@ def detail_context(session: Session, request: QuestionnaireRequest) -> dict[str,
         "answers": {qid: row.value for qid, row in answers.items()},
         "documents": documents,
         "is_open": request.status in OPEN_STATUSES,
+        "due_date_version": due_date_version(request),
     }
 
 

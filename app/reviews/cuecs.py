@@ -7,7 +7,7 @@ When every CUEC of the reports the score relies on has an owner, the vendor prof
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,12 +18,14 @@ from app.audit.actions import AuditAction
 from app.audit.actors import user_actor
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, NotFound
+from app.core.versions import check_version, fingerprint
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
 from app.reviews.models import CuecOwner
 from app.scoring import service as scoring_service
 from app.scoring.models import Score
 from app.vendors.models import Vendor
+from app.vendors.service import get_vendor_for_update
 
 WHOLE_SECTION = "All complementary user entity controls listed in this report"
 MAX_OWNER = 200
@@ -123,6 +125,13 @@ def _save_owner(
     session.add(row)
 
 
+def owners_version(lines: Iterable[CuecLine], document_id: int) -> str:
+    """The version of a report's CUEC owners as their form shows it (hidden form field)."""
+    return fingerprint(
+        sorted((line.key, line.owner) for line in lines if line.document_id == document_id)
+    )
+
+
 def assign_owners(
     session: Session,
     *,
@@ -131,17 +140,26 @@ def assign_owners(
     owners: Mapping[str, str],
     user_id: int,
     as_of: date,
+    expected_version: str | None,
 ) -> bool:
-    """Record owners for a report's CUECs; return whether every CUEC now has an owner."""
+    """Record owners for a report's CUECs; return whether every CUEC now has an owner.
+
+    Owners saved from a page opened before someone else saved this report's owners are
+    refused (StaleEdit).
+    """
     assert vendor.id is not None
     document = session.get(Document, document_id)
     if document is None or document.vendor_id != vendor.id:
         raise NotFound("There is no such document for this vendor.")
-    lines = {
-        line.key: line for line in cuec_lines(session, vendor.id) if line.document_id == document_id
-    }
+    # The vendor's row is where concurrent saves of its owners queue (PostgreSQL).
+    get_vendor_for_update(session, vendor.id)
+    current = cuec_lines(session, vendor.id)
+    lines = {line.key: line for line in current if line.document_id == document_id}
     if not lines:
         raise InvalidInput("This report lists no complementary user entity controls.")
+    check_version(
+        expected_version, owners_version(current, document_id), what="this report's CUEC owners"
+    )
     for key, owner in owners.items():
         if key in lines:
             cleaned = " ".join(owner.split())

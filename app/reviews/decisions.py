@@ -117,9 +117,17 @@ def _audit(session: Session, decision: Decision, user: User) -> None:
 
 
 def override(
-    session: Session, *, vendor: Vendor, value: Decimal, reason: str, user: User, today: date
+    session: Session,
+    *,
+    vendor: Vendor,
+    value: Decimal,
+    reason: str,
+    user: User,
+    today: date,
+    expected_version: str | None,
 ) -> Score:
     """Set the final score by hand with a reason; the computed score stays beside it."""
     return overrides.override_score(
-        session, vendor, value=value, reason=reason, user_id=id_of(user), as_of=today
-    )
+        session, vendor, value=value, reason=reason, user_id=id_of(user), as_of=today,
+        expected_version=expected_version,
+    )  # fmt: skip

@@ -22,6 +22,7 @@ from app.core.rows import id_of
 from app.core.templating import build_environment
 from app.mail.models import OutgoingMail
 from app.mail.transport import html_to_text
+from app.organisation import service as organisation_service
 from app.requests.models import ReminderLog
 from app.reviews import service as reviews_service
 from app.reviews.domain.rules import EXPIRING_SOON_DAYS
@@ -96,6 +97,7 @@ def send_digest(session: Session, *, today: date, settings: Settings) -> DigestR
     context = _context(session, today)
     template = build_environment().get_template("reviews/digest_email.html")
     subject = f"Vendor assurance digest, week {iso_week(today)}"
+    organisation = organisation_service.get_profile(session, settings).name
     sent = skipped = 0
     for officer in officers:
         if not _claim(session, dedupe_key(today, id_of(officer))):
@@ -105,7 +107,7 @@ def send_digest(session: Session, *, today: date, settings: Settings) -> DigestR
             subject=subject,
             name=officer.full_name or officer.email,
             base_url=settings.public_base_url,
-            organisation=settings.organisation_name,
+            organisation=organisation,
             **context,
         )
         session.add(

@@ -21,6 +21,7 @@ from app.core.forms import form_errors, parse_form
 from app.core.rows import id_of
 from app.core.security import ATTACHMENT_CSP
 from app.core.templating import templates
+from app.core.versions import StaleEdit, submitted_version
 from app.evidence import corrections
 from app.reports.deps import document_storage
 from app.reports.service import CORRECTABLE_FIELDS, safe_filename
@@ -162,12 +163,21 @@ async def correct_fact(
             reason=data.reason,
             user=user,
             today=utcnow().date(),
+            expected_version=submitted_version(form),
         )
     except ValidationError as exc:
         message = "; ".join(form_errors(exc).values())
         return render_review(request, session, user, vendor, errors={key: message}, status=422)
     except InvalidInput as exc:
         return render_review(request, session, user, vendor, errors={key: exc.message}, status=422)
+    except StaleEdit as exc:
+        typed = {
+            f"{key}-value": str(form.get("value") or ""),
+            f"{key}-reason": str(form.get("reason") or ""),
+        }
+        return render_review(
+            request, session, user, vendor, errors={key: exc.message}, values=typed, status=409
+        )
     return RedirectResponse(
         f"/vendors/{vendor.id}/review?done=corrected#document-{document_id}", status_code=303
     )
@@ -205,9 +215,15 @@ async def assign_cuecs(
             owners=owners,
             user_id=id_of(user),
             as_of=utcnow().date(),
+            expected_version=submitted_version(form),
         )
     except InvalidInput as exc:
         return render_review(
             request, session, user, vendor, errors={"cuecs": exc.message}, status=422
+        )
+    except StaleEdit as exc:
+        typed = {f"owner-{key}": owner for key, owner in owners.items()}
+        return render_review(
+            request, session, user, vendor, errors={"cuecs": exc.message}, values=typed, status=409
         )
     return RedirectResponse(f"/vendors/{vendor.id}/review?done=cuecs#cuecs", status_code=303)

@@ -17,6 +17,7 @@ from app.core.forms import form_errors, parse_form
 from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
+from app.core.versions import StaleEdit, submitted_version
 from app.mail.deps import MailDispatcherDep
 from app.reviews import decisions, overrides
 from app.reviews import service as reviews_service
@@ -127,29 +128,46 @@ async def override(
     request: Request, session: SessionDep, user: ScorerDep, vendor: VendorDep
 ) -> Response:
     form = await request.form()
+    values = {
+        "override_value": str(form.get("value") or ""),
+        "override_reason": str(form.get("reason") or ""),
+    }
     try:
         data = parse_form(OverrideForm, form)
     except ValidationError as exc:
         errors = {"override": "; ".join(form_errors(exc).values())}
-        values = {
-            "override_value": str(form.get("value") or ""),
-            "override_reason": str(form.get("reason") or ""),
-        }
         return render_review(
             request, session, user, vendor, errors=errors, values=values, status=422
         )
-    decisions.override(
-        session,
-        vendor=vendor,
-        value=data.value,
-        reason=data.reason,
-        user=user,
-        today=utcnow().date(),
-    )
+    try:
+        decisions.override(
+            session,
+            vendor=vendor,
+            value=data.value,
+            reason=data.reason,
+            user=user,
+            today=utcnow().date(),
+            expected_version=submitted_version(form),
+        )
+    except StaleEdit as exc:
+        errors = {"override": exc.message}
+        return render_review(
+            request, session, user, vendor, errors=errors, values=values, status=409
+        )
     return _back(vendor, "override", "score")
 
 
 @router.post("/vendors/{vendor_id}/override/clear", name="reviews.clear_override")
-def clear_override(session: SessionDep, user: ScorerDep, vendor: VendorDep) -> Response:
-    overrides.clear_override(session, vendor, user_id=id_of(user))
+async def clear_override(
+    request: Request, session: SessionDep, user: ScorerDep, vendor: VendorDep
+) -> Response:
+    form = await request.form()
+    try:
+        overrides.clear_override(
+            session, vendor, user_id=id_of(user), expected_version=submitted_version(form)
+        )
+    except StaleEdit as exc:
+        return render_review(
+            request, session, user, vendor, errors={"override": exc.message}, status=409
+        )
     return _back(vendor, "override_removed", "score")

@@ -16,6 +16,7 @@ from app.core.db import SessionDep
 from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
+from app.core.versions import StaleEdit, submitted_version
 from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.library import get_definition, latest_versions
@@ -63,6 +64,7 @@ def _profile_page(
     answers: dict[str, object],
     errors: dict[str, str],
     status: int = 200,
+    conflict: str | None = None,
 ) -> Response:
     loaded = get_definition(PROFILE_SLUG)
     sections = build_sections(
@@ -75,6 +77,8 @@ def _profile_page(
         "definition": loaded.definition,
         "sections": sections,
         "errors": errors,
+        "version": vendors_service.vendor_version(vendor),
+        "conflict": conflict,
     }
     return templates.TemplateResponse(request, "vendors/profile.html", context, status_code=status)
 
@@ -94,9 +98,17 @@ async def vendor_profile_save(
     answers, errors = read_answers(definition, form.getlist)
     if not errors:
         try:
-            vendors_service.assess_profile(session, vendor, answers, actor=user_actor(id_of(user)))
+            vendors_service.assess_profile_from_page(
+                session,
+                vendor,
+                answers,
+                actor=user_actor(id_of(user)),
+                expected_version=submitted_version(form),
+            )
         except IncompleteProfile as exc:
             errors = dict.fromkeys(exc.missing, "an answer is required")
+        except StaleEdit as exc:
+            return _profile_page(request, vendor, answers, {}, status=409, conflict=exc.message)
     if errors:
         return _profile_page(request, vendor, answers, errors, status=422)
     return RedirectResponse(f"/vendors/{vendor.id}?profiled=1", status_code=303)

@@ -15,6 +15,7 @@ from app.audit.actors import user_actor
 from app.auth.models import User
 from app.core.errors import InvalidInput
 from app.core.rows import id_of
+from app.core.versions import check_version, fingerprint
 from app.questionnaires.domain.definition import Choice
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentIdentity, ReportFacts
@@ -27,6 +28,7 @@ from app.reviews.control_questions import ControlQuestions, control_questions
 from app.reviews.decisions import latest_submitted_request, list_decisions
 from app.reviews.domain import evidence, rules, timeline
 from app.reviews.models import Decision
+from app.reviews.overrides import override_version
 from app.reviews.summary import summarise
 from app.scoring import service as scoring_service
 from app.scoring.domain.identity import names_match
@@ -62,6 +64,12 @@ class FactLine:
     correction_reason: str | None
     confidence: float | None
     evidence: tuple[dict[str, Any], ...]
+    version: str = ""
+
+
+def fact_version(facts: ReportFacts, field_name: str) -> str:
+    """The version of one fact as its correction form shows it (hidden form field)."""
+    return fingerprint(getattr(facts, field_name, None), facts.corrections.get(field_name))
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,11 @@ class ScoreCard:
     band_label: str | None = None
     computed_band: str | None = None
 
+    @property
+    def override_version(self) -> str:
+        """The version the override forms carry, so a stale page cannot replace a newer one."""
+        return override_version(self.score)
+
 
 @dataclass(frozen=True)
 class ReviewPage:
@@ -114,6 +127,10 @@ class ReviewPage:
     controls: ControlQuestions | None = None
     next_review_on: date | None = None
     review_months: int | None = None
+
+    def cuec_version(self, document_id: int) -> str:
+        """The version the CUEC owners form of one report carries."""
+        return cuecs_service.owners_version(self.cuecs, document_id)
 
 
 def merged_facts(facts: ReportFacts) -> dict[str, Any]:
@@ -187,6 +204,7 @@ def _document_view(
             correction_reason=facts.corrections.get(name, {}).get("reason"),
             confidence=facts.confidence.get(name),
             evidence=tuple(facts.evidence.get(name, ())[:3]),
+            version=fact_version(facts, name),
         )
         for name, label in FIELD_LABELS.items()
     )
@@ -329,11 +347,17 @@ def correct_fact(
     reason: str,
     user: User,
     today: date,
+    expected_version: str | None,
 ) -> None:
-    """Correct one fact of a document with a reason, then rescore the vendor."""
+    """Correct one fact of a document with a reason, then rescore the vendor.
+
+    A correction from a page opened before someone else corrected the same fact is refused.
+    """
     facts = reports_service.get_facts(session, id_of(document))
     if facts is None:
         raise InvalidInput("Nothing was read from this document, so there is nothing to correct.")
+    session.refresh(facts, with_for_update=True)  # PostgreSQL: concurrent corrections queue
+    check_version(expected_version, fact_version(facts, field_name), what="this fact")
     try:
         value = rules.parse_correction(field_name, raw_value)
     except rules.CorrectionError as exc:

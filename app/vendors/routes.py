@@ -17,6 +17,7 @@ from app.core.forms import form_errors, parse_form
 from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
+from app.core.versions import StaleEdit, submitted_version
 from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.vendors import service as vendors_service
 from app.vendors.deps import VendorDep
@@ -36,11 +37,15 @@ def _form_page(
     values: dict[str, object],
     errors: dict[str, str],
     status: int = 200,
+    conflict: str | None = None,
 ) -> Response:
     context = {
         "vendor": vendor,
         "values": values,
         "errors": errors,
+        "version": vendors_service.vendor_version(vendor) if vendor is not None else "",
+        "conflict": conflict,
+        "current": _values_of(vendor) if conflict and vendor is not None else {},
         "categories": DATA_CATEGORIES,
         "flags": PROFILE_FLAGS,
         "tiers": list(InherentTier),
@@ -116,7 +121,21 @@ async def vendor_update(
         return _form_page(
             request, vendor=vendor, values=values, errors=form_errors(exc), status=422
         )
-    vendors_service.update_vendor(session, vendor, data, actor=user_actor(id_of(user)))
+    try:
+        vendors_service.edit_vendor(
+            session,
+            vendor,
+            data,
+            actor=user_actor(id_of(user)),
+            expected_version=submitted_version(form),
+        )
+    except StaleEdit as exc:
+        typed: dict[str, object] = {
+            k: form.getlist(k) if k in VENDOR_LISTS else form.get(k) for k in form
+        }
+        return _form_page(
+            request, vendor=vendor, values=typed, errors={}, conflict=exc.message, status=409
+        )
     return RedirectResponse(f"/vendors/{vendor.id}?saved=1", status_code=303)
 
 

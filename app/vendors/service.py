@@ -11,6 +11,7 @@ from app.audit.actions import AuditAction
 from app.core.db import utcnow
 from app.core.pagination import Page, PageRequest
 from app.core.rows import id_of
+from app.core.versions import check_version, fingerprint
 from app.vendors.domain.profile import inherent_tier
 from app.vendors.models import InherentTier, Vendor, VendorContact
 from app.vendors.schemas import ContactForm, VendorForm
@@ -137,6 +138,38 @@ def _audited_fields(vendor: Vendor) -> dict[str, Any]:
         "trust_center_url": vendor.trust_center_url,
         "trust_center_terms": vendor.trust_center_terms,
     }
+
+
+def vendor_version(vendor: Vendor) -> str:
+    """The version of what the staff forms edit (hidden form field), so stale saves are refused."""
+    return fingerprint(_audited_fields(vendor))
+
+
+def _check_current(session: Session, vendor: Vendor, expected_version: str | None) -> None:
+    # Locks the row on PostgreSQL and reads it afresh, so a concurrent save is seen here.
+    get_vendor_for_update(session, id_of(vendor))
+    check_version(expected_version, vendor_version(vendor), what="this vendor")
+
+
+def edit_vendor(
+    session: Session, vendor: Vendor, form: VendorForm, *, actor: str, expected_version: str | None
+) -> Vendor:
+    """Apply the staff edit form, unless the vendor changed since the form was opened (409)."""
+    _check_current(session, vendor, expected_version)
+    return update_vendor(session, vendor, form, actor=actor)
+
+
+def assess_profile_from_page(
+    session: Session,
+    vendor: Vendor,
+    answers: dict[str, Any],
+    *,
+    actor: str,
+    expected_version: str | None,
+) -> InherentTier:
+    """Store the staff profile form, unless the vendor changed since it was opened (409)."""
+    _check_current(session, vendor, expected_version)
+    return assess_profile(session, vendor, answers, actor=actor)
 
 
 def update_vendor(session: Session, vendor: Vendor, form: VendorForm, *, actor: str) -> Vendor:

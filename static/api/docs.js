@@ -5,7 +5,8 @@
   var element = document.getElementById("swagger-ui");
   var specUrl = element.getAttribute("data-spec-url");
   if (!specUrl) {
-    element.textContent = "The API description is not published on this server.";
+    element.textContent = "Sign in to read the API description here, or fetch " +
+      "/api/v1/openapi.json with your API token (Authorization: Bearer dlg_t_...).";
     return;
   }
   window.ui = SwaggerUIBundle({

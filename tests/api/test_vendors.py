@@ -114,3 +114,25 @@ def test_contacts_are_added_and_listed_primary_first(client, session):
 def test_a_missing_vendor_is_a_json_404(client, session):
     _user, headers = caller(session, Role.auditor)
     assert_error(client.get(f"{API}/vendors/999999", headers=headers), 404, "not_found")
+
+
+def test_the_trust_center_is_set_kept_by_other_changes_and_checked(client, session):
+    _user, headers = caller(session, Role.procurement)
+    body = {
+        "name": "Trusty Co",
+        "trust_center_url": "https://trust.trusty.example",
+        "trust_center_terms": "nda",
+    }
+    created = client.post(f"{API}/vendors", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    url = created.headers["location"]
+    etag = client.get(url, headers=headers).headers["etag"]
+    changed = client.patch(url, json={"status": "active"}, headers={**headers, "If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["trust_center_url"] == "https://trust.trusty.example"
+    assert changed.json()["trust_center_terms"] == "nda"
+    bad = client.post(
+        f"{API}/vendors", json={"name": "B", "trust_center_url": "ftp://x"}, headers=headers
+    )
+    problems = assert_error(bad, 422, "invalid_input")["details"]["fields"]
+    assert any("trust_center_url" in p["field"] for p in problems)

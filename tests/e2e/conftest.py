@@ -116,6 +116,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """Start uvicorn on a fresh, migrated SQLite database with three staff accounts."""
     home = tmp_path_factory.mktemp("e2e-server")
     port = _free_port()
+    # Questionnaires written in the browser go to a copy of the library, never the repository's.
+    shutil.copytree(ROOT / "questionnaires", home / "questionnaires")
     server = LiveServer(
         url=f"http://127.0.0.1:{port}",
         database_url=f"sqlite:///{home / 'diligence.db'}",
@@ -128,6 +130,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "DILIGENCE_MAIL_BACKEND": "outbox",
             "DILIGENCE_OUTBOX_DIR": str(home / "outbox"),
             "DILIGENCE_STORAGE_DIR": str(home / "storage"),
+            "DILIGENCE_QUESTIONNAIRE_DIR": str(home / "questionnaires"),
             "DILIGENCE_SECRET_KEY": "e2e-" + "k" * 40,
             "DILIGENCE_MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
             "DILIGENCE_ORGANISATION_NAME": "Buyer Ltd",

@@ -104,6 +104,7 @@ def assess_profile(page: Page, check: PageChecker) -> None:
     question(page, "uptime_critical").get_by_label("No", exact=True).check()
     question(page, "transaction_processing").get_by_label("No", exact=True).check()
     question(page, "icfr_relevant").get_by_label("No", exact=True).check()
+    question(page, "ai_features").get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Save and derive the inherent tier").click()
     page.get_by_role("heading", name=VENDOR, level=1).wait_for()
     facts = page.locator("dl.facts")

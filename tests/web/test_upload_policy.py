@@ -140,6 +140,8 @@ def test_active_content_is_kept_flagged_and_downloaded_only_as_an_attachment(
     assert len(_stored_objects(settings)) == 1
     [event] = _events(session, "document.uploaded")
     assert event.data["active_content"] == document.active_content
+    if channel == "api":
+        assert response.json()["document"]["active_content"] == document.active_content
 
 
 def test_staff_see_the_active_content_flag_on_the_vendor_page(client, session, settings):
@@ -179,3 +181,18 @@ def test_stored_objects_have_random_names_and_hash_named_ones_still_open(client,
     post_form(client, "/documents/acknowledge", {"accept": "yes", "next": "/"})
     download = client.get(f"/documents/{document.id}/download")
     assert download.status_code == 200 and download.content == A01
+
+
+def test_an_upload_whose_write_fails_leaves_no_stored_object(
+    client, session, settings, monkeypatch
+):
+    post = _through_staff_page(client, session, settings)
+
+    def fail_after_storing(*_args, **_kwargs):
+        assert len(_stored_objects(settings)) == 1  # the object followed the row
+        raise RuntimeError("the write failed after the object was stored")
+
+    monkeypatch.setattr("app.evidence.intake.evidence_changed", fail_after_storing)
+    with pytest.raises(RuntimeError):
+        post(A01)
+    assert _stored_objects(settings) == []

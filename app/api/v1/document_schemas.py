@@ -27,6 +27,14 @@ class DocumentOut(BaseModel):
     uploaded_at: datetime
     extraction_status: ExtractionStatus
     extraction_error: str | None
+    active_content: list[str] = Field(
+        default_factory=list,
+        description="Active content found in the file (javascript, launch_action, "
+        "embedded_file, trailing_data); the file is kept but never rendered.",
+    )
+    quarantined: bool = Field(
+        default=False, description="The malware scanner matched the file; it cannot be opened."
+    )
 
     @classmethod
     def of(cls, document: Document) -> DocumentOut:
@@ -44,6 +52,8 @@ class DocumentOut(BaseModel):
             uploaded_at=document.uploaded_at,
             extraction_status=document.extraction_status,
             extraction_error=document.extraction_error,
+            active_content=list(document.active_content),
+            quarantined=document.is_quarantined,
         )
 
 

@@ -40,6 +40,7 @@ from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.rows import id_of
 from app.core.security import ATTACHMENT_CSP
+from app.core.versions import ANY_VERSION
 from app.evidence import intake
 from app.evidence.deps import EvidenceStoreDep
 from app.evidence.intake import Upload, UploadRefused
@@ -193,6 +194,7 @@ def correct_fact(
             reason=body.reason,
             user=user,
             today=utcnow().date(),
+            expected_version=ANY_VERSION,
         )
         return Created(_facts_of(session, document), status_code=200)
 

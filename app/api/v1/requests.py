@@ -25,6 +25,7 @@ from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
 from app.core.rows import id_of
+from app.core.versions import ANY_VERSION
 from app.mail.deps import MailDispatcherDep
 from app.requests import answer_store as answering
 from app.requests import service as requests_service
@@ -122,6 +123,7 @@ def extend_request(
         due_on=body.due_on,
         actor=user,
         settings=request.app.state.settings,
+        expected_version=ANY_VERSION,  # If-Match is checked above
     )
     view = RequestOut.of(found)
     response.headers["ETag"] = etag_of(view)

@@ -23,6 +23,7 @@ from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
 from app.core.errors import NotFound
 from app.core.rows import id_of
+from app.core.versions import ANY_VERSION
 from app.mail.deps import MailDispatcherDep
 from app.reviews import decisions, overrides
 from app.scoring import service as scoring_service
@@ -103,6 +104,7 @@ def override_score(
         reason=body.reason,
         user=user,
         today=utcnow().date(),
+        expected_version=ANY_VERSION,
     )
     return ScoreOut.of(score, override_in_force=True, tier=vendor.inherent_tier)
 
@@ -110,7 +112,9 @@ def override_score(
 @router.delete("/vendors/{vendor_id}/score/override", name="api.scores.clear_override")
 def clear_override(session: SessionDep, user: ScorerDep, vendor: VendorDep) -> ScoreOut:
     """Remove the override: the computed score and its band apply again (audited)."""
-    score = overrides.clear_override(session, vendor, user_id=id_of(user))
+    score = overrides.clear_override(
+        session, vendor, user_id=id_of(user), expected_version=ANY_VERSION
+    )
     if score is None:
         raise NotFound("This vendor has not been scored yet.")
     return ScoreOut.of(score, override_in_force=False, tier=vendor.inherent_tier)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     EmailStr,
     Field,
@@ -18,6 +19,8 @@ from pydantic import (
 from app.api.schemas import StrictBody
 from app.core.errors import InvalidInput
 from app.core.rows import id_of
+from app.questionnaires.domain.answer_rules import is_web_address
+from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.reviews.schemas import DashboardRow
 from app.vendors.models import InherentTier, Vendor, VendorContact, VendorStatus
 from app.vendors.schemas import DATA_CATEGORIES, PROFILE_FLAGS, VendorForm
@@ -33,6 +36,33 @@ ALIASES_HELP = (
     "brands); a document about an organisation matching none of them is not the vendor's."
 )
 Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+TRUST_CENTER_HELP = (
+    "Where the vendor publishes its reports (an https:// address); reports obtained there are "
+    "attached with the address as their source. Nothing is downloaded from it."
+)
+TERMS_HELP = "Terms for downloading from the trust center: " + ", ".join(TRUST_CENTER_TERMS)
+TrustCenterUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    AfterValidator(lambda value: _trust_center_url(value)),
+]
+TrustCenterTerms = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=32),
+    AfterValidator(lambda value: _trust_center_terms(value)),
+]
+
+
+def _trust_center_url(value: str | None) -> str | None:
+    if value and not is_web_address(value):
+        raise ValueError("enter a web address starting with https://")
+    return value
+
+
+def _trust_center_terms(value: str | None) -> str | None:
+    if value and value not in TRUST_CENTER_TERMS:
+        raise ValueError(f"use one of: {', '.join(TRUST_CENTER_TERMS)}")
+    return value
 
 
 def _known(values: list[str], allowed: dict[str, str], what: str) -> list[str]:
@@ -53,6 +83,8 @@ class VendorIn(StrictBody):
     status: VendorStatus = VendorStatus.onboarding
     flags: list[Code] = Field(default_factory=list, max_length=len(PROFILE_FLAGS))
     aliases: list[Alias] = Field(default_factory=list, max_length=50, description=ALIASES_HELP)
+    trust_center_url: TrustCenterUrl = Field(default="", description=TRUST_CENTER_HELP)
+    trust_center_terms: TrustCenterTerms = Field(default="", description=TERMS_HELP)
 
     @field_validator("data_categories")
     @classmethod
@@ -82,6 +114,8 @@ class VendorPatch(StrictBody):
     status: VendorStatus | None = None
     flags: list[Code] | None = Field(default=None, max_length=len(PROFILE_FLAGS))
     aliases: list[Alias] | None = Field(default=None, max_length=50, description=ALIASES_HELP)
+    trust_center_url: TrustCenterUrl | None = Field(default=None, description=TRUST_CENTER_HELP)
+    trust_center_terms: TrustCenterTerms | None = Field(default=None, description=TERMS_HELP)
 
     @field_validator("data_categories")
     @classmethod
@@ -104,6 +138,8 @@ class VendorPatch(StrictBody):
             status=vendor.status,
             flags=[flag for flag in PROFILE_FLAGS if vendor.profile.get(flag)],
             aliases="\n".join(vendor.aliases),
+            trust_center_url=vendor.trust_center_url or "",
+            trust_center_terms=vendor.trust_center_terms or "",
         )
         changes = self.model_dump(exclude_unset=True)
         if changes.get("aliases") is not None:
@@ -128,6 +164,8 @@ class VendorOut(BaseModel):
     status: VendorStatus
     flags: list[str] = Field(description="Profile flags that hold for this vendor.")
     aliases: list[str] = Field(description=ALIASES_HELP)
+    trust_center_url: str | None = Field(description=TRUST_CENTER_HELP)
+    trust_center_terms: str | None = Field(description=TERMS_HELP)
     created_at: datetime
     updated_at: datetime
 
@@ -144,6 +182,8 @@ class VendorOut(BaseModel):
             status=vendor.status,
             flags=[flag for flag in PROFILE_FLAGS if vendor.profile.get(flag)],
             aliases=list(vendor.aliases),
+            trust_center_url=vendor.trust_center_url,
+            trust_center_terms=vendor.trust_center_terms,
             created_at=vendor.created_at,
             updated_at=vendor.updated_at,
         )

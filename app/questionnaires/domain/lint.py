@@ -116,6 +116,34 @@ RULES: Final[dict[str, Rule]] = {
             "Ask for a current SOC 1 report under SSAE 18 (or ISAE 3402) instead.",
         ),
         Rule(
+            "ssae18-no-report",
+            Severity.WARNING,
+            "SSAE 18 is the attestation standard, not a report: it names neither SOC 1 nor "
+            "SOC 2, nor a type.",
+            "Ask for the report itself, e.g. 'Do you hold a current SOC 2 Type 2 report?'",
+        ),
+        Rule(
+            "iso9001-not-security",
+            Severity.WARNING,
+            "ISO 9001 is a quality management standard, not a security one, and an organisation "
+            "is certified to it, not 'compliant'.",
+            "For security ask 'Is your organisation certified to ISO/IEC 27001?'; ask about "
+            "ISO 9001 certification only where quality management matters.",
+        ),
+        Rule(
+            "soc3-type",
+            Severity.WARNING,
+            "A SOC 3 report has no types: Type 1 and Type 2 belong to SOC 1 and SOC 2.",
+            "Ask for a SOC 3 report, or for a SOC 2 Type 2 report when you need tested controls.",
+        ),
+        Rule(
+            "soc2-compliance-no-type",
+            Severity.WARNING,
+            "'SOC 2 compliant' is understood, but it names no type: only a Type 2 report shows "
+            "controls working over a period.",
+            "Ask 'Do you hold a current SOC 2 Type 2 report?'",
+        ),
+        Rule(
             "double-barrelled",
             Severity.WARNING,
             "The question asks two things at once, so one answer cannot say which part it covers.",
@@ -137,12 +165,15 @@ RULES: Final[dict[str, Rule]] = {
 }
 
 PROSE_RULES: Final = frozenset(
-    {"soc-certification", "iso27001-compliance", "superseded-standard"}
+    {"soc-certification", "iso27001-compliance", "superseded-standard", "soc3-type"}
     | {rule_id for rule_id, *_ in AI_RULE_TEXTS}
 )
 """Rules that also apply to help text, choice labels and titles."""
 
-_SUPPRESSED_BY: Final = {"soc2-missing-type": frozenset({"soc-certification", "soc2-for-ai"})}
+_SUPPRESSED_BY: Final = {
+    "soc2-missing-type": frozenset({"soc-certification", "soc2-for-ai", "soc2-compliance-no-type"}),
+    "soc2-compliance-no-type": frozenset({"soc-certification"}),
+}
 
 
 @dataclass(frozen=True)
@@ -163,7 +194,9 @@ class _Text:
 
 
 _SOC_MARKS: Final = frozenset({"soc1", "soc2", "soc3", "socx"})
-_FRAMEWORK_MARKS: Final = _SOC_MARKS | {"iso27001", "iso42001", "aiact", "ssae16", "sas70"}
+_FRAMEWORK_MARKS: Final = _SOC_MARKS | {
+    *("iso27001", "iso9001", "iso42001", "aiact", "ssae16", "ssae18", "sas70"),
+}
 _CHAIN_FILLER: Final = frozenset(
     {"and", "or", "/", ",", "&", "-", "+", "(", ")", "type1", "type2", "both", "either"}
 )
@@ -171,7 +204,8 @@ _LINK_WORDS: Final = frozenset({"to", "against", "for", "under", "with", "in", "
 _DETERMINERS: Final = frozenset({"a", "an", "the", "your", "our", "their", "its"})
 _BRIDGE_WORDS: Final = frozenset({"audit", "compliance", "attestation"})
 _CERTIFICATION_WORDS: Final = frozenset(
-    {"certified", "certification", "certifications", "certificate", "certificates"}
+    {"certified", "certification", "certifications", "certificate", "certificates", "cert"}
+    | {"certs"}
     | {"certify", "certifies", "certificated", "accredited", "accreditation"}
 )
 _COMPLIANCE_WORDS: Final = frozenset(
@@ -280,30 +314,51 @@ _AUXILIARIES: Final = frozenset(
 )
 _AUX = "(?:" + "|".join(sorted(_AUXILIARIES)) + ")"
 _WH_WORDS: Final = frozenset({"what", "when", "where", "who", "which", "how", "why"})
+# "or" joins alternatives of one question ("used by you alone, or are some shared?"): not two
 _SECOND_CLAUSE_WITH_SUBJECT = re.compile(
-    rf"\b(?:and|or|but)\s*,?\s+{_AUX}\s+(?:you|your|they|it|we|there|the|all|any|this|these|those)\b"
+    rf"\b(?:and|but)\s*,?\s+{_AUX}\s+(?:you|your|they|it|we|there|the|all|any|this|these|those)\b"
 )
 _SECOND_CLAUSE = re.compile(
-    rf"\b(?:and|or|but)\s*,?\s+{_AUX}\s+"
+    rf"\b(?:and|but)\s*,?\s+{_AUX}\s+"
     r"(?!(?:not|also|always|only|never|in|at|on|to|be|being|been|able|subject)\b)[a-z]"
 )
 _FOLLOW_UP = re.compile(r"\bif\s*(?:so|yes|not|no)\b")
-_SECOND_WH = re.compile(r"\b(?:and|or)\s*,?\s+(?:what|when|where|who|which|how|why)\b")
+_SECOND_WH = re.compile(r"\b(?:and|or)\s*,?\s+(what|when|where|who|which|how|why)\b")
+_CONDITION_WH: Final = frozenset({"when", "where"})
 _FAMILY = {"ssae16": "soc1", "sas70": "soc1"}
 
 
 def _double_barrelled(text: _Text) -> dict[str, str] | None:
     first = text.tokens[0] if text.tokens else ""
     asks = first in _AUXILIARIES or first in _WH_WORDS
-    if text.question_marks >= 2 or text.search(_FOLLOW_UP):
+    follow_up = _FOLLOW_UP.search(text.normalised)
+    # a text that starts "If so, ..." is itself the conditional follow-up: one question
+    if text.question_marks >= 2 or (follow_up is not None and follow_up.start() > 0):
         return {}
     if text.search(_SECOND_CLAUSE_WITH_SUBJECT):
         return {}
-    if asks and (text.search(_SECOND_CLAUSE) or text.search(_SECOND_WH)):
+    if asks and (text.search(_SECOND_CLAUSE) or _second_question_word(text, first)):
         return {}
     if first in _AUXILIARIES and _joins_two_frameworks(text.tokens):
         return {}
     return None
+
+
+def _second_question_word(text: _Text, first: str) -> bool:
+    """Tell whether "and what/how ..." opens a second question.
+
+    Not when a question word came earlier in the sentence ("identify what data is processed
+    and where it is stored" lists two things to document), nor "and when ..." / "or where ..."
+    in a yes/no question, which states a condition ("at least annually and when changes occur").
+    """
+    for match in _SECOND_WH.finditer(text.normalised):
+        before = TOKEN.findall(text.normalised[: match.start()])[1:]
+        if any(token in _WH_WORDS for token in before):
+            continue
+        if first in _AUXILIARIES and match.group(1) in _CONDITION_WH:
+            continue
+        return True
+    return False
 
 
 def _joins_two_frameworks(tokens: tuple[str, ...]) -> bool:
@@ -336,12 +391,39 @@ def _soc2_missing_type(text: _Text) -> dict[str, str] | None:
     return {}
 
 
+def _ssae18_no_report(text: _Text) -> dict[str, str] | None:
+    return {} if text.has("ssae18") and not text.has(*_SOC_MARKS - {"socx"}) else None
+
+
+def _iso9001(text: _Text) -> dict[str, str] | None:
+    return {} if text.has("iso9001") else None
+
+
+def _soc3_type(text: _Text) -> dict[str, str] | None:
+    words = text.tokens
+    for index, word in enumerate(words):
+        following = words[index + 1 : index + 3]
+        if word == "soc3" and ("type1" in following or "type2" in following):
+            return {}
+    return None
+
+
+def _soc2_compliance(text: _Text) -> dict[str, str] | None:
+    if not text.has("soc2") or text.has("type", "type1", "type2"):
+        return None
+    return {} if "soc2" in _qualified_frameworks(text, _COMPLIANCE_WORDS) else None
+
+
 _CHECKS: Final[dict[str, Callable[[_Text], dict[str, str] | None]]] = {
     "soc-certification": _soc_certification,
     "soc3-tested-controls": _soc3_tested,
     "soc1-security": _soc1_security,
     "iso27001-compliance": _iso_compliance,
     "superseded-standard": _superseded,
+    "ssae18-no-report": _ssae18_no_report,
+    "iso9001-not-security": _iso9001,
+    "soc3-type": _soc3_type,
+    "soc2-compliance-no-type": _soc2_compliance,
     "double-barrelled": _double_barrelled,
     "soc2-missing-type": _soc2_missing_type,
     "ai-act-certification": lambda text: {} if ai_act_certification(text.tokens) else None,

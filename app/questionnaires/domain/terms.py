@@ -2,9 +2,9 @@
 
 "SOC2", "SOC-2", "SOC II", "Service Organization Control 2" and "SOC 2®" all become the
 token `soc2` ("SOC" alone becomes `socx`); "Type II" becomes `type2`; "ISO/IEC 27001:2022"
-becomes `iso27001`; "SSAE No. 16" becomes `ssae16`; "SAS-70" becomes `sas70`; "ISO/IEC
-42001:2023" becomes `iso42001`; "the EU AI Act" becomes `the aiact`; "artificial intelligence"
-becomes `ai`.
+becomes `iso27001`, "ISO 9001" `iso9001`; "SSAE No. 16" becomes `ssae16`, "SSAE 18"
+`ssae18`; "SAS-70" becomes `sas70`; "ISO/IEC 42001:2023" becomes `iso42001`; "the EU AI Act"
+becomes `the aiact`; "artificial intelligence" becomes `ai`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _NORMALISERS: Final = (
     ),
     (re.compile(r"\bartificial\s+intelligence\b|\ba\.i\.(?=\s|$)"), "ai"),
     (re.compile(r"\bssae\s*(?:no\.?\s*)?[-_]?\s*16\b"), "ssae16"),
+    (re.compile(r"\bssae\s*(?:no\.?\s*)?[-_]?\s*18\b"), "ssae18"),
+    (re.compile(r"\biso\s*(?:/\s*iec\s*)?[-_]?\s*9001(?:\s*:\s*\d{4})?\b"), "iso9001"),
     (re.compile(r"\bsas\s*(?:no\.?\s*)?[-_]?\s*70\b"), "sas70"),
     (re.compile(r"\btype\s*[-_]?\s*(?:ii|two|2)\b"), "type2"),
     (re.compile(r"\btype\s*[-_]?\s*(?:i|one|1)\b"), "type1"),

@@ -28,9 +28,9 @@ DOCUMENT_TYPES: Final = frozenset({QuestionType.FILE_UPLOAD, QuestionType.TRUST_
 
 TRUST_CENTER_TERMS: Final = {
     "public": "Anyone can download it",
-    "click_through": "A click-through agreement must be accepted",
-    "nda": "A non-disclosure agreement must be signed",
-    "customer_login": "Only signed-in customers can download it",
+    "click_through": "Accept a click-through agreement",
+    "nda": "Sign a non-disclosure agreement",
+    "customer_login": "Customers sign in to download it",
     "on_request": "Access is granted on request",
 }
 """What the vendor says applies before a report in its trust center can be downloaded.

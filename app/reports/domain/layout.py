@@ -57,7 +57,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             TESTS,
             r"tests?\s+of\s+(?:the\s+)?(?:controls|operating\s+effectiveness)|results\s+of\s+tests|"
             r"testing\s+matri|information\s+provided\s+by\s+(?:the\s+)?(?:independent\s+)?"
-            r"(?:service\s+)?auditor|related\s+controls|exceptions\s+noted\s+during\s+testing",
+            r"(?:service\s+)?auditor|related\s+controls|exceptions\s+noted\s+during\s+testing|"
+            r"\bcontrols,?\s+and\s+tests\b",
         ),
         (
             OTHER_INFO,

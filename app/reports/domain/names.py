@@ -54,6 +54,8 @@ def clean_name(raw: str) -> str | None:
     """Tidy a captured name; None when what was captured is not a usable name."""
     name = " ".join(raw.split()).strip(" ,;:-\"“”'’(")
     name = re.sub(r"['’]s$", "", name)
+    # "Kestrel's System" names the system; the organisation is its owner.
+    name = re.sub(r"['’]s\s+(?:System|Platform|Services?|Environment|Application)s?$", "", name)
     previous = None
     while previous != name:
         previous = name

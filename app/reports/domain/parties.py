@@ -62,6 +62,9 @@ _ORG_PATTERNS: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ),
     ("addressee", 1.5, re.compile(rf"^To:?\s+{_ADDRESSEE}{_N}\s*[:,]?\s*$", _M)),
     ("defined-term", 1.0, re.compile(rf"{_N}{_DEFINED_TERM}")),
+    ("system-owner", 1.0, re.compile(rf"\b{_N}['’]s\s+(?:System|Platform)\b")),
+    # Bridge letters: "Kestrel Apps, Inc. (Kestrel) engaged Hollis & Price LLP to ...".
+    ("engaged", 1.5, re.compile(rf"^{_N}(?:\s+\([^)\n]{{1,40}}\))?\s+engaged\s", _M)),
     (
         "certified",
         2.0,

@@ -52,6 +52,13 @@ _EXPIRY_DATE = re.compile(
 )
 
 
+_PART_OF_PERIOD = re.compile(
+    r"\bonly\s+(?:for|during|from|between|in)\b[^.\n]{0,30}$|\b(?:added|removed|migrated)\b"
+    r"[^.\n]{0,40}\b(?:during|for)\s+the\s+period\s*$",
+    re.IGNORECASE,
+)
+
+
 def period_votes(doc: Document) -> list[Vote[Period]]:
     """Collect every statement of the examination period (range or "as of" date)."""
     text = doc.text
@@ -59,6 +66,9 @@ def period_votes(doc: Document) -> list[Vote[Period]]:
     ranges = (r for span in narrative_spans(doc) for r in find_ranges(text, *span))
     for start, end, first, last in ranges:
         if _OTHER_PERIOD.search(sentence_around(text, start, end)):
+            continue
+        if _PART_OF_PERIOD.search(text[max(0, start - 60) : start]):
+            # A product or site in scope for part of the period is no rival period.
             continue
         cue = 1.0 if _PERIOD_CUE.search(text[max(0, start - 40) : start]) else 0.3
         weight = weight_at(doc, start) * cue
@@ -137,12 +147,27 @@ def bridge_periods(doc: Document) -> tuple[Decision[Period], Decision[date]]:
             bridge.append(Vote(last, 2.0, page, quote, f"bridge:{start}"))
         else:
             report.append(Vote((first, last), 2.0, page, quote, f"report:{start}"))
+    # "As of February 18, 2025, the company is not aware of any material changes": the date
+    # management vouches for is the end of the bridged period.
+    for match in _AS_OF_NO_CHANGES.finditer(text):
+        day = parse_date(match.group("date"))
+        if day:
+            quote = snippet(text, match.start(), match.end())
+            # Management vouches only up to that date, whatever range the letter names.
+            bridge.append(Vote(day, 3.0, doc.page_at(match.start()), quote, "as-of-no-changes"))
     report_period = decide(report)
     if report_period.value is not None:
         report_end = report_period.value[1]
         bridge = [vote for vote in bridge if vote.value > report_end]
     return report_period, decide(bridge)
 
+
+_AS_OF_NO_CHANGES = re.compile(
+    rf"\b(?:as\s+of|through|until)\s+(?P<date>{DATE_PATTERN}),?\s+(?:[^.]{{0,80}}?\s)?"
+    r"(?:(?:is|are|was|were)\s+not\s+aware\s+of\s+any|there\s+(?:have\s+been|were)\s+no)\s+"
+    r"material\s+changes",
+    re.IGNORECASE,
+)
 
 _DEFINED_AS_BRIDGE = re.compile(r"^\s*\((?:the\s+)?[“\"](?:bridge|gap)", re.IGNORECASE)
 _DEFINED_AS_REPORT = re.compile(

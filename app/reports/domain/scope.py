@@ -12,9 +12,11 @@ from app.reports.domain.names import (
     clean_name,
     normalize_name,
     preferred_form,
+    same_entity,
     split_name_list,
 )
 from app.reports.domain.sources import find_in, sentence_around, weight_at
+from app.reports.domain.subservice_prose import abbreviations, prose_votes
 from app.reports.domain.voting import Decision, Vote, decide, evidence_of, snippet
 
 _CATEGORY_WORDS = {
@@ -69,7 +71,13 @@ _NONE_USED = re.compile(
 )
 _CARVE_OUT = re.compile(
     rf"\bcarve[\s-]*out\b|\bcarved[\s-]*out\b|\bexcludes?\s+(?:the\s+)?(?:control\s+objectives\s+"
-    rf"and\s+related\s+)?controls\s+of\s+(?:the\s+)?{_SUBSERVICE}",
+    rf"and\s+related\s+)?controls\s+of\s+(?:the\s+)?{_SUBSERVICE}"
+    # How real reports say it: the examination left the providers' controls out.
+    r"|\bdid\s+not\s+extend\s+to\s+the\s+(?:policies,\s+procedures,\s+and\s+)?controls\s+of\b"
+    rf"|\bdid\s+not\s+include\s+the\s+services\s+provided\s+by\s+the\s+{_SUBSERVICE}"
+    rf"|\b{_SUBSERVICE}\s+(?:is|are)\s+excluded\s+from\s+the\s+scope"
+    r"|\bwere\s+not\s+included\s+(?:with)?in\s+the\s+scope\s+of\s+this\s+examination"
+    rf"|\bdoes\s+not\s+disclose\s+the\s+actual\s+controls\s+at\s+the\s+{_SUBSERVICE}",
     re.IGNORECASE,
 )
 _INCLUSIVE = re.compile(
@@ -127,6 +135,7 @@ def subservice_votes(doc: Document) -> list[Vote[str]]:
     for match in find_in(_INCLUDED_NAME, doc):
         if included := clean_name(match.group("name") or match.group("name2") or ""):
             votes.append(_vote(doc, included, 1.0, match.start(), "included"))
+    votes.extend(prose_votes(doc))
     return votes
 
 
@@ -143,18 +152,33 @@ def decide_subservice(
     if any(True for _ in find_in(_NONE_USED, doc)):
         return (), Decision(value=None), 0.9, []
     excluded = {normalize_name(name) for name in exclude}
+    # "AWS" and "Amazon Web Services" are one organisation when the report defines one as
+    # the other's short form.
+    long_forms = abbreviations(doc)
     groups: dict[str, list[Vote[str]]] = {}
     for vote in subservice_votes(doc):
         key = normalize_name(vote.value)
-        if key and key not in excluded:
+        key = normalize_name(long_forms.get(key, vote.value))
+        # The service organisation's own short name ("Lumenary" for "Lumenary Cloud, Inc.").
+        if key and not any(key == name or same_entity(key, name) for name in excluded):
             groups.setdefault(key, []).append(vote)
     chosen = {key: votes for key, votes in groups.items() if sum(v.weight for v in votes) >= 2.0}
-    names = tuple(sorted(preferred_form([v.value for v in votes]) for votes in chosen.values()))
+    names = tuple(
+        sorted(
+            _spelled_out(preferred_form([v.value for v in votes]), long_forms)
+            for votes in chosen.values()
+        )
+    )
     if not names:
         return (), Decision(value=None), 0.6, []
     evidence_votes = [vote for votes in chosen.values() for vote in votes]
     strength = min(sum(v.weight for v in votes) for votes in chosen.values())
     return names, _decide_method(doc), round(min(1.0, 0.5 + 0.1 * strength), 2), evidence_votes
+
+
+def _spelled_out(name: str, long_forms: dict[str, str]) -> str:
+    """Print "Amazon Web Services" rather than "AWS" when the report defines the short form."""
+    return long_forms.get(normalize_name(name), name)
 
 
 def _decide_method(doc: Document) -> Decision[str]:
@@ -169,15 +193,18 @@ def _decide_method(doc: Document) -> Decision[str]:
 
 _CUEC_HEADING = re.compile(
     r"^(?:[\dIVX]+[.)]?\s+|[A-Z][.)]\s+)?(?:complementary\s+user[\s-]+entity\s+controls?|"
+    r"complementary\s+controls\s+(?:at|of|for)\s+user\s+entities|"
     r"user\s+control\s+considerations|client\s+control\s+considerations|user\s+entity\s+"
     r"(?:control\s+)?(?:responsibilities|considerations))(?:\s*\(CUECs?\))?\s*:?$",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^(?:[•\-*◦▪–·●]|\d{1,2}[.)]|\(?[a-z]\))\s+")
+# "1." and "1)" and, in tables whose number column has no punctuation, "1 Validating ...".
+_BULLET = re.compile(r"^(?:[•\-*◦▪–·●]|\d{1,2}[.)]|\d{1,2}(?=\s+[A-Z])|\(?[a-z]\))\s+")
 _CUEC_SENTENCE = re.compile(
     r"^(?:User\s+entities|Customers|Clients|The\s+user\s+entity|User\s+organi[sz]ations)\b"
     r".{0,60}\b(?:are|is|should|must|will|have)\b",
-    re.IGNORECASE,
+    # Case-sensitive: an item starts a sentence; "user entities' auditors should ..." in the
+    # middle of the introduction is no item.
 )
 _NO_CUECS = re.compile(
     r"\b(?:no|not\s+any|none)\b.{0,40}\b(?:required|necessary|applicable|identified)", re.I

@@ -335,7 +335,25 @@ def _bridge_letter(doc: Document) -> ExtractionResult:
     facts.put("bridge_through", bridge_end, _iso(bridge_end.value))
     letter = periods.letter_date(doc)
     facts.put("report_date", letter, _iso(letter.value))
+    _check_bridge(facts, bridge_end)
     return facts.result()
+
+
+def _check_bridge(facts: _Facts, bridge_end: Decision[date]) -> None:
+    """Warn about a bridge letter that contradicts itself rather than guess."""
+    dated, through = facts.values.get("report_date"), facts.values.get("bridge_through")
+    if dated and through and dated < through:
+        facts.warn(
+            "BRIDGE_DATED_EARLY",
+            f"The letter is dated {dated}, before the end of the period it bridges ({through}): "
+            "management cannot vouch for the days after the letter.",
+        )
+    if bridge_end.runner_up is not None and bridge_end.runner_up != bridge_end.value:
+        facts.warn(
+            "BRIDGE_PERIOD_CONFLICT",
+            f"The letter also names {bridge_end.runner_up.isoformat()} as the end of the bridged "
+            "period.",
+        )
 
 
 def _iso_certificate(doc: Document) -> ExtractionResult:

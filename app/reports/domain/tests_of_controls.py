@@ -70,7 +70,7 @@ class _RowContext:
 
 def read_test_results(doc: Document) -> TestResults | None:
     """Find the controls whose test results report an exception; None without tests."""
-    parts = doc.section_text(layout.TESTS)
+    parts = doc.section_text(layout.TESTS) or _tables_without_heading(doc)
     if not parts:
         return None
     found: dict[str, ControlException] = {}
@@ -85,6 +85,32 @@ def read_test_results(doc: Document) -> TestResults | None:
         if exceptions:
             _collect(doc, base, text, _rows(text), exceptions, found)
     return TestResults(tuple(found.values()), clean, first_page)
+
+
+# The column headers of a test table: "Service Organization Control Activity | Test
+# Performed by the Service Auditor | Test Results", "Controls | Tests Performed | Results".
+_TABLE_HEADER = re.compile(
+    r"^[^\n]{0,60}\bcontrol(?:s|\s+activit(?:y|ies))?\b[^\n]{0,80}\btests?\s+(?:performed|applied|"
+    r"of\s+controls)\b[^\n]{0,80}\bresults?\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+_CRITERION_LINES_ABOVE = 3
+
+
+def _tables_without_heading(doc: Document) -> list[tuple[int, str]]:
+    """The test tables of a report whose tests section heading was not recognised."""
+    match = _TABLE_HEADER.search(doc.text)
+    if match is None:
+        return []
+    index = doc.line_index_at(match.start())
+    # The criterion a table belongs to is printed just above its column headers.
+    start = doc.line_offsets[max(0, index - _CRITERION_LINES_ABOVE)]
+    # Tables run to the next section that starts after them, or to the end.
+    ends = [s.start for s in doc.sections if s.start > index]
+    end = doc.line_offsets[min(ends)] if ends else len(doc.text)
+    return [(start, doc.text[start:end])]
 
 
 def _rows(text: str) -> _Rows:

@@ -52,9 +52,10 @@ def answer_from_form(question: Question, getlist: Callable[[str], list[Any]]) ->
 
 
 def _trust_center(address: str, terms_fields: list[Any]) -> list[str] | None:
-    terms = str(terms_fields[-1]).strip() if terms_fields else ""
-    if not address.strip() and not terms:
+    # Without an address there is nothing to keep yet (terms may be chosen first).
+    if not address.strip():
         return None
+    terms = str(terms_fields[-1]).strip() if terms_fields else ""
     return [address.strip(), terms]
 
 

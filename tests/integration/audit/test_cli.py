@@ -37,14 +37,26 @@ def _tamper(engine, change):
         change(connection)
 
 
-def test_verify_passes_on_an_untouched_log_and_records_the_run(audit_db):
+def test_verify_passes_on_an_untouched_log_and_leaves_the_head_where_it_was(audit_db):
+    with session_scope(audit_db) as session:
+        before = audit_service.head(session)
     result = CliRunner().invoke(audit_cli, ["verify"])
     assert result.exit_code == 0, result.output
     assert "intact: 5 events" in result.output
     with session_scope(audit_db) as session:
-        last = list(audit_service.iter_events(session))[-1]
-    assert last.action == "audit.verified"
-    assert last.data["intact"] is True
+        assert audit_service.head(session) == before
+
+
+def test_verify_without_a_checkpoint_says_what_it_cannot_detect(audit_db):
+    result = CliRunner().invoke(audit_cli, ["verify"])
+    assert "No checkpoint given" in result.output
+    assert "cannot detect events removed from the end" in result.output
+    with session_scope(audit_db) as session:
+        head = audit_service.head(session)
+    assert head is not None
+    checked = CliRunner().invoke(audit_cli, ["verify", "--expect-head", f"5:{head.hash}"])
+    assert checked.exit_code == 0, checked.output
+    assert "No checkpoint given" not in checked.output
 
 
 def test_verify_names_the_altered_event_and_exits_1(audit_db):

@@ -111,9 +111,11 @@ def test_recompute_all_keeps_an_override_until_a_new_report_arrives(session):
     vendor = make_vendor(session)
     _add_report(session, vendor)
     scoring_service.recompute_all(session, as_of=AS_OF)
+    seen = overrides.override_version(scoring_service.latest_score(session, vendor.id or 0))
     overrides.override_score(
-        session, vendor, value=Decimal("91"), reason="Checked", user_id=officer.id or 0, as_of=AS_OF
-    )
+        session, vendor, value=Decimal("91"), reason="Checked", user_id=officer.id or 0,
+        as_of=AS_OF, expected_version=seen,
+    )  # fmt: skip
 
     assert scoring_service.recompute_all(session, as_of=AS_OF) == 0
     assert scoring_service.latest_score(session, vendor.id or 0).override_value == Decimal("91.0")
@@ -170,9 +172,10 @@ def test_recompute_all_in_worker_processes_stores_what_the_serial_run_computes(
         session.commit()
         ids = [vendor.id or 0 for vendor in vendors]
         scoring_service.recompute_all(session, as_of=AS_OF, workers=1)
+        seen = overrides.override_version(scoring_service.latest_score(session, ids[0]))
         overrides.override_score(
             session, vendors[0], value=Decimal("55"), reason="Known gap", user_id=officer_id,
-            as_of=AS_OF,
+            as_of=AS_OF, expected_version=seen,
         )  # fmt: skip
         _add_report(session, vendors[0], exceptions=7)  # a newer report ends the override
         session.commit()

@@ -60,8 +60,13 @@ def test_findings_carry_severity_message_and_a_suggestion():
 
 
 def test_missing_type_is_only_informational():
-    (finding,) = lint_text("Are you SOC 2 compliant?")
+    (finding,) = lint_text("Do you have a SOC 2 report?")
     assert (finding.rule, finding.severity) == ("soc2-missing-type", Severity.INFO)
+
+
+def test_soc2_compliant_is_accepted_with_a_warning_that_it_names_no_type():
+    (finding,) = lint_text("Are you SOC 2 compliant?")
+    assert (finding.rule, finding.severity) == ("soc2-compliance-no-type", Severity.WARNING)
 
 
 def test_prose_scope_applies_only_terminology_rules():

@@ -143,7 +143,7 @@ def test_files_that_cannot_be_read_are_refused_with_a_reason_and_nothing_is_kept
     assert words in screened.refusal.reason
     # The reason speaks to the uploader: no internal reader wording.
     assert "PDFium" not in screened.refusal.reason and "exit code" not in screened.refusal.reason
-    assert list(LocalStorage(tmp_path / "storage").stored_keys()) == []
+    assert list(LocalStorage(tmp_path / "storage").stored_objects()) == []
 
 
 def test_an_ordinary_report_is_accepted_unflagged_with_its_facts_read_once(tmp_path):

@@ -109,3 +109,25 @@ def test_sentence_case_auditor_heading_starts_the_auditor_report():
     facts = _read(page)
     assert facts["report_date"] == "2025-08-02"
     assert facts["service_auditor"] == "Fenwick Ridge Advisors"
+
+
+def test_products_in_scope_for_part_of_the_period_raise_no_date_conflict():
+    def listing(page: int) -> str:
+        return "\n".join(
+            [
+                f"Attachment {page}: products in scope",
+                *[f"Product {page}-{n} is in scope" for n in range(3)],
+                "+ Indicates products in scope only for the period 1 January 2025 through 30 June 2025",
+                *[f"Data center {page}-{n}" for n in range(4)],
+            ]
+        )
+
+    pages = [
+        "\n".join(_COVER),
+        "\n".join([*_SCOPE, *_OPINION, "August 2, 2025"]),
+        "\n".join(_ASSERTION),
+        *[listing(page) for page in range(4, 8)],
+    ]
+    result = extract_facts(pages)
+    assert (result.period_start, result.period_end) == ("2024-07-01", "2025-06-30")
+    assert "DATE_CONFLICT" not in result.warning_codes()

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import threading
+import time
+
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from app.core.config import Environment, Settings
 from app.main import create_app
@@ -76,3 +80,35 @@ def test_home_page_welcomes_anonymous_visitors(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "Sign in" in response.text
+
+
+class _FrozenEngine:
+    """A database server that accepted the connection and then stopped answering."""
+
+    def __init__(self) -> None:
+        self.thaw = threading.Event()
+
+    def connect(self):
+        self.thaw.wait(30)
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    def dispose(self) -> None:
+        self.thaw.set()
+
+
+def test_readyz_answers_503_with_retry_after_in_bounded_time_when_the_database_freezes(client):
+    frozen = _FrozenEngine()
+    real, client.app.state.engine = client.app.state.engine, frozen
+    try:
+        started = time.monotonic()
+        response = client.get("/readyz")
+        elapsed = time.monotonic() - started
+        again = client.get("/readyz")  # the first check still hangs: no second thread waits
+    finally:
+        frozen.thaw.set()
+        client.app.state.engine = real
+    assert response.status_code == 503
+    assert "did not answer" in response.json()["reason"]
+    assert response.headers["retry-after"] == "5"
+    assert elapsed < 5
+    assert again.status_code == 503

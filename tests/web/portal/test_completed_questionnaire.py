@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from app.auth.models import Role
 from app.evidence.models import CompletedQuestionnaire
 from app.reports.models import Document
 from app.requests import answer_store as answering
+from tests.factories import csrf_token, make_user, sign_in
 from tests.portal_helpers import open_portal, portal_token, send_request
 from tests.questionnaire_workbooks import caiq_workbook, hecvat_workbook
 
@@ -94,3 +96,26 @@ def test_a_blank_or_foreign_spreadsheet_is_refused_and_nothing_is_stored(
     assert response.status_code == 422
     assert "not a completed questionnaire we can read" in response.text
     assert session.exec(select(Document)).all() == []
+
+
+def test_staff_upload_a_completed_caiq_and_risk_officers_search_its_answers(
+    client, session, settings, tmp_path
+):
+    request, _ = send_request(session, settings, slug="security-baseline")
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    page_url = f"/vendors/{request.vendor_id}/completed-questionnaires"
+    token = csrf_token(client, page_url)
+    answers = {"CEK-03.1": "Yes|AES-256 on every volume.", "IAM-14.1": "Yes"}
+    path = caiq_workbook(tmp_path / "staff.xlsx", answers=answers)
+    response = client.post(
+        page_url,
+        data={"csrf_token": token},
+        files={"file": ("staff.xlsx", path.read_bytes(), XLSX)},
+    )
+    assert response.status_code == 200, response.text
+    assert "3 answers of open questionnaires were filled in" in response.text
+    found = client.get(page_url, params={"q": "aes-256"})
+    assert "CEK-03.1" in found.text and "CAIQv4.0.3, row 7" in found.text
+    assert "IAM-14.1" not in found.text
+    values = answering.answer_values(answering.load_answers(session, request.id))
+    assert values["mfa_admin_access"] == "yes"

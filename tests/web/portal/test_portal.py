@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from pathlib import Path
 
@@ -134,6 +135,28 @@ def test_a_stale_save_from_another_tab_is_refused_not_lost(client, session, sett
     assert "changed in another window" in stale.text or "same time" in stale.text
     answers = answering.load_answers(session, request.id)
     assert answers["holds_soc2_type2"].value == "yes"
+
+
+def test_a_clash_shows_both_values_and_keeping_mine_saves_over_the_current_version(
+    client, session, settings
+):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    assert _save(client, "holds_soc2_type2", "yes", version=0).status_code == 200
+
+    clash = _save(client, "holds_soc2_type2", "no", version=0)
+
+    assert clash.status_code == 409
+    yours = clash.text.split('class="clash-yours">')[1].split("<")[0]
+    saved = clash.text.split('class="clash-saved">')[1].split("<")[0]
+    assert (yours, saved) == ("No", "Yes")
+    assert 'id="status-holds_soc2_type2"' in clash.text and "Keep mine" in clash.text
+    assert '"v__holds_soc2_type2": "1"' in html.unescape(clash.text)
+    kept = _save(client, "holds_soc2_type2", "no", version=1)
+    assert kept.status_code == 200
+    assert answering.load_answers(session, request.id)["holds_soc2_type2"].value == "no"
+    current = client.get("/portal/questions/holds_soc2_type2")
+    assert current.status_code == 200 and 'value="no" checked' in current.text
 
 
 def test_saving_without_javascript_saves_the_whole_form(client, session, settings):

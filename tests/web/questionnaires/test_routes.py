@@ -185,7 +185,7 @@ def test_import_of_a_good_csv_writes_v1_and_shows_its_lint_report(client, sessio
     assert loaded.definition.title == "Cloud hosting"
     assert next(loaded.definition.questions()).text.startswith("Do you hold")
     page = client.get(response.headers["location"])
-    assert "Imported as version 1" in page.text
+    assert "Imported as a draft, version 1" in page.text
     assert "iso27001-compliance" in page.text
     assert loaded.content_hash in page.text
     (event,) = session.exec(
@@ -220,7 +220,7 @@ def test_import_refuses_a_file_that_is_not_a_spreadsheet(client, session, librar
     sign_in(client, make_user(session, role=Role.procurement))
     response = _import(client, GOOD_CSV, filename="questions.txt")
     assert response.status_code == 422
-    assert "is not a spreadsheet: upload a .xlsx or .csv file" in response.text
+    assert "is not a questionnaire file: upload a .xlsx, .csv or .json file" in response.text
     assert list(library_dir.iterdir()) == []
 
 

@@ -11,7 +11,7 @@ from app.mail.models import OutgoingMail
 from app.requests import answer_store as answering
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.vendors import service as vendors_service
-from tests.factories import make_user, make_vendor, post_form, sign_in
+from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
 from tests.portal_helpers import LINK, open_portal, send_request
 
 
@@ -94,9 +94,11 @@ def test_revoke_extend_and_cancel_change_the_link_and_the_list(client, session, 
     request, token = send_request(session, settings)
     sign_in(client, make_user(session, role=Role.procurement))
     new_due = (date.today() + timedelta(days=40)).isoformat()
-    assert (
-        post_form(client, f"/requests/{request.id}/extend", {"due_on": new_due}).status_code == 303
+    version = form_version(
+        client, f"/requests/{request.id}", action=f"/requests/{request.id}/extend"
     )
+    data = {"due_on": new_due, "version": version}
+    assert post_form(client, f"/requests/{request.id}/extend", data).status_code == 303
     session.refresh(request)
     assert request.due_on.isoformat() == new_due
     assert request.expires_at.date() > date.today() + timedelta(days=60)

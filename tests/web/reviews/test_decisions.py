@@ -14,7 +14,7 @@ from app.requests.models import RequestStatus
 from app.reviews.domain.reassessment import add_months
 from app.reviews.models import Decision, VendorReview
 from app.scoring import service as scoring_service
-from tests.factories import make_user, make_vendor, post_form, sign_in
+from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
 from tests.web.reviews.helpers import add_document, report_facts
 from tests.web.reviews.test_vendor_review import submitted_vendor
 
@@ -117,7 +117,9 @@ def test_override_sets_the_final_score_and_keeps_the_computed_one_visible(
     sign_in(client, make_user(session))
     path = f"/vendors/{vendor.id}/override"
     assert post_form(client, path, {"value": "42.5"}).status_code == 422
-    assert post_form(client, path, {"value": "42.5", "reason": "Known breach"}).status_code == 303
+    version = form_version(client, f"/vendors/{vendor.id}/review")
+    data = {"value": "42.5", "reason": "Known breach", "version": version}
+    assert post_form(client, path, data).status_code == 303
     summary = session.get(VendorReview, vendor.id)
     assert summary.score_value == Decimal("42.5") and summary.is_overridden
     assert summary.computed_value == computed
@@ -133,7 +135,9 @@ def test_an_override_survives_a_rescore_but_lapses_when_a_new_report_arrives(
 ):
     vendor = _vendor(session, settings)
     sign_in(client, make_user(session))
-    post_form(client, f"/vendors/{vendor.id}/override", {"value": "50", "reason": "Judgement"})
+    version = form_version(client, f"/vendors/{vendor.id}/review")
+    data = {"value": "50", "reason": "Judgement", "version": version}
+    post_form(client, f"/vendors/{vendor.id}/override", data)
     post_form(client, f"/vendors/{vendor.id}/decisions", {"outcome": "approved", "reason": "ok"})
     assert session.get(VendorReview, vendor.id).is_overridden
     newer = report_facts(utcnow().date() - timedelta(days=5))
@@ -151,8 +155,12 @@ def test_an_override_survives_a_rescore_but_lapses_when_a_new_report_arrives(
 def test_removing_an_override_restores_the_computed_score(client, session, settings):
     vendor = _vendor(session, settings)
     sign_in(client, make_user(session))
-    post_form(client, f"/vendors/{vendor.id}/override", {"value": "10", "reason": "Judgement"})
-    assert post_form(client, f"/vendors/{vendor.id}/override/clear").status_code == 303
+    version = form_version(client, f"/vendors/{vendor.id}/review")
+    data = {"value": "10", "reason": "Judgement", "version": version}
+    post_form(client, f"/vendors/{vendor.id}/override", data)
+    version = form_version(client, f"/vendors/{vendor.id}/review")
+    clear = post_form(client, f"/vendors/{vendor.id}/override/clear", {"version": version})
+    assert clear.status_code == 303
     assert not session.get(VendorReview, vendor.id).is_overridden
 
 

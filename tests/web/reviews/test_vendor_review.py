@@ -13,7 +13,7 @@ from app.reports.models import ReportFacts
 from app.requests.models import Answer, RequestStatus
 from app.scoring import service as scoring_service
 from app.vendors.models import Vendor
-from tests.factories import make_user, make_vendor, post_form, sign_in
+from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
 from tests.portal_helpers import send_request
 from tests.web.reviews.helpers import add_document, report_facts
 
@@ -92,9 +92,11 @@ def test_correcting_a_fact_needs_a_reason_and_rescores(client, session, settings
     before = scoring_service.latest_score(session, vendor.id)
     sign_in(client, make_user(session))
     path = f"/documents/{document.id}/facts/opinion"
-    refused = post_form(client, path, {"value": "qualified", "reason": " "})
+    version = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    refused = post_form(client, path, {"value": "qualified", "reason": " ", "version": version})
     assert refused.status_code == 422
-    done = post_form(client, path, {"value": "qualified", "reason": "p.4 says except for"})
+    data = {"value": "qualified", "reason": "p.4 says except for", "version": version}
+    done = post_form(client, path, data)
     assert done.status_code == 303
     facts = session.exec(select(ReportFacts).where(ReportFacts.document_id == document.id)).one()
     assert facts.corrections["opinion"]["value"] == "qualified"
@@ -104,11 +106,11 @@ def test_correcting_a_fact_needs_a_reason_and_rescores(client, session, settings
 
 
 def test_a_correction_that_does_not_fit_the_fact_is_refused(client, session, settings):
-    _vendor, document = _reviewed_vendor(session, settings)
+    vendor, document = _reviewed_vendor(session, settings)
     sign_in(client, make_user(session))
-    response = post_form(
-        client, f"/documents/{document.id}/facts/exceptions_count", {"value": "two", "reason": "x"}
-    )
+    path = f"/documents/{document.id}/facts/exceptions_count"
+    version = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    response = post_form(client, path, {"value": "two", "reason": "x", "version": version})
     assert response.status_code == 422
     assert "whole number" in response.text
 
@@ -125,9 +127,9 @@ def test_assigning_every_cuec_an_owner_marks_the_profile_and_clears_the_finding(
     from app.reviews.cuecs import cuec_key
 
     key = cuec_key("Customers review user access quarterly.")
-    response = post_form(
-        client, f"/documents/{document.id}/cuecs", {f"owner-{key}": "IT Service Desk"}
-    )
+    path = f"/documents/{document.id}/cuecs"
+    version = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    response = post_form(client, path, {f"owner-{key}": "IT Service Desk", "version": version})
     assert response.status_code == 303
     session.refresh(vendor)
     assert vendor.profile["cuec_owners_assigned"] is True
@@ -149,10 +151,10 @@ def test_procurement_cannot_correct_facts_or_assign_cuec_owners(client, session,
 
 
 def test_a_correction_is_audit_logged(client, session, settings):
-    _vendor, document = _reviewed_vendor(session, settings)
+    vendor, document = _reviewed_vendor(session, settings)
     sign_in(client, make_user(session))
-    post_form(
-        client, f"/documents/{document.id}/facts/exceptions_count", {"value": "3", "reason": "p.9"}
-    )
+    path = f"/documents/{document.id}/facts/exceptions_count"
+    version = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    post_form(client, path, {"value": "3", "reason": "p.9", "version": version})
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "fact.corrected")).all()
     assert any(e.subject_id == str(document.id) for e in events)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from app.auth.models import Role
-from tests.factories import make_user, make_vendor, sign_in
+from tests.factories import form_version, make_user, make_vendor, sign_in
 
 
 def test_vendor_list_shows_an_empty_state(client, session):
@@ -75,6 +75,7 @@ def test_procurement_creates_and_edits_a_vendor_with_its_profile(client, session
             "name": "Northwind Payroll Ltd",
             "inherent_tier": "critical",
             "status": "active",
+            "version": form_version(client, f"/vendors/{vendor.id}/edit"),
         },
     )
     assert response.status_code == 303
@@ -163,12 +164,15 @@ def test_the_vendor_profile_intake_derives_the_inherent_tier_and_scoring_flags(c
         "q__transaction_processing": "yes",
         "q__icfr_relevant": "yes",
     }
-    response = post_form(client, f"/vendors/{vendor.id}/profile", answers)
+    version = form_version(client, f"/vendors/{vendor.id}/profile")
+    response = post_form(client, f"/vendors/{vendor.id}/profile", {**answers, "version": version})
     assert response.status_code == 303, response.text
     session.refresh(vendor)
     assert vendor.inherent_tier.value == "critical"
     assert vendor.profile["personal_data"] is True
     assert vendor.profile["uptime_critical"] is True
-    incomplete = post_form(client, f"/vendors/{vendor.id}/profile", {"q__system_access": "user"})
+    version = form_version(client, f"/vendors/{vendor.id}/profile")
+    data = {"q__system_access": "user", "version": version}
+    incomplete = post_form(client, f"/vendors/{vendor.id}/profile", data)
     assert incomplete.status_code == 422
     assert "Please answer the marked questions" in incomplete.text

@@ -1,0 +1,34 @@
+"""Every page knows how the organisation presents itself (the header banner reads it)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.core.config import Settings
+from app.core.db import SessionDep
+from app.organisation import service as organisation_service
+from app.organisation.service import OrganisationProfile
+
+
+def get_organisation(request: Request, session: SessionDep) -> OrganisationProfile:
+    """Read the organisation settings once per request and keep them for the templates."""
+    cached: OrganisationProfile | None = getattr(request.state, "organisation_profile", None)
+    if cached is not None:
+        return cached
+    settings: Settings = request.app.state.settings
+    profile = organisation_service.get_profile(session, settings)
+    request.state.organisation_profile = profile
+    return profile
+
+
+OrganisationDep = Annotated[OrganisationProfile, Depends(get_organisation)]
+
+
+def load_for_staff_pages(request: Request, session: SessionDep) -> None:
+    """Installed on the whole application after the access check: staff pages show a banner
+    until the organisation is named. Anonymous, portal and API requests skip the query."""
+    if getattr(request.state, "user", None) is None or request.url.path.startswith("/api/"):
+        return
+    get_organisation(request, session)

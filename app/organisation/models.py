@@ -1,0 +1,29 @@
+"""The organisation using Diligence: its name and how its mail and portal present it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+
+# The table holds one row; a fixed key makes "the settings" a primary-key lookup.
+SETTINGS_ROW_ID = 1
+
+
+class OrganisationSettings(SQLModel, table=True):
+    """What an administrator set in the browser; empty fields fall back to the environment."""
+
+    __tablename__ = "organisation_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", sa_type=sa.String(200))
+    mail_sender: str = Field(default="", sa_type=sa.String(320))
+    reply_to: str = Field(default="", sa_type=sa.String(320))
+    welcome_text: str = Field(default="", sa_type=sa.Text)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_by_id: int | None = Field(
+        default=None, foreign_key="staff_user.id", ondelete="SET NULL"
+    )
