@@ -75,6 +75,8 @@ def send_due_reassessments(
             )
             continue
         sent = _send(session, vendor, contact, today=today, settings=settings, actor=actor)
+        if not sent:
+            continue  # nothing went out (see the log): try again tomorrow
         session.add(
             Reassessment(
                 vendor_id=vendor.id, due_on=due_on, contact_id=contact.id, request_ids=sent

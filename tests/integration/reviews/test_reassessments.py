@@ -13,9 +13,11 @@ from app.core.config import get_settings
 from app.core.db import create_db_engine, dispose_engines
 from app.mail.models import OutgoingMail
 from app.requests.models import QuestionnaireRequest
+from app.reviews import reassessments
 from app.reviews.models import Decision, DecisionOutcome, Reassessment, VendorReview
 from app.reviews.reassessments import send_due_reassessments
 from app.reviews.reassessments_cli import app as reassessments_app
+from app.scoring.domain.policy import TierReassessment
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier
 from tests.conftest import fresh_database_url
@@ -124,12 +126,24 @@ def test_a_new_decision_starts_a_new_cycle(session, settings):
     assert send_due_reassessments(session, today=date(2028, 12, 20), settings=settings).vendors == 1
 
 
+def test_a_reassessment_that_could_not_go_out_is_tried_again(session, settings, monkeypatch):
+    vendor = _decided_vendor(session, tier=InherentTier.critical, name="Keel")
+    missing = TierReassessment(months=12, questionnaires=("withdrawn-questionnaire",))
+    monkeypatch.setattr(reassessments, "tier_reassessment", lambda _tier: missing)
+    failed = send_due_reassessments(session, today=CRITICAL_DUE, settings=settings)
+    assert failed.vendors == 0 and session.exec(select(Reassessment)).all() == []
+    monkeypatch.undo()
+    retried = send_due_reassessments(session, today=date(2027, 12, 2), settings=settings)
+    assert retried.vendors == 1 and len(_requests(session, vendor)) == 2
+
+
 @pytest.fixture
 def cli_database(tmp_path, monkeypatch):
     url = fresh_database_url("sqlite", "reassess", tmp_path)
     migrate.upgrade(url)
     monkeypatch.setenv("DILIGENCE_DATABASE_URL", url)
     monkeypatch.setenv("DILIGENCE_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("DILIGENCE_ORGANISATION_NAME", "Buyer Ltd")
     get_settings.cache_clear()
     yield url
     dispose_engines()
