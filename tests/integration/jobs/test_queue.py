@@ -217,6 +217,7 @@ def test_reminders_digests_and_rescoring_are_scheduled_by_the_queue(settings):
         "diligence.send_digest": "0 7 * * 1",
         "diligence.recompute_scores": "30 2 * * *",
         "diligence.sweep": "* * * * *",
+        "diligence.check_storage": "0 3 * * *",
     }
 
 
