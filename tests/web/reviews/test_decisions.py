@@ -178,3 +178,5 @@ def test_the_review_page_shows_the_next_review_date_from_the_decision_and_tier(
     page = client.get(f"/vendors/{vendor.id}/review").text
     assert f"Next review: <strong>{expected.isoformat()}</strong>" in page
     assert session.get(VendorReview, vendor.id).next_review_on == expected
+    profile = client.get(f"/vendors/{vendor.id}").text
+    assert f"<dt>Next review</dt><dd>{expected.isoformat()}" in profile
