@@ -1,7 +1,7 @@
 """reassessment by tier: each vendor's next review date, and the reassessments sent
 
 Revision ID: program_1
-Revises: harden_1
+Revises: reading_1
 Create Date: 2026-12-06 21:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'program_1'
-down_revision: str | None = 'harden_1'
+down_revision: str | None = 'reading_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
