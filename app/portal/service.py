@@ -239,6 +239,9 @@ def save_form(
     getlist: Callable[[str], list[Any]],
 ) -> dict[str, str]:
     """Save every changed answer of the full (no-JavaScript) form; return errors by question."""
+    if not page.is_editable:
+        # Never answer "saved" for a form that can no longer change anything.
+        raise RequestClosed("This questionnaire was already submitted, so nothing was saved.")
     errors: dict[str, str] = {}
     for section in page.sections:
         for view in section.questions:

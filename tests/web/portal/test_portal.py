@@ -280,6 +280,14 @@ def test_submit_lists_missing_answers_then_submits_once(client, session, setting
         data={"q__holds_soc2_type2": "yes", "v__holds_soc2_type2": "1", "csrf_token": token_value},
     )
     assert late.status_code == 409
+    # "Save all" (the form without JavaScript) says it saved nothing, rather than "saved".
+    save_all = client.post(
+        "/portal/answers",
+        data={"q__holds_soc2_type2": "no", "v__holds_soc2_type2": "1", "csrf_token": token_value},
+        follow_redirects=False,
+    )
+    assert save_all.status_code == 409
+    assert "nothing was saved" in save_all.text
 
 
 def test_an_upload_without_a_portal_session_is_refused_before_its_body_is_read(client, session):
