@@ -227,6 +227,7 @@ def sso_callback(
     config = _oidc_config(request)
     settings = _settings(request)
     next_path = "/"
+    identity = None
     try:
         if error or not code:
             raise SsoFailed("The sign-in provider did not sign you in.")
@@ -239,6 +240,10 @@ def sso_callback(
             session, identity=identity, policy=sso.SsoPolicy.from_settings(settings)
         )
     except SsoFailed as exc:
+        if identity is None:  # refused before anyone was known: a wrong state, a replayed code
+            sso.record_flow_refusal(
+                session, reason=exc.message, address=client_address(request.scope)
+            )
         response = _login_page(request, next_path=next_path, error=exc.message, status=400)
     else:
         response = _signed_in_redirect(request, session, user, method="oidc")

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
-from app.audit.actors import sso_actor
+from app.audit.actors import sso_actor, visitor_actor
 from app.auth import service as auth_service
 from app.auth.errors import SsoFailed
 from app.auth.models import Role, User
@@ -51,6 +51,17 @@ def role_from_claims(claims: Mapping[str, Any], claim: str) -> Role | None:
     names = value if isinstance(value, list) else [value]
     roles = [Role(str(name)) for name in names if str(name) in Role.__members__]
     return roles[0] if roles else None
+
+
+def record_flow_refusal(session: Session, *, reason: str, address: str) -> None:
+    """Audit a callback refused before any identity was known (state, nonce, code replay)."""
+    audit_service.record(
+        session,
+        actor=visitor_actor(address),
+        action=AuditAction.user_sign_in_failed,
+        subject_type="user",
+        data={"method": "oidc", "reason": reason[:200]},
+    )
 
 
 def _refuse(session: Session, identity: OidcIdentity, reason: str, message: str) -> SsoFailed:

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.audit.actors import vendor_actor
-from app.core.db import SessionDep, utcnow
+from app.core.db import SessionDep, utcnow, writes_through_queue
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.rows import id_of
 from app.core.templating import templates
@@ -111,6 +111,7 @@ async def save_all(request: Request, session: SessionDep, found: PortalRequestDe
 
 
 @router.post("/portal/answers/{question_id}", name="portal.save_answer")
+@writes_through_queue
 async def save_answer(request: Request, question_id: str) -> Response:
     # The portal session is resolved inside the write transaction: resolving it can write too.
     form = await request.form()
@@ -148,6 +149,7 @@ def question(
 
 
 @router.post("/portal/uploads/{question_id}", name="portal.upload", max_body_size=UPLOAD_BODY_LIMIT)
+@writes_through_queue
 async def upload(
     request: Request, store: EvidenceStoreDep, question_id: str, file: UploadFile
 ) -> Response:

@@ -15,6 +15,7 @@ ReadFailure = Literal[
     "cpu_time",
     "wall_time",
     "reader_unavailable",
+    "crashed",
 ]
 
 

@@ -302,14 +302,22 @@ def _memory_message(limits: SandboxLimits) -> str:
 
 
 def _crash_error(exitcode: int | None, limits: SandboxLimits) -> ReportReadError:
-    if exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+    """Name what ended the reader: only SIGXCPU is the CPU limit (the memory limit is
+    reported by the child itself); a crash or a kill says which signal it was."""
+    if exitcode == -signal.SIGXCPU:
         return ReportReadError(
             f"reading the PDF exceeded the {limits.cpu_seconds} s CPU-time limit", "cpu_time"
         )
-    if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, 1):
-        return ReportReadError(_memory_message(limits), "memory")
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        what = "was killed" if exitcode == -signal.SIGKILL else "crashed"
+        return ReportReadError(f"reading the PDF failed: the reader {what} ({name})", "crashed")
     return ReportReadError(
-        f"reading the PDF failed: the reader stopped unexpectedly (exit code {exitcode})"
+        f"reading the PDF failed: the reader stopped unexpectedly (exit code {exitcode})",
+        "crashed",
     )
 
 

@@ -101,6 +101,7 @@ _REASONS = {
         "The file took too long to read (it may be damaged or unusually complex). Try again; "
         "if it happens again, " + _AGAIN[0].lower() + _AGAIN[1:]
     ),
+    "crashed": "The reader stopped while opening the file (it may be damaged). " + _AGAIN,
     "password": (
         "The PDF needs a password to open. Upload a copy that opens without a password "
         "(restrictions on printing or copying are fine)."

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+from app.audit.models import AuditEvent
 from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.core.config import Environment, Settings
@@ -106,6 +107,11 @@ def test_a_tampered_state_is_refused(client, session):
     response = client.get(forged, follow_redirects=False)
     assert response.status_code == 400
     assert _user(session, "alice@corp.example") is None
+    refused = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "user.sign_in_failed")
+    ).all()
+    assert [e.data["method"] for e in refused] == ["oidc"]
+    assert refused[0].actor.startswith("visitor:")
 
 
 def test_a_disabled_account_cannot_sign_in_with_sso(client, session):

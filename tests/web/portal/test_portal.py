@@ -179,6 +179,26 @@ def test_saving_without_javascript_saves_the_whole_form(client, session, setting
     assert answers["holds_soc2_type2"].value == "yes"
 
 
+def test_a_clash_without_javascript_names_both_values_on_the_page(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    assert _save(client, "holds_soc2_type2", "yes", version=0).status_code == 200
+
+    response = client.post(
+        "/portal/answers",
+        data={
+            "csrf_token": portal_token(client),
+            "q__holds_soc2_type2": "no",
+            "v__holds_soc2_type2": "0",
+        },
+        follow_redirects=False,
+    )
+
+    assert response.status_code == 409
+    assert "Yours (not saved): No. Saved now (shown above): Yes." in html.unescape(response.text)
+    assert answering.load_answers(session, request.id)["holds_soc2_type2"].value == "yes"
+
+
 def test_uploading_a_soc_report_shows_what_was_read_and_recognises_a_repeat(
     client, session, settings
 ):
@@ -260,6 +280,14 @@ def test_submit_lists_missing_answers_then_submits_once(client, session, setting
         data={"q__holds_soc2_type2": "yes", "v__holds_soc2_type2": "1", "csrf_token": token_value},
     )
     assert late.status_code == 409
+    # "Save all" (the form without JavaScript) says it saved nothing, rather than "saved".
+    save_all = client.post(
+        "/portal/answers",
+        data={"q__holds_soc2_type2": "no", "v__holds_soc2_type2": "1", "csrf_token": token_value},
+        follow_redirects=False,
+    )
+    assert save_all.status_code == 409
+    assert "nothing was saved" in save_all.text
 
 
 def test_an_upload_without_a_portal_session_is_refused_before_its_body_is_read(client, session):
