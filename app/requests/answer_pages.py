@@ -111,7 +111,7 @@ def _summary(facts: ReportFacts) -> str:
         until = (
             f", valid until {_day(facts.certificate_expiry)}" if facts.certificate_expiry else ""
         )
-        return f"ISO/IEC 27001 certificate{until}"
+        return f"{facts.standard or 'ISO/IEC 27001'} certificate{until}"
     if facts.doc_kind != "soc_report":
         return "Not recognised as a SOC report, bridge letter or ISO certificate"
     parts = [facts.framework or "SOC report"]
