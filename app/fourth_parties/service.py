@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.fourth_parties.domain.register import (
     FourthParty,
@@ -93,8 +93,13 @@ def register(session: Session) -> list[FourthParty]:
                     as_of=_as_date(facts["period_end"]) or _as_date(facts["report_date"]),
                 )
             )
+    known = session.execute(
+        sa_select(
+            col(Vendor.id), col(Vendor.name), col(Vendor.aliases), col(Vendor.domain)
+        ).order_by(col(Vendor.name), col(Vendor.id))
+    ).all()
     vendors = [
-        KnownVendor(v.id or 0, v.name, (v.name, *v.aliases), v.domain)
-        for v in session.exec(select(Vendor).order_by(col(Vendor.name))).all()
+        KnownVendor(vendor_id, name, (name, *(aliases or [])), domain or "")
+        for vendor_id, name, aliases, domain in known
     ]
     return build_register(mentions, held, vendors)
