@@ -25,7 +25,7 @@ from app.portal.models import PortalSession
 from app.portal.receipts import queue_receipt
 from app.portal.saving import answer_clash
 from app.questionnaires.domain.definition import QuestionnaireDefinition
-from app.questionnaires.domain.vocabulary import DOCUMENT_TYPES, QuestionType
+from app.questionnaires.domain.vocabulary import CERTIFICATE_KINDS, DOCUMENT_TYPES, QuestionType
 from app.reports.models import Document, UploadChannel
 from app.reports.provenance import Provenance
 from app.reports.service import UploadOutcome
@@ -308,7 +308,8 @@ def upload_rules(
     date, as where it came from; it is refused until the address is given.
     """
     view = find_question(build_page(session, request), question_id, file_upload=True)
-    allow_images = "iso27001_certificate" in (view.question.document_kinds or ())
+    kinds = view.question.document_kinds or ()
+    allow_images = any(kind in CERTIFICATE_KINDS for kind in kinds)
     if view.question.type is not QuestionType.TRUST_CENTER:
         return UploadRules(allow_images)
     return UploadRules(allow_images, _trust_center_source(view, today))

@@ -19,6 +19,7 @@ class DocumentKind(StrEnum):
     soc3_report = "soc3_report"
     bridge_letter = "bridge_letter"
     iso27001_certificate = "iso27001_certificate"
+    iso42001_certificate = "iso42001_certificate"
     other = "other"
 
 

@@ -99,6 +99,8 @@ def kind_from_facts(result: ExtractionResult) -> DocumentKind:
     """Map what was read to the kind of document stored."""
     if result.doc_kind == "bridge_letter":
         return DocumentKind.bridge_letter
+    if result.doc_kind == "iso_certificate" and "42001" in (result.standard or ""):
+        return DocumentKind.iso42001_certificate
     if result.doc_kind == "iso_certificate":
         return DocumentKind.iso27001_certificate
     if result.doc_kind == "soc_report":

@@ -9,7 +9,12 @@ from typing import Any
 from app.questionnaires.domain.answer_rules import AnswerValue, is_unanswered, visible_questions
 from app.questionnaires.domain.claim_answers import Prefill
 from app.questionnaires.domain.definition import Question, QuestionnaireDefinition
-from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, TRUST_CENTER_TERMS, QuestionType
+from app.questionnaires.domain.vocabulary import (
+    CERTIFICATE_KINDS,
+    NOT_APPLICABLE,
+    TRUST_CENTER_TERMS,
+    QuestionType,
+)
 from app.reports.models import Document, ReportFacts
 from app.requests.models import Answer
 
@@ -47,6 +52,11 @@ class QuestionView:
     @property
     def is_not_applicable(self) -> bool:
         return bool(self.value == NOT_APPLICABLE)
+
+    @property
+    def takes_images(self) -> bool:
+        """Tell whether the question asks for a certificate, which may be a PNG or JPEG."""
+        return any(kind in CERTIFICATE_KINDS for kind in self.question.document_kinds or ())
 
     @property
     def trust_center_terms(self) -> dict[str, str]:
@@ -101,7 +111,7 @@ def _summary(facts: ReportFacts) -> str:
         until = (
             f", valid until {_day(facts.certificate_expiry)}" if facts.certificate_expiry else ""
         )
-        return f"ISO/IEC 27001 certificate{until}"
+        return f"{facts.standard or 'ISO/IEC 27001'} certificate{until}"
     if facts.doc_kind != "soc_report":
         return "Not recognised as a SOC report, bridge letter or ISO certificate"
     parts = [facts.framework or "SOC report"]

@@ -53,6 +53,12 @@ class DocumentKind(StrEnum):
     OTHER = "other"
 
 
+CERTIFICATE_KINDS: Final = frozenset(
+    {DocumentKind.ISO27001_CERTIFICATE, DocumentKind.ISO42001_CERTIFICATE}
+)
+"""Certificates, which may arrive as images (PNG or JPEG) as well as PDF."""
+
+
 MapsToKey = Literal[
     "framework",
     "report_type",
