@@ -23,6 +23,7 @@ def settings(database_url, tmp_path):
         database_url=database_url,
         storage_dir=tmp_path / "storage",
         outbox_dir=tmp_path / "outbox",
+        organisation_name="Buyer Ltd",
         rate_limits={"upload": "2/hour"},
     )
 
