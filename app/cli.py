@@ -41,9 +41,11 @@ _COMMANDS: dict[str, _Entry] = {
     "scores": _Entry("app.scoring.cli:app", "Explainable vendor assurance scores."),
     "reminders": _Entry("app.requests.reminders_cli:app", "Reminders and notices to vendors."),
     "digest": _Entry("app.reviews.cli:app", "Weekly digest to risk officers."),
+    "reassessments": _Entry("app.reviews.reassessments_cli:app", "Reassessments by inherent tier."),
     "worker": _Entry(
         "app.jobs.cli:worker",
-        "Run queued jobs (report reading, mail, reminders, digests, rescoring) until stopped.",
+        "Run queued jobs (report reading, mail, reminders, reassessments, digests, rescoring) "
+        "until stopped.",
     ),
 }
 

@@ -10,7 +10,13 @@ from app.organisation.models import OrganisationSettings
 from app.portal.models import PortalSession
 from app.reports.models import Document, ReportFacts
 from app.requests.models import Answer, QuestionnaireRequest, ReminderLog
-from app.reviews.models import CuecOwner, Decision, ReportAcknowledgement, VendorReview
+from app.reviews.models import (
+    CuecOwner,
+    Decision,
+    Reassessment,
+    ReportAcknowledgement,
+    VendorReview,
+)
 from app.scoring.models import Score
 from app.vendors.models import Vendor, VendorContact
 
@@ -28,6 +34,7 @@ __all__ = [
     "PasswordLink",
     "PortalSession",
     "QuestionnaireRequest",
+    "Reassessment",
     "ReminderLog",
     "ReportAcknowledgement",
     "ReportFacts",

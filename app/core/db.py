@@ -45,6 +45,7 @@ WRITER_KEY = "diligence_writer"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Marks an endpoint that writes although it answers a safe method (an audited download).
 WRITES_ATTR = "__diligence_writes__"
+QUEUED_WRITES_ATTR = "__diligence_writes_through_queue__"
 # A best-effort write beside a read (a session's last_seen_at) waits this long, then gives up.
 SIDE_WRITE_BUSY_MS = 250
 
@@ -185,12 +186,26 @@ def writes(endpoint: Any) -> Any:
     return endpoint
 
 
+def writes_through_queue(endpoint: Any) -> Any:
+    """Mark an endpoint whose writes all go through ``run_write``: its own session only reads.
+
+    Were its session a writer, on SQLite it would hold the write lock (taken by the first
+    query of any dependency) while the route waits for the writer thread, which needs that
+    same lock: every such request would wait out the busy timeout and fail.
+    """
+    setattr(endpoint, QUEUED_WRITES_ATTR, True)
+    return endpoint
+
+
 def request_writes(request: Request) -> bool:
     """Tell whether a request's transaction must begin as a writer."""
+    route: Any = request.scope.get("route")
+    endpoint = getattr(route, "endpoint", None)
+    if getattr(endpoint, QUEUED_WRITES_ATTR, False):
+        return False
     if request.method not in SAFE_METHODS:
         return True
-    route: Any = request.scope.get("route")
-    return bool(getattr(getattr(route, "endpoint", None), WRITES_ATTR, False))
+    return bool(getattr(endpoint, WRITES_ATTR, False))
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -13,31 +14,27 @@ from pathlib import Path
 from sqlmodel import Session, func, select
 
 from app.audit import actors
+from app.audit.actors import vendor_actor
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.auth.passwords import generate_password
 from app.core.config import Settings
 from app.core.db import utcnow
+from app.core.rows import id_of
+from app.demo.sample_documents import render_pdf, sample_documents
 from app.evidence.intake import EvidenceStore, Upload, receive_document
 from app.organisation import service as organisation_service
 from app.reports.malware import scanner_from_settings
 from app.reports.models import UploadChannel
 from app.reports.storage_backends import get_storage
+from app.requests import answer_store as answering
 from app.requests import service as requests_service
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier, Vendor, VendorStatus
 
 DEMO_ADMIN_EMAIL = "admin@diligence.local"
-SAMPLES = Path(__file__).resolve().parent / "samples"
-# Synthetic sample reports uploaded for the vendors they describe.
-_DEMO_DOCUMENTS = {
-    "Lumenary Cloud, Inc.": ("a01.pdf", "a11.pdf"),
-    "Corvid Metrics, Inc.": ("a02.pdf", "a12.pdf"),
-    "Pallas Ledger Corp.": ("a03.pdf",),
-    "Skyquill Software, Inc.": ("a04.pdf",),
-    "Amberleaf Health Technologies, LLC": ("a07.pdf",),
-}
 DEMO_QUESTIONNAIRE_VENDOR = "Tessellate Support Ltd"
+_DEMO_FIRST_ANSWERS = (("primary_soc_report", "soc2"), ("holds_soc2_type2", "yes"))
 
 _DEMO_VENDORS: list[tuple[str, str, str, list[str], InherentTier, VendorStatus]] = [
     (
@@ -161,16 +158,28 @@ def load_demo(session: Session) -> DemoLoadResult:
     return DemoLoadResult(DEMO_ADMIN_EMAIL, password, created)
 
 
+def _demo_samples(today: date) -> Mapping[str, Sequence[tuple[str, bytes]]]:
+    samples: dict[str, list[tuple[str, bytes]]] = {}
+    for document in sample_documents(today):
+        data = render_pdf(document.pages, title=document.file_name, created=today)
+        samples.setdefault(document.vendor, []).append((document.file_name, data))
+    return samples
+
+
 def load_sample_documents(
     session: Session, *, settings: Settings, samples: Mapping[str, Sequence[Path]] | None = None
 ) -> int:
     """Upload sample reports for their vendors (by vendor name): read, used and scored like any
-    upload. Without ``samples``, the demo's own reports."""
-    if samples is None:
-        samples = {
-            name: [SAMPLES / file_name for file_name in files]
-            for name, files in _DEMO_DOCUMENTS.items()
+    upload. Without ``samples``, the demo's own reports, written for today's date."""
+    today = utcnow().date()
+    files: Mapping[str, Sequence[tuple[str, bytes]]] = (
+        {
+            name: [(path.name, path.read_bytes()) for path in paths]
+            for name, paths in samples.items()
         }
+        if samples is not None
+        else _demo_samples(today)
+    )
     store = EvidenceStore(
         storage=get_storage(settings),
         reading_queue=None,
@@ -178,16 +187,13 @@ def load_sample_documents(
         scanner=scanner_from_settings(settings),
     )
     read = 0
-    for name, paths in samples.items():
+    for name, documents in files.items():
         vendor = session.exec(select(Vendor).where(Vendor.name == name)).first()
         if vendor is None:
             continue
-        for path in paths:
-            with path.open("rb") as source:
-                upload = Upload(source, path.name, UploadChannel.staff, actor=DEMO_ACTOR)
-                outcome = receive_document(
-                    session, store, upload, vendor=vendor, today=utcnow().date()
-                )
+        for file_name, data in documents:
+            upload = Upload(io.BytesIO(data), file_name, UploadChannel.staff, actor=DEMO_ACTOR)
+            outcome = receive_document(session, store, upload, vendor=vendor, today=today)
             read += int(not outcome.is_duplicate)
     return read
 
@@ -199,7 +205,7 @@ def send_sample_questionnaire(session: Session, *, settings: Settings) -> bool:
     if vendor is None or vendor.id is None or admin is None:
         return False
     contact = vendors_service.list_contacts(session, vendor_id=vendor.id)[0]
-    requests_service.send_request(
+    request = requests_service.send_request(
         session,
         vendor_id=vendor.id,
         contact_id=contact.id,
@@ -209,6 +215,16 @@ def send_sample_questionnaire(session: Session, *, settings: Settings) -> bool:
         sent_by=admin,
         settings=settings,
     )
+    # The vendor has started: the first screen shows a questionnaire in progress.
+    for question_id, value in _DEMO_FIRST_ANSWERS:
+        answering.save_answer(
+            session,
+            request=request,
+            question_id=question_id,
+            value=value,
+            expected_version=None,
+            actor=vendor_actor(id_of(request)),
+        )
     return True
 
 

@@ -12,7 +12,7 @@ from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission, can
-from app.core.db import SessionDep, utcnow
+from app.core.db import SessionDep, utcnow, writes_through_queue
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.rows import id_of
 from app.core.templating import templates
@@ -31,6 +31,7 @@ ReaderDep = Annotated[User, require(Permission.reports_read)]
 @router.post(
     "/vendors/{vendor_id}/documents", name="documents.upload", max_body_size=UPLOAD_BODY_LIMIT
 )
+@writes_through_queue
 async def upload(
     request: Request,
     session: SessionDep,

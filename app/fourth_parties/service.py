@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from app.fourth_parties.domain.register import (
     FourthParty,
@@ -15,7 +17,6 @@ from app.fourth_parties.domain.register import (
     build_register,
 )
 from app.reports.models import Document, DocumentIdentity, ReportFacts
-from app.reports.service import effective_facts
 from app.vendors.models import Vendor, VendorStatus
 
 
@@ -26,47 +27,79 @@ def _as_date(value: Any) -> date | None:
 
 
 def _names(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]  # one name, as scoring reads it
     if not isinstance(value, list):
         return ()
     return tuple(str(item) for item in value if str(item).strip())
 
 
+_FACT_FIELDS = (
+    "service_organization",
+    "subservice_organizations",
+    "subservice_method",
+    "period_end",
+    "report_date",
+)
+
+
+def _corrected(row: Any) -> dict[str, Any]:
+    """The facts the register reads, with staff corrections over the extracted values."""
+    values = {name: getattr(row, name) for name in _FACT_FIELDS}
+    corrections = row.corrections or {}
+    return values | {
+        name: corrections[name]["value"] for name in _FACT_FIELDS if name in corrections
+    }
+
+
 def register(session: Session) -> list[FourthParty]:
     """Return the fourth-party register of the vendors we still work with."""
-    rows = session.exec(
-        select(Document, ReportFacts, Vendor)
+    # Only the columns the register reads: a facts row's evidence and findings are most of it.
+    rows: Sequence[Any] = session.execute(
+        sa_select(
+            col(Document.id),
+            col(Document.identity),
+            col(Vendor.id).label("vendor_id"),
+            col(Vendor.name).label("vendor_name"),
+            col(Vendor.inherent_tier),
+            col(Vendor.status),
+            col(ReportFacts.corrections),
+            *(col(getattr(ReportFacts, name)) for name in _FACT_FIELDS),
+        )
         .join(ReportFacts, col(ReportFacts.document_id) == col(Document.id))
         .join(Vendor, col(Vendor.id) == col(Document.vendor_id))
         .where(col(Document.malware_signature).is_(None))
     ).all()
     mentions: list[NamedSubservice] = []
     held: list[HeldReport] = []
-    for document, facts, vendor in rows:
-        effective = effective_facts(facts)
-        organization = str(effective.get("service_organization") or "").strip()
+    for row in rows:
+        facts = _corrected(row)
+        organization = str(facts["service_organization"] or "").strip()
         if organization:
-            held.append(HeldReport(document.id or 0, organization))
+            held.append(HeldReport(row.id, organization))
         # A subservice organisation's own report names its own suppliers: fifth parties.
-        if document.identity == DocumentIdentity.subservice:
+        if row.identity == DocumentIdentity.subservice or row.status == VendorStatus.offboarded:
             continue
-        if vendor.status == VendorStatus.offboarded:
-            continue
-        names = _names(effective.get("subservice_organizations"))
+        names = _names(facts["subservice_organizations"])
         if names:
             mentions.append(
                 NamedSubservice(
-                    vendor_id=vendor.id or 0,
-                    vendor_name=vendor.name,
-                    vendor_tier=vendor.inherent_tier.value if vendor.inherent_tier else None,
-                    document_id=document.id or 0,
+                    vendor_id=row.vendor_id,
+                    vendor_name=row.vendor_name,
+                    vendor_tier=row.inherent_tier.value if row.inherent_tier else None,
+                    document_id=row.id,
                     organizations=names,
-                    method=effective.get("subservice_method"),
-                    as_of=_as_date(effective.get("period_end"))
-                    or _as_date(effective.get("report_date")),
+                    method=facts["subservice_method"],
+                    as_of=_as_date(facts["period_end"]) or _as_date(facts["report_date"]),
                 )
             )
+    known = session.execute(
+        sa_select(
+            col(Vendor.id), col(Vendor.name), col(Vendor.aliases), col(Vendor.domain)
+        ).order_by(col(Vendor.name), col(Vendor.id))
+    ).all()
     vendors = [
-        KnownVendor(v.id or 0, v.name, (v.name, *v.aliases), v.domain)
-        for v in session.exec(select(Vendor).order_by(col(Vendor.name))).all()
+        KnownVendor(vendor_id, name, (name, *(aliases or [])), domain or "")
+        for vendor_id, name, aliases, domain in known
     ]
     return build_register(mentions, held, vendors)

@@ -29,6 +29,7 @@ from app.reports.storage_backends import get_storage
 from app.reports.upkeep import check_integrity
 from app.requests.reminders import send_reminders
 from app.reviews.digest import send_digest
+from app.reviews.reassessments import send_due_reassessments
 from app.scoring import service as scoring_service
 from app.scoring.parallel import default_workers
 
@@ -91,6 +92,14 @@ def send_daily_reminders(settings: Settings, *, today: date) -> int:
         run = send_reminders(session, today=today, settings=settings)
     deliver_mail(settings)
     return run.due_reminders + run.currency_notices
+
+
+def send_reassessments(settings: Settings, *, today: date) -> int:
+    """Send the tier's questionnaires to vendors whose review date has come, then the mail."""
+    with session_scope(_engine(settings)) as session:
+        run = send_due_reassessments(session, today=today, settings=settings, actor=actors.WORKER)
+    deliver_mail(settings)
+    return run.requests
 
 
 def send_weekly_digest(settings: Settings, *, today: date) -> int:

@@ -25,6 +25,7 @@ from app.jobs.queue import (
     READ_DOCUMENT,
     RECOMPUTE_SCORES,
     SEND_DIGEST,
+    SEND_REASSESSMENTS,
     SEND_REMINDERS,
     SWEEP,
     JobQueue,
@@ -34,6 +35,7 @@ from app.wiring import install_session_hooks
 logger = logging.getLogger(__name__)
 
 REMINDERS_CRON = "0 6 * * *"
+REASSESSMENTS_CRON = "15 6 * * *"
 RECOMPUTE_CRON = "30 2 * * *"
 DIGEST_CRON = "0 7 * * 1"
 SWEEP_CRON = "* * * * *"
@@ -88,6 +90,11 @@ def build_worker_app(settings: Settings, *, pool_size: int = 4) -> procrastinate
     @app.task(name=SEND_REMINDERS, retry=RETRY, queueing_lock=SEND_REMINDERS)
     def send_reminders(timestamp: int) -> int:
         return tasks.send_daily_reminders(settings, today=day_of(timestamp))
+
+    @app.periodic(cron=REASSESSMENTS_CRON)
+    @app.task(name=SEND_REASSESSMENTS, retry=RETRY, queueing_lock=SEND_REASSESSMENTS)
+    def send_reassessments(timestamp: int) -> int:
+        return tasks.send_reassessments(settings, today=day_of(timestamp))
 
     @app.periodic(cron=DIGEST_CRON)
     @app.task(name=SEND_DIGEST, retry=RETRY, queueing_lock=SEND_DIGEST)

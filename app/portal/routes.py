@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.audit.actors import vendor_actor
-from app.core.db import SessionDep, utcnow
+from app.core.db import SessionDep, utcnow, writes_through_queue
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.rows import id_of
 from app.core.templating import templates
@@ -28,8 +28,19 @@ from app.requests import answer_store as answering
 from app.requests.errors import IncompleteSubmission, RequestClosed
 from app.requests.models import QuestionnaireRequest
 
+
+def _organisation(request: Request, session: SessionDep) -> None:
+    """Read how the organisation presents itself, then end that transaction.
+
+    A changing request's session begins as a SQLite writer; holding it while the route saves
+    through the single-writer path (``run_write``) would lock that write out.
+    """
+    get_organisation(request, session)
+    session.commit()
+
+
 # Every portal page speaks for the organisation: its name and welcome text.
-router = APIRouter(tags=["portal"], dependencies=[Depends(get_organisation)])
+router = APIRouter(tags=["portal"], dependencies=[Depends(_organisation)])
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
@@ -100,6 +111,7 @@ async def save_all(request: Request, session: SessionDep, found: PortalRequestDe
 
 
 @router.post("/portal/answers/{question_id}", name="portal.save_answer")
+@writes_through_queue
 async def save_answer(request: Request, question_id: str) -> Response:
     # The portal session is resolved inside the write transaction: resolving it can write too.
     form = await request.form()
@@ -137,6 +149,7 @@ def question(
 
 
 @router.post("/portal/uploads/{question_id}", name="portal.upload", max_body_size=UPLOAD_BODY_LIMIT)
+@writes_through_queue
 async def upload(
     request: Request, store: EvidenceStoreDep, question_id: str, file: UploadFile
 ) -> Response:

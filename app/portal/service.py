@@ -23,6 +23,7 @@ from app.evidence.advice import upload_advice
 from app.evidence.intake import Destination, EvidenceStore, Upload, receive_upload
 from app.portal.models import PortalSession
 from app.portal.receipts import queue_receipt
+from app.portal.saving import answer_clash
 from app.questionnaires.domain.definition import QuestionnaireDefinition
 from app.questionnaires.domain.vocabulary import DOCUMENT_TYPES, QuestionType
 from app.reports.models import Document, UploadChannel
@@ -266,7 +267,15 @@ def save_form(
                     actor=vendor_actor(id_of(request)),
                 )
             except AnswerConflict as exc:
-                errors[question.id] = f"conflict: {exc.message}"
+                # The page shows the saved answer again: say what this window held, so that
+                # nothing typed is lost and the vendor can choose.
+                clash = answer_clash(
+                    session, request=request, question_id=question.id, getlist=getlist
+                )
+                errors[question.id] = (
+                    f"conflict: {exc.message} Yours (not saved): {clash.yours}. "
+                    f"Saved now (shown above): {clash.saved}."
+                )
             except InvalidAnswer as exc:
                 errors[question.id] = exc.message
     return errors

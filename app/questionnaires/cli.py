@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from app.questionnaires.loader import (
     released_versions,
 )
 from app.questionnaires.releases import ensure_manifest
+
+if TYPE_CHECKING:
+    from app.questionnaires.domain.mapping import ColumnMapping
 
 app = typer.Typer(
     help="Questionnaire definitions: lint wording, import and export spreadsheets.",
@@ -154,6 +157,17 @@ def lint_command(
         raise typer.Exit(code=1)
 
 
+def _load_mapping(path: Path | None) -> ColumnMapping | None:
+    from app.questionnaires.domain.mapping import ColumnMapping
+
+    if path is None:
+        return None
+    try:
+        return ColumnMapping.from_data(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError) as error:
+        raise _fail(f"{path}: {error}") from error
+
+
 @app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="A .xlsx, .csv or VSAQ .json questionnaire.")],
@@ -169,9 +183,17 @@ def import_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="End with one JSON object: format, questions...")
     ] = False,
+    mapping_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping", help="A saved column mapping (JSON: sheet, header_row, columns)."
+        ),
+    ] = None,
 ) -> None:
     """Import a questionnaire (CAIQ, HECVAT, K-12CVAT, SIG, VSAQ or our columns) as a draft."""
     from app.questionnaires.formats import import_file  # openpyxl: slow
+
+    mapping = _load_mapping(mapping_file)
 
     if slug is not None and not _SLUG.match(slug):
         raise _fail(f"'{slug}' is not a valid slug (lower-case words joined by '-')")
@@ -184,7 +206,12 @@ def import_command(
 
     try:
         imported = import_file(
-            file, slug=slug, title=title, version_for=next_version, description=description
+            file,
+            slug=slug,
+            title=title,
+            version_for=next_version,
+            description=description,
+            mapping=mapping,
         )
         definition = imported.definition
         target = out_dir / definition.slug / f"v{definition.version}.yaml"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.domain.mapping import ColumnMapping, mapped_questions
 from app.questionnaires.domain.sheet_layout import question_sheets
 from app.questionnaires.domain.source import SourceQuestionnaire
 from app.questionnaires.domain.source_definition import to_definition
@@ -78,6 +79,16 @@ def read_source(path: Path) -> SourceQuestionnaire | None:
     return read_standard(workbook)
 
 
+def read_mapped(path: Path, mapping: ColumnMapping) -> SourceQuestionnaire:
+    """Read the questions a user's column mapping points at; raise with row problems."""
+    if path.suffix.lower() == ".json":
+        raise SpreadsheetImportError([RowProblem(1, "", "a mapping applies to spreadsheets")])
+    source, problems = mapped_questions(read_workbook(path), mapping)
+    if problems:
+        raise SpreadsheetImportError(problems)
+    return source
+
+
 def _slug_from(name: str) -> str:
     words = re.findall(r"[a-z0-9]+", name.lower())
     slug = "-".join(words) or "imported"
@@ -91,9 +102,13 @@ def import_file(
     title: str | None,
     version_for: Callable[[str], int],
     description: str | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportedFile:
-    """Read a file as the next version of a definition (nothing is written here)."""
-    source = read_source(path)
+    """Read a file as the next version of a definition (nothing is written here).
+
+    With a mapping, the file is read where the mapping points (format "mapped").
+    """
+    source = read_mapped(path, mapping) if mapping is not None else read_source(path)
     if source is None:
         default_slug, default_title = _slug_from(path.stem), path.stem
         chosen = slug or default_slug
@@ -122,7 +137,7 @@ def layout_name(source: SourceQuestionnaire) -> str:
 
 
 def _standard_slug(source: SourceQuestionnaire) -> str:
-    if source.format == GENERIC:
+    if source.format in (GENERIC, "mapped"):
         return ""
     if source.format == "vsaq":
         return _slug_from(f"vsaq {source.title.replace('Questionnaire', '')}")

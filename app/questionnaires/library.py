@@ -17,7 +17,7 @@ from app.questionnaires.loader import (
     find_definition,
     released_versions,
 )
-from app.questionnaires.releases import is_released, released_numbers
+from app.questionnaires.releases import is_released, manifest, released_numbers
 
 
 def library_root() -> Path:
@@ -39,13 +39,23 @@ def get_definition(slug: str, version: int | None = None) -> LoadedDefinition:
             find_definition(root, slug)  # raises DefinitionNotFound when there is no file
             raise DefinitionNotFound(f"questionnaire '{slug}' has no released version yet")
         version = versions[-1]
+    if not is_released(root, slug, version):
+        return find_definition(root, slug, version)  # a draft may change: never cached
     return _load(root, slug, version)
 
 
 def list_library() -> list[LoadedDefinition]:
-    """Return every released definition, by slug then version."""
+    """Return every definition version, drafts included, by slug then version."""
     root = library_root()
-    return [_load(root, path.parent.name, int(path.stem[1:])) for path in definition_files(root)]
+    released = manifest(root)
+    found = []
+    for path in definition_files(root):
+        slug, version = path.parent.name, int(path.stem[1:])
+        if released is None or f"{slug}/v{version}" in released:
+            found.append(_load(root, slug, version))
+        else:
+            found.append(find_definition(root, slug, version))  # a draft may change
+    return found
 
 
 def latest_versions() -> list[LoadedDefinition]:

@@ -42,6 +42,7 @@ from app.questionnaires.domain.definition import (
     definition_to_yaml,
 )
 from app.questionnaires.domain.lint import lint_text
+from app.questionnaires.domain.mapping import ColumnMapping
 from app.questionnaires.domain.parsing import parse_definition
 from app.questionnaires.errors import (
     DefinitionNotFound,
@@ -66,6 +67,13 @@ from app.questionnaires.loader import (
     find_definition,
     load_definition_file,
     released_versions,
+)
+from app.questionnaires.mappings import (
+    MappingHelp,
+    load_mapping,
+    mapping_help,
+    save_mapping,
+    saved_mappings,
 )
 from app.questionnaires.releases import ensure_manifest, is_released, manifest
 from app.questionnaires.spreadsheet import definition_to_rows, write_rows
@@ -222,7 +230,12 @@ def _import_page(
     report: ImportReport | None = None,
     status: int = 200,
 ) -> Response:
-    context = {"values": values, "errors": errors or {}, "report": report}
+    context = {
+        "values": values,
+        "errors": errors or {},
+        "report": report,
+        "saved_mappings": saved_mappings(get_library_dir(request)),
+    }
     return templates.TemplateResponse(
         request, "questionnaires/import.html", context, status_code=status
     )
@@ -251,12 +264,40 @@ def import_file(
     title: Annotated[str, Form(max_length=200)] = "",
     description: Annotated[str, Form(max_length=2000)] = "",
     check_only: Annotated[bool, Form()] = False,
+    map_sheet: Annotated[str, Form(max_length=100)] = "",
+    map_header_row: Annotated[int, Form(ge=1, le=1000)] = 1,
+    map_id: Annotated[str, Form(max_length=200)] = "",
+    map_question: Annotated[str, Form(max_length=200)] = "",
+    map_section: Annotated[str, Form(max_length=200)] = "",
+    map_type: Annotated[str, Form(max_length=200)] = "",
+    map_help: Annotated[str, Form(max_length=200)] = "",
+    saved_mapping: Annotated[str, Form(max_length=100)] = "",
+    save_mapping_as: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     values = {"slug": slug.strip(), "title": title.strip(), "description": description.strip()}
+    columns = {"id": map_id, "question": map_question, "section": map_section}
+    columns |= {"type": map_type, "help": map_help}
+    values |= {f"map_{role}": name.strip() for role, name in columns.items()}
+    values |= {"map_sheet": map_sheet, "map_header_row": str(map_header_row)}
+    values |= {"saved_mapping": saved_mapping, "save_mapping_as": save_mapping_as.strip()}
     errors = _import_form_errors(values, file)
+    mapping = None
+    try:
+        if saved_mapping:
+            mapping = load_mapping(root, saved_mapping)
+        elif map_question.strip():
+            chosen = {role: name.strip() for role, name in columns.items() if name.strip()}
+            mapping = ColumnMapping(map_sheet, map_header_row, chosen)
+    except ValueError as error:
+        errors["mapping"] = str(error)
     if errors or file is None:
         return _import_page(request, values=values, errors=errors, status=422)
-    report = _import_upload(root, file, values, write=not check_only)
+    report = _import_upload(root, file, values, write=not check_only, mapping=mapping)
+    if mapping is not None and values["save_mapping_as"] and not report.problems:
+        try:
+            save_mapping(root, values["save_mapping_as"], mapping)
+        except ValueError as error:
+            return _import_page(request, values=values, errors={"mapping": str(error)}, status=422)
     if report.problems:
         return _import_page(request, values=values, report=report, status=422)
     if report.written_to is None:
@@ -299,7 +340,12 @@ def _import_form_errors(values: dict[str, str], file: UploadFile | None) -> dict
 
 
 def _import_upload(
-    root: Path, upload: UploadFile, values: dict[str, str], *, write: bool
+    root: Path,
+    upload: UploadFile,
+    values: dict[str, str],
+    *,
+    write: bool,
+    mapping: ColumnMapping | None = None,
 ) -> ImportReport:
     """Turn an uploaded questionnaire into its next version; write it unless told not to."""
 
@@ -309,14 +355,14 @@ def _import_upload(
 
     wanted = values["slug"]
     try:
-        imported = _read_upload(upload, values, version_for=next_version)
+        imported = _read_upload(upload, values, version_for=next_version, mapping=mapping)
         definition = imported.definition
         target = root / definition.slug / f"v{definition.version}.yaml"
         yaml_text = definition_to_yaml(definition)
         parse_definition(yaml_text, display_name(target))
     except SpreadsheetImportError as error:
         problems = tuple(ImportProblem.from_row(problem) for problem in error.problems)
-        return ImportReport(wanted, problems=problems)
+        return ImportReport(wanted, problems=problems, mapping_help=_help_for(upload, values))
     except InvalidDefinition as error:
         problems = tuple(ImportProblem(None, p.path, p.message) for p in error.problems)
         return ImportReport(wanted, problems=problems)
@@ -337,8 +383,26 @@ def _import_upload(
     return ImportReport(slug, version, preview=preview, written_to=written, recognised=found)
 
 
+def _help_for(upload: UploadFile, values: dict[str, str]) -> MappingHelp | None:
+    """Describe the sheets of a file that did not import, for mapping it by hand."""
+    suffix = Path(upload.filename or "").suffix.lower()
+    if suffix == ".json":
+        return None
+    upload.file.seek(0)
+    with tempfile.TemporaryDirectory() as scratch:
+        sheet = Path(scratch) / f"upload{suffix}"
+        with sheet.open("wb") as handle:
+            shutil.copyfileobj(upload.file, handle)
+        header_row = int(values.get("map_header_row") or 1)
+        return mapping_help(sheet, values.get("map_sheet", ""), header_row)
+
+
 def _read_upload(
-    upload: UploadFile, values: dict[str, str], *, version_for: Callable[[str], int]
+    upload: UploadFile,
+    values: dict[str, str],
+    *,
+    version_for: Callable[[str], int],
+    mapping: ColumnMapping | None = None,
 ) -> ImportedFile:
     suffix = Path(upload.filename or "").suffix.lower()
     with tempfile.TemporaryDirectory() as scratch:
@@ -352,6 +416,7 @@ def _read_upload(
             title=values["title"] or None,
             version_for=version_for,
             description=values["description"] or None,
+            mapping=mapping,
         )
 
 

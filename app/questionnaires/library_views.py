@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.questionnaires.domain.definition import (
     AllOfCondition,
@@ -279,6 +280,8 @@ class ImportReport:
     written_to: str | None = None
     recognised: tuple[str, int] | None = None
     """The layout the file was recognised as and how many questions it holds."""
+    mapping_help: Any = None
+    """For a file in no known layout: its sheets, header texts and first rows (`MappingHelp`)."""
 
     @property
     def lint(self) -> LintSummary:

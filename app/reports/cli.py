@@ -125,6 +125,8 @@ def _print_table(name: str, result: ExtractionResult) -> None:
         )
         evidence = result.evidence.get(field, ())
         where = f"p.{evidence[0].page}: {evidence[0].snippet[:60]}" if evidence else ""
+        if evidence and evidence[0].ocr:
+            where += " (read by OCR)"
         table.add_row(field, shown, f"{result.confidence.get(field, 0.0):.2f}", where)
     console.print(table)
     for item in result.exceptions:

@@ -113,6 +113,8 @@ class ReportFacts(SQLModel, table=True):
     cuecs: bool = False
     bridge_through: date | None = None
     certificate_expiry: date | None = None
+    # A certificate's standard and edition ("ISO/IEC 27001:2022"); scoring applies its policy.
+    standard: str | None = Field(default=None, sa_type=sa.String(64))
     exceptions: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     cuec_list: list[str] = Field(default_factory=list, sa_type=JSONType)
     warnings: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)

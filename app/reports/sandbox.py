@@ -308,6 +308,10 @@ def _crash_error(exitcode: int | None, limits: SandboxLimits) -> ReportReadError
         return ReportReadError(
             f"reading the PDF exceeded the {limits.cpu_seconds} s CPU-time limit", "cpu_time"
         )
+    if exitcode == -signal.SIGABRT:
+        # PDFium aborts when an allocation fails under the address-space limit; a genuine
+        # crash shows as SIGSEGV or SIGBUS instead.
+        return ReportReadError(_memory_message(limits), "memory")
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name

@@ -134,6 +134,7 @@ def _facts_row(document_id: int, result: ExtractionResult) -> ReportFacts:
         cuecs=result.cuecs,
         bridge_through=_to_date(result.bridge_through),
         certificate_expiry=_to_date(result.certificate_expiry),
+        standard=result.standard,
         exceptions=list(data["exceptions"]),  # type: ignore[call-overload]
         cuec_list=list(result.cuec_list),
         warnings=list(data["warnings"]),  # type: ignore[call-overload]
@@ -505,7 +506,7 @@ def list_documents(
 # The columns of ReportFacts that scoring reads.
 SCORED_COLUMNS = (
     "document_id", "doc_kind", "exceptions", "cuec_list", "warnings", "evidence", "confidence",
-    *CORRECTABLE_FIELDS, "corrections",
+    "standard", *CORRECTABLE_FIELDS, "corrections",
 )  # fmt: skip
 
 
@@ -523,8 +524,10 @@ def effective_facts_of(columns: Mapping[Any, Any]) -> dict[str, Any]:
     """Return ``effective_facts`` from the SCORED_COLUMNS values of a facts row."""
     data: dict[str, Any] = {
         name: columns[name]
-        for name in ("doc_kind", "exceptions", "cuec_list", "warnings", "evidence", "confidence")
-    }
+        for name in (
+            "doc_kind", "exceptions", "cuec_list", "warnings", "evidence", "confidence", "standard"
+        )
+    }  # fmt: skip
     data["document_id"] = str(columns["document_id"])
     for field in CORRECTABLE_FIELDS:
         value = columns[field]

@@ -81,14 +81,14 @@ def _contact_of(session: Session, vendor_id: int, contact_id: int | None) -> Ven
 
 def _record(
     session: Session,
-    actor: User,
+    actor: User | str,
     action: AuditAction,
     request: QuestionnaireRequest,
     **data: object,
 ) -> None:
     audit_service.record(
         session,
-        actor=user_actor(id_of(actor)),
+        actor=actor if isinstance(actor, str) else user_actor(id_of(actor)),
         action=action,
         subject_type="request",
         subject_id=id_of(request),
@@ -147,10 +147,13 @@ def send_request(
     slug: str,
     due_on: date | None,
     message: str,
-    sent_by: User,
+    sent_by: User | str,
     settings: Settings,
 ) -> QuestionnaireRequest:
-    """Freeze the latest version of a questionnaire, create a link and queue the invitation."""
+    """Freeze the latest version of a questionnaire, create a link and queue the invitation.
+
+    ``sent_by`` is the staff member, or the actor of a scheduled send (see audit/actors.py).
+    """
     now = utcnow()
     if due_on is not None and due_on < now.date():
         raise InvalidInput("The due date cannot be in the past.")
@@ -173,7 +176,7 @@ def send_request(
         message=message.strip(),
         due_on=due_on,
         sent_at=now,
-        created_by_id=sent_by.id,
+        created_by_id=None if isinstance(sent_by, str) else sent_by.id,
         created_at=now,
         updated_at=now,
     )

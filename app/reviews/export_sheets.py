@@ -27,6 +27,7 @@ DASHBOARD_HEADERS = (
     "Latest decision",
     "Decided at",
     "Follow-up on",
+    "Next review",
 )
 
 
@@ -54,6 +55,7 @@ def dashboard_sheet(rows: Sequence[DashboardRow]) -> Sheet:
                 DECISION_LABELS.get(row.latest_decision or "", ""),
                 row.latest_decision_at,
                 row.follow_up_on,
+                row.next_review_on,
             )
             for row in rows
         ),

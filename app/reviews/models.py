@@ -9,7 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.core.db import UTCDateTime, enum_type, utcnow
+from app.core.db import JSONType, UTCDateTime, enum_type, utcnow
 
 
 class DecisionOutcome(StrEnum):
@@ -65,7 +65,25 @@ class VendorReview(SQLModel, table=True):
     latest_decision: str | None = Field(default=None, sa_type=sa.String(32), index=True)
     latest_decision_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     follow_up_on: date | None = None
+    # The latest decision plus the tier's review cadence (scoring policy `reassessment`).
+    next_review_on: date | None = Field(default=None, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Reassessment(SQLModel, table=True):
+    """A reassessment sent because a vendor's review date came: one per vendor and date."""
+
+    __tablename__ = "reassessment"
+    __table_args__ = (sa.UniqueConstraint("vendor_id", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id", index=True, ondelete="CASCADE")
+    due_on: date
+    contact_id: int | None = Field(
+        default=None, foreign_key="vendor_contact.id", ondelete="SET NULL"
+    )
+    request_ids: list[int] = Field(default_factory=list, sa_type=JSONType)
+    sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class CuecOwner(SQLModel, table=True):

@@ -9,12 +9,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.reviews.domain.reassessment import REVIEW_STATE_LABELS, ReviewState, review_state
 from app.reviews.domain.rules import DECISION_LABELS, days_left
 from app.reviews.models import DecisionOutcome
 from app.vendors.models import InherentTier
 
 SortKey = Literal["name", "score", "-score", "risk", "current_until", "decided"]
 Currency = Literal["", "expiring", "lapsed", "none"]
+ReviewFilter = Literal["", "due", "overdue"]
 Band = Literal["", "A", "B", "C", "D", "F"]
 RequestFilter = Literal[
     "", "sent", "opened", "in_progress", "submitted", "changes_requested", "accepted", "none"
@@ -50,6 +52,7 @@ class DashboardFilters(BaseModel):
     currency: Currency = ""
     contradictions: bool = False
     no_decision: bool = False
+    review: ReviewFilter = ""
     sort: SortKey = "name"
 
     def query_params(self) -> dict[str, str]:
@@ -85,6 +88,14 @@ class DashboardRow:
     latest_decision: str | None
     latest_decision_at: datetime | None
     follow_up_on: date | None
+    next_review_on: date | None = None
+
+    def review_state(self, today: date) -> ReviewState:
+        """Tell whether the vendor's next review is due soon, overdue, or neither."""
+        return review_state(self.next_review_on, today)
+
+    def review_label(self, today: date) -> str:
+        return REVIEW_STATE_LABELS.get(self.review_state(today), "")
 
     @property
     def decision_label(self) -> str:

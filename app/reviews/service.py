@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, func, select
 
 from app.core.pagination import Page, PageRequest
+from app.reviews.domain.reassessment import REVIEW_DUE_SOON_DAYS
 from app.reviews.domain.rules import EXPIRING_SOON_DAYS
 from app.reviews.models import VendorReview
 from app.reviews.schemas import DashboardFilters, DashboardRow
@@ -32,6 +33,7 @@ _REVIEW_COLUMNS = (
     "latest_decision",
     "latest_decision_at",
     "follow_up_on",
+    "next_review_on",
 )
 
 
@@ -66,7 +68,16 @@ def _conditions(filters: DashboardFilters, today: date) -> list[ColumnElement[bo
         conditions.append(col(VendorReview.has_contradictions).is_(True))
     if filters.no_decision:
         conditions.append(col(VendorReview.latest_decision).is_(None))
+    if filters.review:
+        conditions.append(_review_condition(filters.review, today))
     return conditions
+
+
+def _review_condition(review: str, today: date) -> ColumnElement[bool]:
+    review_on = col(VendorReview.next_review_on)
+    if review == "overdue":
+        return review_on < today
+    return and_(review_on >= today, review_on <= today + timedelta(days=REVIEW_DUE_SOON_DAYS))
 
 
 def _needs_review(filters: DashboardFilters) -> bool:
@@ -76,6 +87,7 @@ def _needs_review(filters: DashboardFilters) -> bool:
         or filters.currency
         or filters.contradictions
         or filters.no_decision
+        or filters.review
     )
 
 

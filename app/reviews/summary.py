@@ -29,6 +29,7 @@ from app.core.db import utcnow
 from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
 from app.requests.models import QuestionnaireRequest, RequestStatus
+from app.reviews.cadence import next_review_for
 from app.reviews.domain import rules
 from app.reviews.models import CuecOwner, Decision, VendorReview
 from app.scoring import service as scoring_service
@@ -67,6 +68,7 @@ class SummaryValues:
     latest_decision: str | None = None
     latest_decision_at: datetime | None = None
     follow_up_on: date | None = None
+    next_review_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _activity_values(session: Session, vendor_id: int) -> dict[str, Any]:
+def _activity_values(session: Session, vendor_id: int, tier: InherentTier | None) -> dict[str, Any]:
     status = session.exec(
         select(QuestionnaireRequest.status)
         .where(
@@ -168,16 +170,19 @@ def _activity_values(session: Session, vendor_id: int) -> dict[str, Any]:
     decision = session.exec(
         select(Decision).where(Decision.vendor_id == vendor_id).order_by(col(Decision.id).desc())
     ).first()
-    return _activity_values_of(status, decision)
+    return _activity_values_of(status, decision, tier)
 
 
-def _activity_values_of(status: str | None, decision: Decision | None) -> dict[str, Any]:
+def _activity_values_of(
+    status: str | None, decision: Decision | None, tier: InherentTier | None
+) -> dict[str, Any]:
     values: dict[str, Any] = {"request_status": str(status) if status else None}
     if decision is not None:
         values |= {
             "latest_decision": decision.outcome.value,
             "latest_decision_at": decision.decided_at,
             "follow_up_on": decision.follow_up_on,
+            "next_review_on": next_review_for(tier, decision.decided_at),
         }
     return values
 
@@ -189,7 +194,7 @@ def summarise(session: Session, vendor: Vendor) -> SummaryValues:
     return SummaryValues(
         **_score_values(session, vendor.inherent_tier, score),
         **_report_values(session, score),
-        **_activity_values(session, vendor.id),
+        **_activity_values(session, vendor.id, vendor.inherent_tier),
     )
 
 
@@ -243,7 +248,7 @@ def summarise_many(
         summaries[vendor_id] = SummaryValues(
             **_score_values(session, tier, score),
             **(_report_values_of(facts.get(best_id)) if best_id is not None else {}),
-            **_activity_values_of(statuses.get(vendor_id), decisions.get(vendor_id)),
+            **_activity_values_of(statuses.get(vendor_id), decisions.get(vendor_id), tier),
         )
     return summaries
 

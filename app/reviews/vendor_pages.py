@@ -25,6 +25,7 @@ from app.requests import service as requests_service
 from app.requests.answer_pages import build_sections
 from app.requests.domain.answer_input import read_answers
 from app.requests.models import Answer
+from app.reviews.models import VendorReview
 from app.vendors import service as vendors_service
 from app.vendors.deps import VendorDep
 from app.vendors.domain.profile import PROFILE_SLUG
@@ -49,6 +50,7 @@ def vendor_detail(
             session, page=PageRequest.of(1, 50), vendor_id=vendor.id
         ),
         "documents": reports_service.list_documents(session, vendor_id=vendor.id),
+        "review": session.get(VendorReview, vendor.id),
         "questionnaires": [loaded.definition for loaded in latest_versions()],
         "categories": DATA_CATEGORIES,
         "flags": PROFILE_FLAGS,

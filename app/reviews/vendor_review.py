@@ -23,6 +23,7 @@ from app.reports.provenance import Provenance, provenance_of
 from app.requests import answer_store as answering
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews import cuecs as cuecs_service
+from app.reviews.cadence import next_review_for, tier_reassessment
 from app.reviews.control_questions import ControlQuestions, control_questions
 from app.reviews.decisions import latest_submitted_request, list_decisions
 from app.reviews.domain import evidence, rules, timeline
@@ -124,6 +125,8 @@ class ReviewPage:
     current_until: date | None
     extra: dict[str, Any] = field(default_factory=dict)
     controls: ControlQuestions | None = None
+    next_review_on: date | None = None
+    review_months: int | None = None
 
     def cuec_version(self, document_id: int) -> str:
         """The version the CUEC owners form of one report carries."""
@@ -307,6 +310,7 @@ def build_review_page(session: Session, vendor: Vendor, *, today: date) -> Revie
     best_until = rules.current_until(_as_date(best.get("period_end")))
     profile = scoring_service.vendor_profile(vendor)
     points = history_points(scoring_service.score_history(session, vendor.id, limit=60))
+    decisions = list_decisions(session, vendor.id)
     return ReviewPage(
         vendor=vendor,
         card=card,
@@ -317,7 +321,13 @@ def build_review_page(session: Session, vendor: Vendor, *, today: date) -> Revie
             "names": best.get("subservice_organizations") or [],
             "method": best.get("subservice_method"),
         },
-        decisions=list_decisions(session, vendor.id),
+        decisions=decisions,
+        next_review_on=next_review_for(
+            vendor.inherent_tier, decisions[0][0].decided_at if decisions else None
+        ),
+        review_months=tier_reassessment(vendor.inherent_tier).months
+        if vendor.inherent_tier
+        else None,
         reopenable=latest_submitted_request(session, vendor.id),
         history_svg=Markup(timeline.score_history_svg(points)),  # noqa: S704 - escaped by timeline
         timeline_svg=Markup(  # noqa: S704 - every text in the SVG is escaped by timeline

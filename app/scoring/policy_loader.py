@@ -5,7 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from app.scoring.domain.policy import Policy, load_policy
+from app.questionnaires.errors import DefinitionNotFound
+from app.questionnaires.library import get_definition
+from app.scoring.domain.policy import TIER_ORDER, Policy, load_policy
 from app.scoring.errors import PolicyError
 
 DEFAULT_POLICY_FILE = "default-v2.yaml"
@@ -27,4 +29,19 @@ def load_policy_file(path: Path) -> Policy:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"cannot read policy file {path}: {exc.__class__.__name__}") from exc
-    return load_policy(text)
+    policy = load_policy(text)
+    check_questionnaires(policy)
+    return policy
+
+
+def check_questionnaires(policy: Policy) -> None:
+    """Refuse a policy whose reassessments name a questionnaire the library does not hold."""
+    cadence = policy.reassessment
+    for tier in TIER_ORDER:
+        for slug in cadence.for_tier(tier).questionnaires:
+            try:
+                get_definition(slug)
+            except DefinitionNotFound:
+                raise PolicyError(
+                    f"invalid policy: reassessment.{tier}: no questionnaire called '{slug}'"
+                ) from None

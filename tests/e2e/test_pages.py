@@ -26,6 +26,9 @@ STAFF_PAGES = {
     "expiring": ("/reviews/expiring", "expir"),
     "audit-log": ("/admin/audit", "Audit log"),
     "vendors-list": ("/vendors", "Vendors"),
+    "admin-people": ("/admin/users", "Administration"),
+    "admin-organisation": ("/admin/organisation", "Organisation"),
+    "account-password": ("/account/password", "Change your password"),
     "not-found": ("/vendors/999999", "Not found"),
 }
 

@@ -61,6 +61,7 @@ def send_to_new_vendor(session: Session, server: LiveServer) -> tuple[Questionna
         database_url=server.database_url,
         base_url=server.url,
         outbox_dir=server.outbox,
+        organisation_name=server.env["DILIGENCE_ORGANISATION_NAME"],
     )
     request = requests_service.send_request(
         session,
@@ -75,6 +76,8 @@ def send_to_new_vendor(session: Session, server: LiveServer) -> tuple[Questionna
     session.commit()
     mail = session.exec(select(OutgoingMail).order_by(col(OutgoingMail.id).desc())).first()
     assert mail is not None
+    # End the transaction: an open one would hold SQLite's lock while the browser saves.
+    session.commit()
     match = PORTAL_LINK.search(mail.text_body)
     assert match is not None, mail.text_body
     return request, match.group(0)

@@ -16,7 +16,7 @@ from app.auth.models import Role
 from app.reports.models import Document
 from app.requests import answer_store as answering
 from app.vendors.models import Vendor
-from tests.factories import make_user, make_vendor, post_form, sign_in
+from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
 from tests.portal_helpers import open_portal, portal_token, send_request
 
 PDF = Path(__file__).parents[1] / "fixtures" / "corpus" / "a01.pdf"
@@ -106,6 +106,7 @@ def test_staff_record_the_trust_center_on_the_vendor_and_attach_a_report_from_it
             "status": "active",
             "trust_center_url": ADDRESS,
             "trust_center_terms": "click_through",
+            "version": form_version(client, f"/vendors/{vendor.id}/edit"),
         },
     )
     assert edit.status_code == 303, edit.text
@@ -158,8 +159,11 @@ def test_bad_trust_center_details_are_refused_and_nothing_is_stored(client, sess
     )
     assert upload.status_code == 422
     assert session.exec(select(Document).where(Document.vendor_id == vendor.id)).all() == []
+    version = form_version(client, f"/vendors/{vendor.id}/edit")
     edit = post_form(
-        client, f"/vendors/{vendor.id}", {"name": vendor.name, "trust_center_url": "ftp://x"}
+        client,
+        f"/vendors/{vendor.id}",
+        {"name": vendor.name, "trust_center_url": "ftp://x", "version": version},
     )
     assert edit.status_code == 422
     assert session.get(Vendor, vendor.id).trust_center_url is None

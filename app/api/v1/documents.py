@@ -34,7 +34,7 @@ from app.api.v1.loaders import DocumentDep, VendorDep
 from app.audit.actors import user_actor
 from app.auth.models import User
 from app.auth.permissions import Permission
-from app.core.db import SessionDep, utcnow, writes
+from app.core.db import SessionDep, utcnow, writes, writes_through_queue
 from app.core.deps import SettingsDep
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.limits import UPLOAD_BODY_LIMIT
@@ -85,6 +85,7 @@ def _fingerprint(source: BinaryIO, filename: str) -> bytes:
     dependencies=[Depends(require_multipart)],
     max_body_size=UPLOAD_BODY_LIMIT,
 )
+@writes_through_queue
 async def upload_document(
     request: Request,
     session: SessionDep,

@@ -22,6 +22,8 @@ def _what_it_is(doc: DocumentFacts) -> str:
     if doc.doc_kind == "soc_report" and doc.framework:
         kind = f"{doc.framework} Type {doc.report_type[-1]}" if doc.report_type else doc.framework
         return f"a {kind} report"
+    if doc.doc_kind == "iso_certificate":
+        return f"an ISO/IEC {doc.iso_standard} certificate"
     return {
         "bridge_letter": "a bridge letter",
         "iso_certificate": "an ISO certificate",
@@ -45,9 +47,9 @@ def slot_problems(
             "if it is a subservice organisation's own report, file it as one; otherwise remove it."
         )
     if asks_for and not any(is_kind(doc, kind) for kind in asks_for):
-        problems.append(
-            f"This is {_what_it_is(doc)}; this question asks for a {describe_kinds(asks_for)}."
-        )
+        wanted = describe_kinds(asks_for)
+        article = "an" if wanted[:1] in ("A", "E", "I", "O", "U") else "a"
+        problems.append(f"This is {_what_it_is(doc)}; this question asks for {article} {wanted}.")
     elif doc.report_type == "type1" and _ASKS_TYPE_2.search(question_text):
         problems.append(
             "This is a Type 1 report: it describes controls at one date. The question asks for "

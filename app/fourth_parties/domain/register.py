@@ -9,13 +9,16 @@ says whether it is carved out or included.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from app.scoring.domain.identity import names_match, organization_key
+from app.scoring.domain.identity import organization_key
 
 CRITICAL = "critical"
+_DOMAIN_LABEL = re.compile(r"^(?:https?://)?(?:www\.)?([^./:]+)")
+Words = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -109,13 +112,74 @@ def _display_name(spellings: Sequence[str]) -> str:
     return max(set(spellings), key=lambda s: (spellings.count(s), len(s), s))
 
 
+def _words(name: str) -> Words:
+    return tuple(organization_key(name).split())
+
+
+def _domain_label(domain: str) -> str:
+    match = _DOMAIN_LABEL.match(domain.strip().lower())
+    return re.sub(r"[^a-z0-9]", "", match.group(1)) if match else ""
+
+
+class _NameIndex:
+    """Finds the names that are the same organisation as a given one, as
+    ``identity.names_match`` decides: one name may extend the other by whole words ("Nimbus"
+    and "Nimbus Cloud"). Indexed by word prefixes, so a portfolio of thousands of vendors is
+    not compared pair by pair."""
+
+    def __init__(self) -> None:
+        self._exact: dict[Words, list[int]] = {}
+        self._extended: dict[Words, list[int]] = {}
+
+    def add(self, words: Words, item: int) -> None:
+        if not words:
+            return
+        self._exact.setdefault(words, []).append(item)
+        for length in range(1, len(words) + 1):
+            self._extended.setdefault(words[:length], []).append(item)
+
+    def matches(self, words: Words) -> set[int]:
+        found = set(self._extended.get(words, ()))
+        for length in range(1, len(words)):
+            found.update(self._exact.get(words[:length], ()))
+        return found
+
+
+class _Candidates:
+    """Held reports and our vendors, indexed by the words of their names."""
+
+    def __init__(self, held: Iterable[HeldReport], vendors: Iterable[KnownVendor]) -> None:
+        self._reports = _NameIndex()
+        for report in held:
+            self._reports.add(_words(report.organization), report.document_id)
+        self._vendors = list(vendors)
+        self._vendor_names = _NameIndex()
+        self._labels: dict[str, int] = {}
+        for position, vendor in enumerate(self._vendors):
+            for name in vendor.names:
+                self._vendor_names.add(_words(name), position)
+            label = _domain_label(vendor.domain)
+            if label:
+                self._labels.setdefault(label, position)
+
+    def reports_about(self, words: Words) -> tuple[int, ...]:
+        return tuple(sorted(self._reports.matches(words)))
+
+    def vendor_named(self, words: Words) -> KnownVendor | None:
+        found = self._vendor_names.matches(words)
+        by_domain = self._labels.get("".join(words))
+        if by_domain is not None:
+            found.add(by_domain)
+        return self._vendors[min(found)] if found else None
+
+
 def build_register(
     mentions: Iterable[NamedSubservice],
     held: Iterable[HeldReport],
     vendors: Iterable[KnownVendor],
 ) -> list[FourthParty]:
     """Return the register, the most concentrated fourth parties first."""
-    latest: dict[tuple[str, int], NamedSubservice] = {}
+    by_key: dict[str, dict[int, NamedSubservice]] = {}
     spellings: dict[str, list[str]] = {}
     for mention in mentions:
         for organization in mention.organizations:
@@ -123,35 +187,31 @@ def build_register(
             if not key:
                 continue
             spellings.setdefault(key, []).append(organization.strip())
-            current = latest.get((key, mention.vendor_id))
+            latest = by_key.setdefault(key, {})
+            current = latest.get(mention.vendor_id)
             if current is None or _newer(mention, current):
-                latest[(key, mention.vendor_id)] = mention
-    held_reports = list(held)
-    known = list(vendors)
+                latest[mention.vendor_id] = mention
+    candidates = _Candidates(held, vendors)
     entries = [
-        _entry(key, _display_name(names), latest, held_reports, known)
+        _entry(key, _display_name(names), by_key[key], candidates)
         for key, names in spellings.items()
     ]
     return sorted(entries, key=lambda e: (-e.vendor_count, -e.critical_count, e.name.lower()))
 
 
 def _entry(
-    key: str,
-    name: str,
-    latest: dict[tuple[str, int], NamedSubservice],
-    held: list[HeldReport],
-    vendors: list[KnownVendor],
+    key: str, name: str, latest: dict[int, NamedSubservice], candidates: _Candidates
 ) -> FourthParty:
     dependents = tuple(
         sorted(
             (
                 Dependent(m.vendor_id, m.vendor_name, m.vendor_tier, m.method, m.document_id)
-                for (k, _), m in latest.items()
-                if k == key
+                for m in latest.values()
             ),
             key=lambda d: d.vendor_name.lower(),
         )
     )
-    own = tuple(sorted(h.document_id for h in held if names_match(h.organization, [name])))
-    record = next((v for v in vendors if names_match(name, v.names, v.domain)), None)
-    return FourthParty(key, name, dependents, own, record)
+    words = tuple(key.split())
+    return FourthParty(
+        key, name, dependents, candidates.reports_about(words), candidates.vendor_named(words)
+    )

@@ -61,6 +61,8 @@ class ControlException(_Frozen):
     criteria: tuple[str, ...]
     result: str
     page: int
+    # What management said about it in "Other Information" (Section 5), when it says so.
+    management_response: str | None = None
 
 
 class SectionSpan(_Frozen):
@@ -108,6 +110,9 @@ class ExtractionResult(_Frozen):
     confidence: dict[str, float] = {}
     page_count: int = 0
     sections: tuple[SectionSpan, ...] = ()
+    # For a certificate: the standard and edition certified ("ISO/IEC 27001:2022"), which
+    # scoring reads; the other certificate facts are in `certificate`.
+    standard: str | None = None
     certificate: CertificateFacts | None = None
 
     def as_dict(self) -> dict[str, object]:

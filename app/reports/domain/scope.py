@@ -223,10 +223,13 @@ def read_cuecs(doc: Document) -> tuple[tuple[str, ...], tuple[int, ...]]:
     texts = doc.line_texts
     for index in doc.lines_with_words(_CUEC_HEADING_WORDS):
         if _CUEC_HEADING.match(texts[index]):
-            found = _items_in(list(texts[index + 1 : index + 1 + _BLOCK_LINES]))
+            block = list(texts[index + 1 : index + 1 + _BLOCK_LINES])
+            found = _items_in(block)
             items.extend(found)
             if found:
-                pages.append(doc.line_pages[index])
+                # Quote the page the list starts on, which may follow the heading's page.
+                first = next((i for i, text in enumerate(block) if found[0][:30] in text), -1)
+                pages.append(doc.line_pages[index + 1 + first])
     unique = tuple(dict.fromkeys(items))
     return unique, tuple(dict.fromkeys(pages))
 

@@ -26,6 +26,7 @@ from app.reports.domain.facts import (
 from app.reports.domain.layout import Document, build_document
 from app.reports.domain.names import normalize_name
 from app.reports.domain.opinion import decide_opinion
+from app.reports.domain.responses import with_responses
 from app.reports.domain.sources import find_in
 from app.reports.domain.tested_criteria import TESTED_CRITERIA, tested_criteria
 from app.reports.domain.tests_of_controls import read_test_results
@@ -305,7 +306,7 @@ def _put_exceptions(facts: _Facts, framework: str | None, report_type: str | Non
         evidence = [Evidence(page=results.first_result_page, snippet="No exceptions noted.")]
     confidence = 0.9 if results.clean_results or results.exceptions else 0.4
     facts.set("exceptions_count", len(results.exceptions), confidence, evidence)
-    facts.extra["exceptions"] = results.exceptions
+    facts.extra["exceptions"] = with_responses(facts.doc, results.exceptions)
     tested = tested_criteria(facts.doc)
     if tested:
         facts.evidence[TESTED_CRITERIA] = tested
@@ -374,6 +375,7 @@ def _iso_certificate(doc: Document) -> ExtractionResult:
     facts.put("report_date", dates.issued, _iso(dates.issued.value))
     facts.put("certificate_expiry", dates.expiry, _iso(dates.expiry.value))
     standard = certificates.standard(doc)
+    facts.extra["standard"] = standard.value
     facts.extra["certificate"] = CertificateFacts(
         standard=standard.value,
         certificate_number=certificates.certificate_number(doc),

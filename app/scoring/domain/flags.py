@@ -80,7 +80,24 @@ def current_certificates(
         if doc.iso_standard == standard
         and doc.certificate_expiry is not None
         and doc.certificate_expiry >= evaluation_date
+        and not _edition_withdrawn(doc, evaluation_date)
     )
+
+
+# Certificates to ISO/IEC 27001:2013 lost their validity when the transition to the 2022
+# edition ended, whatever expiry date they print.
+ISO27001_2013_TRANSITION_END = date(2025, 10, 31)
+
+
+def _edition_withdrawn(doc: DocumentFacts, evaluation_date: date) -> bool:
+    return (
+        doc.iso_standard == "27001"
+        and doc.iso_edition == 2013
+        and evaluation_date > ISO27001_2013_TRANSITION_END
+    )
+
+
+_NOT_SECURITY = frozenset({"9001", "14001"})
 
 
 def document_flags(documents: tuple[DocumentFacts, ...], evaluation_date: date) -> list[Flag]:
@@ -95,6 +112,19 @@ def document_flags(documents: tuple[DocumentFacts, ...], evaluation_date: date) 
                 Flag(
                     code=f"ISO{number}_EXPIRY_UNKNOWN", message=message, document_id=doc.document_id
                 )
+            )
+        elif number is not None and _edition_withdrawn(doc, evaluation_date):
+            message = (
+                f"ISO/IEC 27001:2013 certificate{holder}: not valid after "
+                f"{ISO27001_2013_TRANSITION_END}, when the transition to the 2022 edition ended."
+            )
+            flags.append(
+                Flag(code="ISO27001_2013_WITHDRAWN", message=message, document_id=doc.document_id)
+            )
+        elif number in _NOT_SECURITY:
+            message = f"ISO {number} certificate{holder}: not a security standard; not scored."
+            flags.append(
+                Flag(code=f"ISO{number}_NOT_SECURITY", message=message, document_id=doc.document_id)
             )
         elif number is not None and doc.certificate_expiry is not None:
             expired = doc.certificate_expiry < evaluation_date

@@ -176,6 +176,10 @@ class FactsWarning(_Input):
     message: str = ""
 
 
+_STANDARD_NUMBER = re.compile(r"\b(27001|27017|27018|27701|42001|9001|22301|14001|20000-1)\b")
+_STANDARD_EDITION = re.compile(r":\s*((?:19|20)\d\d)\b")
+
+
 class DocumentFacts(_Input):
     """Facts read from one uploaded document, with any reviewer corrections applied."""
 
@@ -218,10 +222,21 @@ class DocumentFacts(_Input):
 
     @property
     def iso_standard(self) -> str | None:
-        """Return "42001" or "27001" for an ISO certificate (27001 unless it names 42001)."""
+        """Return the standard's number for an ISO certificate ("27001" when none is named).
+
+        27017, 27018 and 27701 are supplements to 27001 and 9001 is a quality standard: none of
+        them stands in for a 27001 certificate.
+        """
         if self.doc_kind != "iso_certificate":
             return None
-        return "42001" if self.standard and "42001" in self.standard else "27001"
+        found = _STANDARD_NUMBER.search(self.standard or "")
+        return found.group(1) if found else "27001"
+
+    @property
+    def iso_edition(self) -> int | None:
+        """Return the edition year of the certified standard ("ISO/IEC 27001:2013" -> 2013)."""
+        found = _STANDARD_EDITION.search(self.standard or "")
+        return int(found.group(1)) if found else None
 
     @property
     def has_cuecs(self) -> bool:

@@ -225,6 +225,52 @@ class AiVendorsPolicy(_PolicyModel):
     iso42001_points: Points = 0
 
 
+QuestionnaireSlug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")]
+TIER_ORDER: tuple[InherentTier, ...] = ("critical", "high", "moderate", "low")
+
+
+class TierReassessment(_PolicyModel):
+    """How often a tier is reviewed again, and the questionnaires that go out when it is."""
+
+    months: int = Field(ge=1, le=120)
+    questionnaires: tuple[QuestionnaireSlug, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if len(set(self.questionnaires)) != len(self.questionnaires):
+            raise ValueError("a questionnaire is listed twice")
+        return self
+
+
+class ReassessmentPolicy(_PolicyModel):
+    """The review cadence of each inherent tier (it changes no score)."""
+
+    critical: TierReassessment
+    high: TierReassessment
+    moderate: TierReassessment
+    low: TierReassessment
+
+    @model_validator(mode="after")
+    def _riskier_tiers_come_back_sooner(self) -> Self:
+        months = [self.for_tier(tier).months for tier in TIER_ORDER]
+        if months != sorted(months):
+            raise ValueError("a riskier tier cannot be reviewed less often than a safer one")
+        return self
+
+    def for_tier(self, tier: InherentTier) -> TierReassessment:
+        """Return the cadence and questionnaires of one tier."""
+        found: TierReassessment = getattr(self, tier)
+        return found
+
+
+DEFAULT_REASSESSMENT = ReassessmentPolicy(
+    critical=TierReassessment(months=12, questionnaires=("security-baseline", "soc-assurance")),
+    high=TierReassessment(months=12, questionnaires=("security-baseline", "soc-assurance")),
+    moderate=TierReassessment(months=24, questionnaires=("security-baseline",)),
+    low=TierReassessment(months=36, questionnaires=("vendor-profile",)),
+)
+
+
 class Policy(_PolicyModel):
     version: str = Field(min_length=1, max_length=32)
     current_report_days: int = Field(ge=1)
@@ -236,6 +282,7 @@ class Policy(_PolicyModel):
     flags: FlagsPolicy
     iso27001: Iso27001Policy
     ai_vendors: AiVendorsPolicy = AiVendorsPolicy()
+    reassessment: ReassessmentPolicy = DEFAULT_REASSESSMENT
 
     @model_validator(mode="after")
     def _bands_complete(self) -> Self:

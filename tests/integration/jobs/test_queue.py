@@ -71,19 +71,28 @@ def _jobs(settings: Settings, task: str) -> list[dict]:
 
 def _upload(settings: Settings, queue: JobQueue, session: Session, name: str = "a01.pdf"):
     vendor = make_vendor(session, aliases=[corpus_organization(name)])
+    storage = get_storage(settings)
     with (CORPUS / name).open("rb") as source:
-        outcome = reports_service.upload_document(
-            session,
-            storage=get_storage(settings),
-            source=source,
-            filename=name,
-            vendor_id=vendor.id or 0,
-            request_id=None,
-            channel=UploadChannel.staff,
-            actor="test",
+        screened = reports_service.screen(
+            storage,
+            source,
             max_bytes=settings.max_upload_bytes,
-            reading_queue=queue,
+            allow_images=False,
+            scanner=None,
+            read_facts=False,  # the queue reads it
         )
+    outcome = reports_service.upload_document(
+        session,
+        storage=storage,
+        screened=screened,
+        filename=name,
+        vendor_id=vendor.id or 0,
+        request_id=None,
+        channel=UploadChannel.staff,
+        actor="test",
+        reading_queue=queue,
+    )
+    assert not isinstance(outcome, reports_service.Refusal), outcome
     return vendor, outcome.document
 
 
@@ -213,9 +222,11 @@ def test_reminders_digests_and_rescoring_are_scheduled_by_the_queue(settings):
     }
     assert schedules == {
         "diligence.send_reminders": "0 6 * * *",
+        "diligence.send_reassessments": "15 6 * * *",
         "diligence.send_digest": "0 7 * * 1",
         "diligence.recompute_scores": "30 2 * * *",
         "diligence.sweep": "* * * * *",
+        "diligence.check_storage": "0 3 * * *",
     }
 
 

@@ -73,3 +73,19 @@ def test_own_report_and_vendor_record_are_found_by_normalised_name():
 
 def test_blank_names_are_not_fourth_parties():
     assert build_register([_named(1, ["  ", "—"])], [], []) == []
+
+
+def test_a_name_extended_by_whole_words_or_the_web_domain_is_the_same_organisation():
+    register = build_register(
+        [_named(1, ["Nimbus Cloud"]), _named(2, ["Quarry"]), _named(3, ["Nimbusly"])],
+        [HeldReport(5, "Nimbus Cloud Hosting EU"), HeldReport(6, "Nimbus")],
+        [
+            KnownVendor(7, "Quarry Data Services", ("Quarry Data Services",)),
+            KnownVendor(8, "Tern Ltd", ("Tern Ltd",), domain="https://www.nimbusly.io"),
+        ],
+    )
+    by_name = {e.name: e for e in register}
+    assert by_name["Nimbus Cloud"].own_report_ids == (5, 6)
+    assert by_name["Quarry"].vendor_record.vendor_id == 7
+    assert by_name["Nimbusly"].vendor_record.vendor_id == 8
+    assert by_name["Nimbusly"].own_report_ids == ()  # "Nimbus" is not a whole-word prefix

@@ -2,6 +2,7 @@
 
 import json
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -155,3 +156,67 @@ def test_cli_read_answers_of_a_blank_questionnaire_fails_cleanly(runner, tmp_pat
     result = runner.invoke(app, ["read-answers", str(caiq_workbook(tmp_path / "blank.xlsx"))])
     assert result.exit_code == 1
     assert "no answered question found" in result.output
+
+
+def test_cli_import_with_a_saved_mapping_reports_the_mapped_format_and_row_errors(runner, tmp_path):
+    sheet = tmp_path / "supplier.csv"
+    sheet.write_text("Ref,Ask,Kind\nS-1,Is MFA required?,yes/no\nS-2,Colour?,paint\n", "utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps({"header_row": 1, "columns": {"id": "Ref", "question": "Ask", "type": "C"}}),
+        encoding="utf-8",
+    )
+    args = ["import", str(sheet), "--mapping", str(mapping), "--slug", "supplier", "--dry-run"]
+    refused = runner.invoke(app, [*args, "--json"])
+    assert refused.exit_code == 1
+    assert "row 3, type: unknown type 'paint'" in refused.output
+    sheet.write_text("Ref,Ask,Kind\nS-1,Is MFA required?,yes/no\n", "utf-8")
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert (summary["format"], summary["questions"]) == ("mapped", 1)
+
+
+def _book(path, sheets):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_sig_lite_is_named_and_read_from_its_numbered_questions(tmp_path):
+    header = ["Ques Num", "Question/Request", "Response", "Additional Information"]
+    rows = [
+        ["SIG Lite 2024"],
+        header,
+        ["A.1", "Is there a written risk management policy?", "Yes", ""],
+        ["A.2", "Is the policy approved by management?", "No", "Draft only."],
+        ["B.1", "Is there a written security policy?", None, None],
+    ]
+    path = _book(tmp_path / "sig.xlsx", {"Instructions": [["Read me"]], "Lite": rows})
+    imported = _import(path)
+    assert (imported.format, imported.question_count) == ("sig-lite", 3)
+    source = read_answers(path)
+    assert [(q.source_id, q.answer, q.notes) for q in source.answered] == [
+        ("A.1", "Yes", None),
+        ("A.2", "No", "Draft only."),
+    ]
+
+
+def test_a_workbook_with_questions_on_several_sheets_keeps_all_of_them(tmp_path):
+    first = [["HECVAT 4.1 Organization"], ["ID", "Question", "Answer"]]
+    first += [[f"ORGN-0{n}", f"Does the company do thing {n}?", "Yes"] for n in range(1, 4)]
+    second = [["ID", "Question", "Answer"]]
+    second += [[f"PROD-0{n}", f"Does the product do thing {n}?", None] for n in range(1, 5)]
+    path = _book(
+        tmp_path / "hecvat4.xlsx",
+        {"START HERE": [["Welcome"]], "Organization": first, "Product": second},
+    )
+    imported = _import(path)
+    assert imported.format.startswith("hecvat")
+    assert imported.question_count == 7
+    assert [s.title for s in imported.definition.sections][-1] == "PROD"

@@ -70,3 +70,31 @@ def test_each_failing_control_counts_once_however_many_criteria_list_it(heading)
     first = next(item for item in result.exceptions if item.control_id == "CC6.2.1")
     assert set(first.criteria) >= {"CC6.2", "CC6.3"}
     assert "For 1" in first.result
+
+
+def test_management_responses_in_section_5_are_attached_to_their_exceptions():
+    other = "\n".join(
+        [
+            "Section 5: Other Information Provided by Tarn Logistics, Inc.",
+            "Management's Responses to Exceptions",
+            "Control Management's Response",
+            "CC6.2.1 Terminations now remove access automatically from the directory.",
+            "The change was made in January 2025.",
+            "CC9.9.9 A response to a control that had no exception.",
+        ]
+    )
+    pages = [
+        _COVER,
+        _REPORT,
+        _ASSERTION,
+        _DESCRIPTION,
+        *_tables("Section 4: Tests of Controls"),
+        other,
+    ]
+    result = extract_facts(pages)
+    responses = {item.control_id: item.management_response for item in result.exceptions}
+    assert responses["CC6.2.1"] == (
+        "Terminations now remove access automatically from the directory. "
+        "The change was made in January 2025."
+    )
+    assert responses["CC7.1.4"] is None

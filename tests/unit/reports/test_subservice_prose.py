@@ -111,3 +111,22 @@ def test_lettered_cuec_heading():
         "Protecting their own passwords.",
         "Reporting incidents to Wexley promptly.",
     ]
+
+
+def test_cuec_evidence_quotes_the_page_the_list_is_on():
+    pages = [
+        _COVER,
+        "\n".join([*_REPORT, *_OPINION]),
+        "\n".join(_ASSERTION),
+        "\n".join(["Overview", "Some text.", "Complementary Controls at User Entities"]),
+        "\n".join(
+            [
+                "Control list",
+                "User entities are responsible for protecting their own passwords.",
+                "User entities are responsible for reporting incidents promptly.",
+            ]
+        ),
+    ]
+    result = extract_facts(pages)
+    assert result.cuecs
+    assert result.evidence["cuecs"][0].page == 5

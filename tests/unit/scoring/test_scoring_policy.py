@@ -61,3 +61,35 @@ def test_policy_that_is_not_a_yaml_mapping_is_rejected(text):
 def test_policy_file_that_cannot_be_read_raises_a_policy_error(tmp_path):
     with pytest.raises(PolicyError, match="cannot read"):
         load_policy_file(tmp_path / "missing.yaml")
+
+
+def test_the_default_policy_reviews_riskier_tiers_more_often():
+    cadence = load_default_policy().reassessment
+    months = {
+        tier: cadence.for_tier(tier).months for tier in ("critical", "high", "moderate", "low")
+    }
+    assert months == {"critical": 12, "high": 12, "moderate": 24, "low": 36}
+    assert cadence.for_tier("low").questionnaires == ("vendor-profile",)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  low: {months: 36,", "  low: {months: 6,", "riskier tier"),
+        ("  moderate: {months: 24,", "  moderate: {months: 0,", "greater than or equal to 1"),
+        ("[vendor-profile]", "[]", "at least 1"),
+        ("[vendor-profile]", "[vendor-profile, vendor-profile]", "listed twice"),
+    ],
+)
+def test_a_bad_review_cadence_is_refused(old, new, message):
+    text = default_policy_text().replace(old, new)
+    assert text != default_policy_text()
+    with pytest.raises(PolicyError, match=message):
+        load_policy(text)
+
+
+def test_a_policy_file_naming_an_unknown_questionnaire_is_refused(tmp_path):
+    path = tmp_path / "policy.yaml"
+    path.write_text(default_policy_text().replace("[vendor-profile]", "[no-such-questionnaire]"))
+    with pytest.raises(PolicyError, match="no questionnaire called 'no-such-questionnaire'"):
+        load_policy_file(path)

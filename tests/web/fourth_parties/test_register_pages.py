@@ -7,6 +7,7 @@ from datetime import timedelta
 from app.auth.models import Role
 from app.core.db import utcnow
 from app.fourth_parties import service
+from app.reports import service as reports_service
 from app.reports.models import DocumentIdentity
 from app.vendors.models import InherentTier, VendorStatus
 from tests.api.helpers import API, caller
@@ -110,3 +111,23 @@ def test_api_lists_the_register(client, session, settings):
     tollgate = next(item for item in body["items"] if item["name"] == "Tollgate Payments")
     assert tollgate["vendor_id"] == payments.id
     assert body["total"] == len(body["items"])
+
+
+def test_a_staff_correction_of_the_subservice_organisations_wins(session, settings, client):
+    vendor = make_vendor(session, name="Corrected Co", inherent_tier=InherentTier.high)
+    facts = report_facts(END, subservice_organizations=["Misread Hostng"])
+    document = add_document(session, settings, vendor, facts=facts, content=b"corrected")
+    user = make_user(session)
+    row = reports_service.get_facts(session, document.id)
+    reports_service.correct_fact(
+        session,
+        facts=row,
+        field="subservice_organizations",
+        value=["Nimbus Cloud Hosting"],  # as the correction form parses it
+        reason="Read from page 12",
+        actor=f"user:{user.id}",
+    )
+    session.flush()
+    names = {entry.name for entry in service.register(session)}
+    assert "Nimbus Cloud Hosting" in names
+    assert "Misread Hostng" not in names

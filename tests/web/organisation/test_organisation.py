@@ -138,3 +138,22 @@ def test_only_administrators_reach_the_settings(client, session):
     assert client.get("/admin/organisation").status_code == 403
     assert post_form(client, "/admin/organisation", {"name": "X"}).status_code == 403
     assert organisation_service.get_profile(session, client.app.state.settings).is_named is False
+
+
+def test_the_send_form_says_where_to_name_the_organisation(client, session):
+    from app.vendors import service as vendors_service
+    from tests.factories import make_vendor
+
+    vendor = make_vendor(session, name="Orchard Lane")
+    contact = vendors_service.add_contact(
+        session, vendor_id=vendor.id, name="Ada", email="ada@orchard.example", is_primary=True
+    )
+    sign_in(client, make_user(session, role=Role.procurement))
+    page = post_form(
+        client,
+        f"/vendors/{vendor.id}/requests",
+        {"questionnaire": "soc-assurance", "contact_id": contact.id, "message": "Hello"},
+    )
+    assert page.status_code == 409
+    assert "Questionnaires cannot be sent until your organisation has a name" in page.text
+    assert "Administration, Organisation" in page.text

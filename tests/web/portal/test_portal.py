@@ -179,6 +179,26 @@ def test_saving_without_javascript_saves_the_whole_form(client, session, setting
     assert answers["holds_soc2_type2"].value == "yes"
 
 
+def test_a_clash_without_javascript_names_both_values_on_the_page(client, session, settings):
+    request, token = send_request(session, settings)
+    open_portal(client, token)
+    assert _save(client, "holds_soc2_type2", "yes", version=0).status_code == 200
+
+    response = client.post(
+        "/portal/answers",
+        data={
+            "csrf_token": portal_token(client),
+            "q__holds_soc2_type2": "no",
+            "v__holds_soc2_type2": "0",
+        },
+        follow_redirects=False,
+    )
+
+    assert response.status_code == 409
+    assert "Yours (not saved): No. Saved now (shown above): Yes." in html.unescape(response.text)
+    assert answering.load_answers(session, request.id)["holds_soc2_type2"].value == "yes"
+
+
 def test_uploading_a_soc_report_shows_what_was_read_and_recognises_a_repeat(
     client, session, settings
 ):

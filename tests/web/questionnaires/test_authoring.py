@@ -169,3 +169,39 @@ def test_a_published_caiq_imports_through_the_page_as_a_draft_named_by_its_stand
     page = client.get(done.headers["location"])
     assert "Imported as a draft, version 1" in page.text
     assert "caiq-v4/v1" not in json.loads((library_dir / "released.json").read_text())
+
+
+def test_a_sheet_in_no_known_layout_is_mapped_by_hand_and_the_mapping_saved(
+    client, session, library_dir
+):
+    sign_in(client, make_user(session, role=Role.procurement))
+    sheet = (
+        "Ref,Area,Ask\r\nS-1,Hosting,Where is our data stored?\r\nS-2,Hosting,Who runs backups?\r\n"
+    )
+    token = csrf_token(client, "/questionnaires/import")
+    files = {"file": ("supplier.csv", sheet.encode("utf-8"), "text/csv")}
+    first = client.post("/questionnaires/import", data={"csrf_token": token}, files=files)
+    assert first.status_code == 422
+    assert "Map the columns yourself" in first.text and "headers: Ref, Area, Ask" in first.text
+    mapped = {
+        "csrf_token": token,
+        "slug": "supplier",
+        "title": "Supplier sheet",
+        "map_question": "Ask",
+        "map_id": "Ref",
+        "map_section": "B",
+        "save_mapping_as": "supplier-sheet",
+    }
+    done = client.post("/questionnaires/import", data=mapped, files=files, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    definition = find_definition(library_dir, "supplier").definition
+    assert [(q.source_id, q.text) for q in definition.questions()] == [
+        ("S-1", "Where is our data stored?"),
+        ("S-2", "Who runs backups?"),
+    ]
+    assert [s.title for s in definition.sections] == ["Hosting"]
+    again = {"csrf_token": token, "slug": "supplier", "title": "Supplier sheet"}
+    again["saved_mapping"] = "supplier-sheet"
+    second = client.post("/questionnaires/import", data=again, files=files, follow_redirects=False)
+    assert second.status_code == 303
+    assert find_definition(library_dir, "supplier").definition.version == 2

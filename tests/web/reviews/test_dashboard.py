@@ -8,6 +8,7 @@ import pytest
 
 from app.auth.models import Role
 from app.core.db import utcnow
+from app.reviews.domain.reassessment import add_months
 from app.reviews.models import Decision, DecisionOutcome, VendorReview
 from app.vendors.models import InherentTier
 from tests.factories import make_user, make_vendor, sign_in
@@ -103,3 +104,31 @@ def test_visitors_see_the_welcome_page_not_vendors(client, session, settings):
     page = client.get("/")
     assert page.status_code == 200
     assert "Hidden Vendor" not in page.text
+
+
+def test_review_due_and_overdue_filters_and_column(client, session, settings):
+    today = utcnow().date()
+    decided = {"Due Soon Co": 355, "Overdue Co": 400, "Recent Co": 30}  # days ago, high tier
+    for name, days in decided.items():
+        vendor = make_vendor(session, name=name, inherent_tier=InherentTier.high)
+        session.add(
+            Decision(
+                vendor_id=vendor.id,
+                outcome=DecisionOutcome.approved,
+                reason="ok",
+                decided_at=utcnow() - timedelta(days=days),
+            )
+        )
+    make_vendor(session, name="Undecided Co")
+    session.flush()
+    sign_in(client, make_user(session, role=Role.procurement))
+    due = client.get("/?review=due").text
+    assert "Due Soon Co" in due and "Overdue Co" not in due and "Recent Co" not in due
+    assert "Review due" in due
+    overdue = client.get("/?review=overdue").text
+    assert "Overdue Co" in overdue and "Due Soon Co" not in overdue
+    assert "Review overdue" in overdue
+    everyone = client.get("/").text
+    assert "Next review" in everyone and "Undecided Co" in everyone
+    due_on = add_months(today - timedelta(days=355), 12)
+    assert due_on.isoformat() in due

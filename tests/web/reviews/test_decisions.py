@@ -11,6 +11,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.core.db import utcnow
 from app.requests.models import RequestStatus
+from app.reviews.domain.reassessment import add_months
 from app.reviews.models import Decision, VendorReview
 from app.scoring import service as scoring_service
 from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
@@ -161,3 +162,21 @@ def test_removing_an_override_restores_the_computed_score(client, session, setti
     clear = post_form(client, f"/vendors/{vendor.id}/override/clear", {"version": version})
     assert clear.status_code == 303
     assert not session.get(VendorReview, vendor.id).is_overridden
+
+
+def test_the_review_page_shows_the_next_review_date_from_the_decision_and_tier(
+    client, session, settings
+):
+    vendor = _vendor(session, settings)  # high tier: every 12 months
+    sign_in(client, make_user(session))
+    before = client.get(f"/vendors/{vendor.id}/review").text
+    assert "Next review: 12 months after the first decision (high tier)" in before
+    path = f"/vendors/{vendor.id}/decisions"
+    assert post_form(client, path, {"outcome": "approved", "reason": "Fine"}).status_code == 303
+    decided = session.exec(select(Decision).where(Decision.vendor_id == vendor.id)).one()
+    expected = add_months(decided.decided_at.date(), 12)
+    page = client.get(f"/vendors/{vendor.id}/review").text
+    assert f"Next review: <strong>{expected.isoformat()}</strong>" in page
+    assert session.get(VendorReview, vendor.id).next_review_on == expected
+    profile = client.get(f"/vendors/{vendor.id}").text
+    assert f"<dt>Next review</dt><dd>{expected.isoformat()}" in profile

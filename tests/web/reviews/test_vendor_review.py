@@ -158,3 +158,16 @@ def test_a_correction_is_audit_logged(client, session, settings):
     post_form(client, path, {"value": "3", "reason": "p.9", "version": version})
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "fact.corrected")).all()
     assert any(e.subject_id == str(document.id) for e in events)
+
+
+def test_a_fact_quoted_from_a_scanned_page_is_marked_as_read_by_ocr(client, session, settings):
+    evidence = {
+        "framework": [{"page": 1, "snippet": "SOC 3 Report", "ocr": False}],
+        "service_auditor": [{"page": 2, "snippet": "Pellham & Voss LLP", "ocr": True}],
+    }
+    vendor, _document = _reviewed_vendor(session, settings, evidence=evidence)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    page = client.get(f"/vendors/{vendor.id}/review").text
+    auditor_row = page[page.index("Pellham &amp; Voss LLP") :][:400]
+    assert "read by OCR" in auditor_row
+    assert page.count("read by OCR") == 1

@@ -1,0 +1,45 @@
+"""``diligence reassessments``: send each tier's questionnaires when a review date comes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from app.audit.actors import CLI
+from app.core.cli import cli_session, console
+from app.core.config import get_settings
+from app.core.db import get_engine, utcnow
+from app.mail.service import MailDispatcher
+from app.mail.transport import get_mailer
+from app.reviews.reassessments import send_due_reassessments
+
+app = typer.Typer(help="Reassessments by inherent tier.", no_args_is_help=True)
+
+
+@app.callback()
+def reassessments() -> None:
+    """Reassessments by inherent tier (run `send` daily)."""
+
+
+@app.command("send")
+def send(
+    today: Annotated[
+        str | None, typer.Option(help="Evaluate as of this date (YYYY-MM-DD); default today.")
+    ] = None,
+) -> None:
+    """Send the reassessments whose date has come; safe to run repeatedly (each goes once)."""
+    try:
+        as_of = date.fromisoformat(today) if today else utcnow().date()
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    settings = get_settings()
+    with cli_session() as session:
+        run = send_due_reassessments(session, today=as_of, settings=settings, actor=CLI)
+    engine = get_engine(settings.database_url, pool_size=2)
+    delivered = MailDispatcher(engine, get_mailer(settings)).deliver()
+    console.print(
+        f"{run.vendors} vendor(s) sent {run.requests} questionnaire(s); "
+        f"{run.without_contact} due without a primary contact; {delivered} message(s) delivered"
+    )
