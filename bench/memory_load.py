@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,6 +69,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--sample-every", type=float, default=10.0)
     args = parser.parse_args()
+    # Invitations are sent only in the name of a named organisation.
+    os.environ.setdefault("DILIGENCE_ORGANISATION_NAME", "Bench Buyer Ltd")
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -86,6 +90,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=15)
             log.close()
+            # Kept for a look at any refusal (the database and files go with the folder).
+            shutil.copy(workdir / "server.log", Path(tempfile.gettempdir()) / "memory_load.log")
     samples = figures["samples"]
     print_table(["seconds", "RSS MB"], [(f"{t:.0f}", f"{mb:.1f}") for t, mb in samples])
     half = [mb for t, mb in samples if t >= args.seconds / 2]
@@ -94,6 +100,7 @@ def main() -> None:
         "threads": args.threads,
         "requests": figures["requests"],
         "errors": figures["errors"],
+        "refusals": figures["refusals"],
         "rss_first_mb": round(samples[0][1], 1),
         "rss_last_mb": round(samples[-1][1], 1),
         "rss_max_mb": round(max(mb for _t, mb in samples), 1),
@@ -117,12 +124,16 @@ def _wait(base: str) -> None:
 def _drive(base: str, pid: int, states: list, token: str, args: argparse.Namespace) -> dict:
     deadline = time.monotonic() + args.seconds
     counts = {"requests": 0, "errors": 0}
+    statuses: dict[str, int] = {}
     lock = threading.Lock()
 
-    def count(status: int) -> None:
+    def count(status: int, what: str = "") -> None:
         with lock:
             counts["requests"] += 1
             counts["errors"] += status >= 500
+            if status >= 400:
+                key = f"{what} {status}"
+                statuses[key] = statuses.get(key, 0) + 1
 
     def staff() -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
@@ -130,9 +141,9 @@ def _drive(base: str, pid: int, states: list, token: str, args: argparse.Namespa
             client.post("/login", data={**data, "csrf_token": _csrf(client, "/login")})
             while time.monotonic() < deadline:
                 for path in ("/", "/vendors"):
-                    count(client.get(path).status_code)
+                    count(client.get(path).status_code, path)
                 api = client.get("/api/v1/vendors", headers={"Authorization": f"Bearer {token}"})
-                count(api.status_code)
+                count(api.status_code, "api")
 
     def vendor(state) -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
@@ -147,7 +158,7 @@ def _drive(base: str, pid: int, states: list, token: str, args: argparse.Namespa
                 response = client.post(
                     "/portal/answers/privacy_contact", data=fields, headers={"HX-Request": "true"}
                 )
-                count(response.status_code)
+                count(response.status_code, "portal save")
                 version += response.status_code == 200
 
     workers = [threading.Thread(target=staff) for _ in range(max(1, args.threads // 2))]
@@ -161,7 +172,7 @@ def _drive(base: str, pid: int, states: list, token: str, args: argparse.Namespa
         samples.append((time.monotonic() - started, rss_mb(pid)))
     for worker in workers:
         worker.join()
-    return {"samples": samples, **counts}
+    return {"samples": samples, "refusals": statuses, **counts}
 
 
 if __name__ == "__main__":

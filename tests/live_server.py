@@ -63,6 +63,7 @@ def live_server(backend: str, tmp_path: Path, **settings_fields: object) -> Iter
         database_url=url,
         storage_dir=tmp_path / "storage",
         outbox_dir=tmp_path / "outbox",
+        organisation_name="Buyer Ltd",
         **settings_fields,  # type: ignore[arg-type]
     )
     port = _free_port()

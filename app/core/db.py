@@ -298,8 +298,11 @@ def write_beside(session: Session, statement: UpdateBase) -> None:
 
 
 def _set_busy_timeout(conn: sa.Connection, milliseconds: int) -> None:
-    conn.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
-    conn.commit()
+    # On the driver's connection itself: outside SQLAlchemy's transaction, so the pooled
+    # connection gets its usual wait back even after the short write failed.
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a checked-out connection always has one
+    driver.execute(f"PRAGMA busy_timeout={milliseconds}")
 
 
 def open_session(app: Any) -> AbstractContextManager[Session]:

@@ -7,18 +7,24 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.core.config import Settings
-from app.core.db import SessionDep
+from app.core.db import open_session
 from app.organisation import service as organisation_service
 from app.organisation.service import OrganisationProfile
 
 
-def get_organisation(request: Request, session: SessionDep) -> OrganisationProfile:
-    """Read the organisation settings once per request and keep them for the templates."""
+def get_organisation(request: Request) -> OrganisationProfile:
+    """Read the organisation settings once per request and keep them for the templates.
+
+    In a short read session of its own: reading them through the request's session would
+    begin its transaction, which for a POST takes SQLite's write lock up front, and routes
+    that then queue their write (``run_write``) would wait on their own request.
+    """
     cached: OrganisationProfile | None = getattr(request.state, "organisation_profile", None)
     if cached is not None:
         return cached
     settings: Settings = request.app.state.settings
-    profile = organisation_service.get_profile(session, settings)
+    with open_session(request.app) as session:
+        profile = organisation_service.get_profile(session, settings)
     request.state.organisation_profile = profile
     return profile
 
@@ -26,9 +32,9 @@ def get_organisation(request: Request, session: SessionDep) -> OrganisationProfi
 OrganisationDep = Annotated[OrganisationProfile, Depends(get_organisation)]
 
 
-def load_for_staff_pages(request: Request, session: SessionDep) -> None:
+def load_for_staff_pages(request: Request) -> None:
     """Installed on the whole application after the access check: staff pages show a banner
     until the organisation is named. Anonymous, portal and API requests skip the query."""
     if getattr(request.state, "user", None) is None or request.url.path.startswith("/api/"):
         return
-    get_organisation(request, session)
+    get_organisation(request)

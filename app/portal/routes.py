@@ -35,7 +35,7 @@ def _organisation(request: Request, session: SessionDep) -> None:
     A changing request's session begins as a SQLite writer; holding it while the route saves
     through the single-writer path (``run_write``) would lock that write out.
     """
-    get_organisation(request, session)
+    get_organisation(request)
     session.commit()
 
 

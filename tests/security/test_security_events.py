@@ -21,9 +21,10 @@ def _events(session, action: str) -> list[AuditEvent]:
 
 
 def test_a_csrf_refusal_is_audited_once_a_minute_per_address(client, session):
+    before = len(_events(session, "security.csrf_refused"))
     statuses = [client.post("/login", data={"email": "a@b.c"}).status_code for _ in range(5)]
     assert statuses == [403] * 5
-    events = _events(session, "security.csrf_refused")
+    events = _events(session, "security.csrf_refused")[before:]
     assert len(events) == 1
     assert events[0].actor == "visitor:testclient"
     assert events[0].data["path"] == "/login"
@@ -34,7 +35,11 @@ def test_an_authorisation_denial_is_audited_with_the_user(client, session):
     user = make_user(session, role=Role.procurement)
     sign_in(client, user)
     assert client.get("/admin/audit").status_code == 403
-    [event] = _events(session, "security.access_denied")
+    [event] = [
+        e
+        for e in _events(session, "security.access_denied")
+        if e.data["path"] == "/admin/audit" and e.actor == f"user:{user.id}"
+    ]
     assert event.actor == f"user:{user.id}"
     assert event.data["path"] == "/admin/audit"
 
@@ -45,7 +50,7 @@ def test_an_expired_portal_link_is_audited_without_its_token(client, session, se
     session.add(request)
     session.flush()
     assert client.get(f"/portal/{token}").status_code == 410
-    [event] = _events(session, "security.expired_link_used")
+    [event] = _events(session, "security.expired_link_used")[-1:]
     assert token not in str(event.data)
     assert event.data["path"] == "/portal/[redacted]"
 
@@ -55,6 +60,7 @@ def test_a_rate_limited_request_is_audited(app, session):
     with TestClient(app, client=("198.51.100.20", 5000)) as browser:
         statuses = [browser.get("/portal/dlg_p_" + "y" * 43).status_code for _ in range(3)]
     assert statuses[-1] == 429
-    [event] = _events(session, "security.rate_limited")
-    assert event.actor == "visitor:198.51.100.20"
+    # (Apps other tests build without the test session may have left events of their own.)
+    events = _events(session, "security.rate_limited")
+    [event] = [e for e in events if e.actor == "visitor:198.51.100.20"]
     assert event.data["limit"] == "portal_link"
