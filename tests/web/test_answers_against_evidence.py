@@ -251,9 +251,7 @@ def test_a_vendor_removes_a_wrong_upload_and_what_was_read_from_it(client, sessi
     assert answers["soc2_report_file"].value is None
     assert answers["soc2_report_type"].value is None  # read from the removed report
     assert answers["holds_soc2_type2"].value == "yes"  # the vendor's own answer stays
-    assert stored.exists()  # the file goes only once the removal is committed
-    session.commit()
-    assert not stored.exists()
+    assert not stored.exists()  # the request committed the removal, so the file went with it
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "document.removed")).all()
     assert len(events) == 1
     receipt = client.get("/portal/receipt")

@@ -17,6 +17,8 @@ from app.cli import build_app
 from app.core.config import Environment, Settings, get_settings
 from app.core.db import dispose_engines, get_engine, utcnow
 from app.reports import crypto
+from app.reports import service as reports_service
+from app.reports.models import Document
 from app.reports.storage import CHUNK, LocalStorage
 from app.reports.upkeep import check_integrity, sweep_orphans
 from tests.conftest import fresh_database_url
@@ -112,3 +114,25 @@ def test_the_sweep_and_verify_commands(backend, tmp_path, monkeypatch):
     finally:
         dispose_engines()
         get_settings.cache_clear()
+
+
+def test_a_removed_document_keeps_its_file_until_the_removal_is_committed(session, tmp_path):
+    storage = LocalStorage(tmp_path, crypto.KeyRing(KEY))
+    document = _document(session, storage)
+    session.commit()
+    path = storage.root / document.storage_key[:2] / document.storage_key
+    assert path.exists()
+    reports_service.delete_document(
+        session, document=document, storage=storage, actor="test", reason="wrong file"
+    )
+    session.flush()
+    assert path.exists()  # not yet committed: a rollback must find its file again
+    session.rollback()
+    assert path.exists()
+    again = session.get(Document, document.id)
+    assert again is not None
+    reports_service.delete_document(
+        session, document=again, storage=storage, actor="test", reason="wrong file"
+    )
+    session.commit()
+    assert not path.exists()
