@@ -23,8 +23,8 @@ from app.core.errors import InvalidInput
 from app.core.rows import id_of
 from app.evidence.intake import EvidenceStore, Upload
 from app.evidence.models import CompletedQuestionnaire
+from app.evidence.prefill import fill_open_questions
 from app.questionnaires.crosswalks import find_crosswalk
-from app.questionnaires.domain.answer_rules import is_unanswered, visible_questions
 from app.questionnaires.domain.claim_answers import Prefill
 from app.questionnaires.domain.crosswalk import crosswalk_answers
 from app.questionnaires.domain.source import SourceQuestionnaire
@@ -214,28 +214,6 @@ def prefill_from_completed(
 ) -> list[str]:
     """Answer the visible, unanswered questions a completed questionnaire answers."""
     prefills = completed_prefills(session, request)
-    definition = answer_store.frozen_definition(request).definition
-    filled: list[str] = []
-    for _ in range(4):  # a pre-filled answer can reveal follow-ups that are mapped too
-        answers = answer_store.load_answers(session, id_of(request))
-        values = answer_store.answer_values(answers)
-        todo = [
-            q.id
-            for q in visible_questions(definition, values)
-            if q.id in prefills and is_unanswered(values.get(q.id))
-        ]
-        if not todo:
-            break
-        for question_id in todo:
-            current = answers.get(question_id)
-            answer_store.save_answer(
-                session,
-                request=request,
-                question_id=question_id,
-                value=prefills[question_id].value,
-                expected_version=current.row_version if current else None,
-                actor=actor,
-                source_document_id=int(prefills[question_id].document_id),
-            )
-            filled.append(question_id)
-    return filled
+    return fill_open_questions(
+        session, request=request, prefills_for=lambda _values: prefills, actor=actor
+    )

@@ -7,7 +7,7 @@ and every pre-filled answer remembers its document so the page can say where it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from sqlmodel import Session
@@ -117,13 +117,32 @@ def prefill_answers(
     actor: str,
 ) -> list[str]:
     """Answer the visible, unanswered questions that the documents answer; return their ids."""
+    return fill_open_questions(
+        session,
+        request=request,
+        prefills_for=lambda values: document_prefills(documents, request, values, profile, today),
+        actor=actor,
+    )
+
+
+def fill_open_questions(
+    session: Session,
+    *,
+    request: QuestionnaireRequest,
+    prefills_for: Callable[[Mapping[str, AnswerValue]], Mapping[str, Prefill]],
+    actor: str,
+) -> list[str]:
+    """Save the prefill of every visible, unanswered question, never over a vendor's answer.
+
+    Repeated a few times: a prefilled answer can reveal follow-ups that are prefilled too.
+    """
     request_id = id_of(request)
     definition = answering.frozen_definition(request).definition
     filled: list[str] = []
     for _ in range(MAX_PASSES):
         answers = answering.load_answers(session, request_id)
         values = answering.answer_values(answers)
-        prefills = document_prefills(documents, request, values, profile, today)
+        prefills = prefills_for(values)
         todo = [
             q.id
             for q in visible_questions(definition, values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO, Literal, Protocol, get_args
@@ -404,38 +404,56 @@ _WRITTEN = "stored_objects_written"
 
 def _remove_if_rolled_back(session: Session, storage: DocumentStorage, key: str) -> None:
     # An object whose row is rolled back would be an orphan: remove it with the row.
-    session.info.setdefault(_WRITTEN, []).append((storage, key))
-    if not event.contains(session, "after_rollback", _remove_written):
-        event.listen(session, "after_rollback", _remove_written)
-        event.listen(session, "after_commit", _forget_written)
+    _schedule(
+        session, (storage, key), _WRITTEN, ("after_rollback", _remove_written), _forget_written
+    )
 
 
-def _remove_written(session: OrmSession) -> None:
-    for storage, key in session.info.pop(_WRITTEN, []):
+def _delete_after_commit(session: Session, storage: DocumentStorage, key: str) -> None:
+    # Only once the rows are gone for good: a rolled-back removal keeps its file.
+    _schedule(
+        session, (storage, key), _DELETIONS, ("after_commit", _delete_pending), _forget_pending
+    )
+
+
+_Handler = Callable[[OrmSession], None]
+
+
+def _schedule(
+    session: Session,
+    item: tuple[DocumentStorage, str],
+    pending: str,
+    delete: tuple[Literal["after_commit", "after_rollback"], _Handler],
+    forget: _Handler,
+) -> None:
+    """Delete an object when the transaction ends one way and forget it when it ends the other."""
+    session.info.setdefault(pending, []).append(item)
+    delete_on, handler = delete
+    if not event.contains(session, delete_on, handler):
+        event.listen(session, delete_on, handler)
+        event.listen(
+            session, "after_commit" if delete_on == "after_rollback" else "after_rollback", forget
+        )
+
+
+def _delete_all(session: OrmSession, pending: str) -> None:
+    for storage, key in session.info.pop(pending, []):
         try:
             storage.delete(key)
         except (OSError, ServiceUnavailable) as exc:  # the storage sweep removes it later
             logger.warning("stored object %s could not be removed: %s", key[:12], exc)
+
+
+def _remove_written(session: OrmSession) -> None:
+    _delete_all(session, _WRITTEN)
 
 
 def _forget_written(session: OrmSession) -> None:
     session.info.pop(_WRITTEN, None)
 
 
-def _delete_after_commit(session: Session, storage: DocumentStorage, key: str) -> None:
-    # Only once the rows are gone for good: a rolled-back removal keeps its file.
-    session.info.setdefault(_DELETIONS, []).append((storage, key))
-    if not event.contains(session, "after_commit", _delete_pending):
-        event.listen(session, "after_commit", _delete_pending)
-        event.listen(session, "after_rollback", _forget_pending)
-
-
 def _delete_pending(session: OrmSession) -> None:
-    for storage, key in session.info.pop(_DELETIONS, []):
-        try:
-            storage.delete(key)
-        except (OSError, ServiceUnavailable) as exc:  # the storage sweep removes it later
-            logger.warning("stored object %s could not be removed: %s", key[:12], exc)
+    _delete_all(session, _DELETIONS)
 
 
 def _forget_pending(session: OrmSession) -> None:
