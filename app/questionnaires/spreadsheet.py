@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from app.questionnaires.domain.definition import QuestionnaireDefinition
 from app.questionnaires.domain.definition_checks import check_definition
+from app.questionnaires.domain.source import identifier
 from app.questionnaires.domain.vocabulary import CHOICE_TYPES, DOCUMENT_TYPES, QuestionType
 from app.questionnaires.errors import RowProblem, SpreadsheetImportError
 
@@ -80,25 +81,6 @@ def _text(value: Cell) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def make_identifier(text: str, taken: set[str], *, limit: int = 40) -> str:
-    """Make a unique snake_case id from free text (used for generated question ids)."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    base = ""
-    for word in words:
-        candidate = f"{base}_{word}" if base else word
-        if len(candidate) > limit:
-            break
-        base = candidate
-    base = base or "item"
-    if not base[0].isalpha():
-        base = f"q_{base}"
-    unique, counter = base, 2
-    while unique in taken:
-        unique, counter = f"{base}_{counter}", counter + 1
-    taken.add(unique)
-    return unique
 
 
 def normalise_header(name: Cell) -> str:
@@ -178,7 +160,7 @@ class _Builder:
             return None
         if title not in self.sections:
             wanted = _text(row.get("section_id"))
-            ident = wanted or make_identifier(title, self.section_ids)
+            ident = wanted or identifier(title, self.section_ids)
             self.section_ids.add(ident)
             self.section_index[title] = len(self.sections)
             self.sections[title] = {"id": ident, "title": title, "questions": []}
@@ -204,7 +186,7 @@ class _Builder:
             self._choices(number, row, kind, question)
         if len(self.problems) > problems_before:
             return None
-        question["id"] = question["id"] or make_identifier(text, self.question_ids)
+        question["id"] = question["id"] or identifier(text, self.question_ids)
         self.question_ids.add(question["id"])
         return {key: value for key, value in question.items() if value is not None}
 
@@ -265,7 +247,7 @@ class _Builder:
         if match:
             values.add(match.group(1))
             return {"value": match.group(1), "label": match.group(2).strip()}
-        return {"value": make_identifier(item, values, limit=30), "label": item}
+        return {"value": identifier(item, values, limit=30), "label": item}
 
     def locate(self, path: Sequence[str | int], message: str) -> RowProblem:
         """Turn a definition data path into a row problem."""
