@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 from collections.abc import Iterator
 
@@ -30,7 +31,9 @@ def s3_endpoint() -> Iterator[str]:
 
 @pytest.fixture
 def s3_bucket(s3_endpoint: str, request: pytest.FixtureRequest) -> str:
-    name = "diligence-" + request.node.name.replace("_", "-").lower()[:40].strip("-")
+    # One bucket per test and database: the name is cut short, so a digest keeps them apart.
+    digest = hashlib.sha256(request.node.name.encode()).hexdigest()[:8]
+    name = "diligence-" + request.node.name.replace("_", "-").lower()[:40].strip("-") + "-" + digest
     s3_admin(s3_endpoint).create_bucket(Bucket=name)
     return name
 
