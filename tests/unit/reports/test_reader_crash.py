@@ -18,11 +18,14 @@ from tests.unit.reports.conftest import corpus_bytes
 def test_a_crashed_reader_is_named_for_what_ended_it(monkeypatch, sent, said):
     send_document = sandbox._send_document
 
-    def send_then_crash(child, *args, **kwargs):
-        send_document(child, *args, **kwargs)
+    def crash_then_send(child, *args, **kwargs):
+        # The reader dies while it waits for the document: a small file is read too fast
+        # for a signal sent afterwards to find the reader still running.
         os.kill(child.process.pid, sent)
+        child.process.join(timeout=10)
+        send_document(child, *args, **kwargs)
 
-    monkeypatch.setattr(sandbox, "_send_document", send_then_crash)
+    monkeypatch.setattr(sandbox, "_send_document", crash_then_send)
     with pytest.raises(ReportReadError) as raised:
         sandbox.read_pdf_text_sandboxed(corpus_bytes("a11.pdf"), prepare_next=False)
     assert said in str(raised.value)
