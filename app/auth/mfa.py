@@ -1,14 +1,16 @@
 """TOTP second factor for local accounts: enrolment, checking, recovery codes, reset.
 
 The QR code is drawn here (segno, as inline SVG): the secret never leaves the server for
-a third-party image service. A code is accepted once (its time step is remembered), and
-each recovery code once.
+a third-party image service. The secret is stored only sealed (``app.auth.totp_secrets``);
+``keys`` are the keys for data at rest (``app.core.keys.encryption_keys``). A code is
+accepted once (its time step is remembered), and each recovery code once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 
 import pyotp
@@ -21,10 +23,12 @@ from app.audit.actions import AuditAction
 from app.audit.actors import user_actor
 from app.auth.errors import InvalidCredentials
 from app.auth.models import Role, User
+from app.auth.totp_secrets import SecretUnreadable, seal, unseal
 from app.core.db import utcnow
 from app.core.errors import Conflict, PermissionDenied
 from app.core.rows import id_of
 
+logger = logging.getLogger(__name__)
 ISSUER = "Diligence"
 RECOVERY_CODE_COUNT = 10
 PENDING_SECONDS = 300  # between the password and the code
@@ -52,17 +56,30 @@ def mfa_required(user: User, *, admins_must_enrol: bool) -> bool:
     return admins_must_enrol and is_local and user.role is Role.admin and not user.has_second_factor
 
 
-def start_enrolment(session: Session, user: User) -> str:
-    """Give the user a new secret to scan (kept, but not in force until confirmed)."""
+def _secret(user: User, keys: list[bytes]) -> str | None:
+    """Return the user's secret in the clear, or None when there is none or it cannot be opened."""
+    if user.totp_secret_sealed is None:
+        return None
+    try:
+        return unseal(keys, id_of(user), user.totp_secret_sealed)
+    except SecretUnreadable as exc:
+        logger.error("second factor of user %s cannot be checked: %s", user.id, exc)
+        return None
+
+
+def start_enrolment(session: Session, user: User, keys: list[bytes]) -> str:
+    """Give the user a new secret to scan (kept sealed, not in force until confirmed)."""
     if user.has_second_factor:
         raise Conflict("A second factor is already set up; ask another admin to reset it.")
     if user.password_hash is None:
         raise Conflict("Accounts that sign in with single sign-on use the provider's own MFA.")
-    if user.totp_secret is None:
-        user.totp_secret = pyotp.random_base32()
+    secret = _secret(user, keys)
+    if secret is None:
+        secret = pyotp.random_base32()
+        user.totp_secret_sealed = seal(keys, id_of(user), secret)
         session.add(user)
         session.flush()
-    return user.totp_secret
+    return secret
 
 
 def qr_code(user: User, secret: str) -> Markup:
@@ -81,9 +98,11 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
     return None
 
 
-def confirm_enrolment(session: Session, user: User, code: str, *, now: float) -> list[str]:
+def confirm_enrolment(
+    session: Session, user: User, code: str, *, keys: list[bytes], now: float
+) -> list[str]:
     """Put the factor in force once the app shows a right code; return the recovery codes."""
-    secret = user.totp_secret
+    secret = _secret(user, keys)
     step = _matching_step(secret, code.strip(), now) if secret else None
     if step is None:
         raise InvalidCredentials(WRONG_CODE_MESSAGE)
@@ -97,11 +116,12 @@ def confirm_enrolment(session: Session, user: User, code: str, *, now: float) ->
     return codes
 
 
-def check_code(session: Session, user: User, code: str, *, now: float) -> str:
+def check_code(session: Session, user: User, code: str, *, keys: list[bytes], now: float) -> str:
     """Accept a current TOTP code or an unused recovery code; return which it was."""
     code = code.strip().replace(" ", "")
-    if code.isdigit() and user.totp_secret:
-        step = _matching_step(user.totp_secret, code, now)
+    secret = _secret(user, keys) if code.isdigit() else None
+    if secret is not None:
+        step = _matching_step(secret, code, now)
         if step is not None and step > (user.totp_last_step or 0):
             user.totp_last_step = step
             session.add(user)
@@ -122,7 +142,7 @@ def reset(session: Session, user: User, *, by: User) -> None:
         raise PermissionDenied("Only an admin can reset a second factor.")
     if by.id == user.id:
         raise PermissionDenied("Another admin must reset your second factor.")
-    user.totp_secret = None
+    user.totp_secret_sealed = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     user.recovery_code_hashes = None

@@ -17,11 +17,16 @@ from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
 from app.core.errors import Conflict, PermissionDenied
+from app.core.keys import encryption_keys
 from app.core.templating import templates
 
 router = APIRouter()
 StaffDep = Annotated[User, require(Permission.dashboard_view)]
 AdminDep = Annotated[User, require(Permission.users_manage)]
+
+
+def _keys(request: Request) -> list[bytes]:
+    return encryption_keys(request.app.state.settings)
 
 
 def _page(
@@ -46,7 +51,7 @@ def _page(
         ),
     }
     if not user.has_second_factor and user.password_hash is not None:
-        secret = mfa.start_enrolment(session, user)
+        secret = mfa.start_enrolment(session, user, _keys(request))
         context |= {"secret": secret, "qr_code": mfa.qr_code(user, secret)}
     return templates.TemplateResponse(request, "auth/mfa_account.html", context, status_code=status)
 
@@ -64,7 +69,7 @@ def mfa_confirm(
     code: Annotated[str, Form(max_length=16)],
 ) -> Response:
     try:
-        codes = mfa.confirm_enrolment(session, user, code, now=time.time())
+        codes = mfa.confirm_enrolment(session, user, code, keys=_keys(request), now=time.time())
     except InvalidCredentials as exc:
         return _page(request, session, user, error=exc.message, status=422)
     return _page(request, session, user, recovery_codes=codes)

@@ -37,8 +37,9 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # TOTP second factor: the secret is kept from enrolment; the factor counts once confirmed.
-    totp_secret: str | None = Field(default=None, sa_type=sa.String(64))
+    # TOTP second factor: the secret is kept from enrolment, sealed (app.auth.totp_secrets);
+    # the factor counts once confirmed.
+    totp_secret_sealed: str | None = Field(default=None, sa_type=sa.String(160))
     totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger)  # no code twice
     recovery_code_hashes: list[str] | None = Field(default=None, sa_type=JSONType)

@@ -21,6 +21,7 @@ from app.auth.throttle import SignInThrottle
 from app.core.config import Settings
 from app.core.db import SessionDep, writes
 from app.core.errors import NotFound
+from app.core.keys import encryption_keys
 from app.core.ratelimit import client_address, rate_limit
 from app.core.rows import id_of
 from app.core.templating import templates
@@ -153,7 +154,9 @@ def mfa_check(
     address = client_address(request.scope)
     throttle.before_attempt(user.email, address)
     try:
-        method = mfa.check_code(session, user, code, now=time.time())
+        method = mfa.check_code(
+            session, user, code, keys=encryption_keys(settings), now=time.time()
+        )
     except InvalidCredentials as exc:
         throttle.failed(user.email, address)
         return _mfa_page(request, next_path=next, error=exc.message, status=401)

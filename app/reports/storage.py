@@ -10,7 +10,6 @@ written before encryption was introduced are plaintext and are still read (and c
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import logging
@@ -23,15 +22,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from app.core.config import Environment, Settings
+from app.core.config import Settings
 from app.core.errors import ServiceUnavailable, StorageFull
+from app.core.keys import encryption_keys
 from app.reports.crypto import (
     DEFAULT_CHUNK_SIZE,
     HEADER_BYTES,
-    KEY_BYTES,
     ChunkEncryptor,
     EnvelopeError,
     Header,
@@ -44,7 +40,6 @@ from app.reports.crypto import rewrap as rewrap_header
 logger = logging.getLogger(__name__)
 CHUNK = DEFAULT_CHUNK_SIZE
 _HEAD_BYTES = 16
-_DEV_KEY_FILE = ".storage-key"
 
 
 class UploadTooLarge(Exception):
@@ -331,37 +326,10 @@ def _is_key(name: str) -> bool:
     return True
 
 
-def _development_key(settings: Settings) -> bytes:
-    if settings.secret_key is not None:
-        return HKDF(
-            algorithm=hashes.SHA256(),
-            length=KEY_BYTES,
-            salt=None,
-            info=b"diligence document storage kek v1",
-        ).derive(settings.secret_key.get_secret_value().encode())
-    # No secret at all: keep a generated key beside the files so restarts can still read them.
-    path = settings.storage_dir / _DEV_KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        draft = path.with_name(f"{_DEV_KEY_FILE}.{secrets.token_hex(8)}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(KEY_BYTES))
-        # link() never replaces: when two processes race, the first key written wins for both.
-        with contextlib.suppress(FileExistsError):
-            os.link(draft, path)
-        draft.unlink()
-    return bytes.fromhex(path.read_text().strip())
-
-
 def keyring_from_settings(settings: Settings) -> KeyRing:
     """Return the key-encryption keys: the configured ones, else a development key."""
-    configured = settings.storage_keys()
-    if configured:
-        return KeyRing(configured[0], tuple(configured[1:]))
-    if settings.env is Environment.production:
-        raise RuntimeError("DILIGENCE_STORAGE_KEY must be set in production")
-    return KeyRing(_development_key(settings))
+    keys = encryption_keys(settings)
+    return KeyRing(keys[0], tuple(keys[1:]))
 
 
 __all__ = [

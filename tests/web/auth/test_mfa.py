@@ -7,6 +7,7 @@ import re
 import time
 
 import pyotp
+from sqlalchemy import text
 from sqlmodel import select
 
 from app.audit.models import AuditEvent
@@ -14,7 +15,7 @@ from app.auth.models import Role
 from tests.factories import TEST_PASSWORD, csrf_token, make_user, post_form, sign_in
 
 
-def _enrol(client, session, user) -> list[str]:
+def _enrol(client, session, user) -> tuple[str, list[str]]:
     sign_in(client, user)
     page = client.get("/account/mfa")
     assert page.status_code == 200
@@ -25,7 +26,7 @@ def _enrol(client, session, user) -> list[str]:
     assert done.status_code == 200
     session.refresh(user)
     assert user.has_second_factor
-    return re.findall(r"<code>([0-9a-f]{6}-[0-9a-f]{6})</code>", done.text)
+    return secret, re.findall(r"<code>([0-9a-f]{6}-[0-9a-f]{6})</code>", done.text)
 
 
 def _password_step(client, user):
@@ -41,14 +42,14 @@ def _code_step(client, code: str):
 
 def test_with_a_second_factor_the_password_alone_does_not_sign_in(client, session):
     user = make_user(session)
-    recovery = _enrol(client, session, user)
+    secret, recovery = _enrol(client, session, user)
     assert len(recovery) == 10
     client.cookies.clear()
 
     _password_step(client, user)
     assert client.get("/vendors", follow_redirects=False).status_code == 303  # not signed in
     assert _code_step(client, "000000").status_code == 401
-    code = pyotp.TOTP(user.totp_secret).at(time.time() + 30)  # a step ahead: not used yet
+    code = pyotp.TOTP(secret).at(time.time() + 30)  # a step ahead: not used yet
     assert _code_step(client, code).status_code == 303
     assert client.get("/vendors").status_code == 200
 
@@ -86,3 +87,21 @@ def test_another_admin_resets_a_lost_factor_and_it_is_audited(client, session):
     refused = post_form(client, "/account/mfa/reset", {"email": admin.email})
     assert refused.status_code == 422
     assert "Another admin" in refused.text
+
+
+def test_the_database_holds_the_secret_only_sealed_and_sign_in_still_works(client, session):
+    user = make_user(session)
+    secret, _recovery = _enrol(client, session, user)
+    client.cookies.clear()
+
+    row = session.connection().execute(
+        text("SELECT * FROM staff_user WHERE id = :id"), {"id": user.id}
+    )
+    stored = row.mappings().one()
+    assert stored["totp_secret_sealed"].startswith("v1$")
+    assert all(secret not in str(value) for value in stored.values())
+
+    _password_step(client, user)
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    assert _code_step(client, code).status_code == 303
+    assert client.get("/vendors").status_code == 200
