@@ -27,6 +27,10 @@ NOTES = {
     "role": "Role changed; it applies from the person's next page.",
     "disabled": "Account disabled; its sessions ended at once.",
     "enabled": "Account enabled; the person can sign in again.",
+    "second_factor": (
+        "Second factor reset and the person's sessions ended. They sign in with their password "
+        "and set up a new second factor."
+    ),
 }
 
 
@@ -112,3 +116,19 @@ def disable(session: SessionDep, user: AdminDep, user_id: int) -> Response:
 def enable(session: SessionDep, user: AdminDep, user_id: int) -> Response:
     admin_service.enable(session, user_id, by=user)
     return RedirectResponse("/admin/users?done=enabled", status_code=303)
+
+
+@router.get("/admin/users/{user_id}/second-factor", name="admin.second_factor_form")
+def second_factor_form(
+    request: Request, session: SessionDep, user: AdminDep, user_id: int
+) -> Response:
+    person = admin_service.second_factor_target(session, user_id, by=user)
+    return templates.TemplateResponse(
+        request, "admin/reset_second_factor.html", {"person": person}
+    )
+
+
+@router.post("/admin/users/{user_id}/second-factor", name="admin.reset_second_factor")
+def reset_second_factor(session: SessionDep, user: AdminDep, user_id: int) -> Response:
+    admin_service.reset_second_factor(session, user_id, by=user)
+    return RedirectResponse("/admin/users?done=second_factor", status_code=303)

@@ -15,6 +15,7 @@ from app.admin.schemas import InviteForm
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.audit.actors import user_actor
+from app.auth import mfa
 from app.auth import service as auth_service
 from app.auth.errors import WeakPassword
 from app.auth.models import Role, User
@@ -197,6 +198,24 @@ def enable(session: Session, user_id: int, *, by: User) -> User:
     """Let a disabled person sign in again."""
     user = _user(session, user_id)
     return auth_service.enable_user(session, email=user.email, actor=user_actor(id_of(by)))
+
+
+def second_factor_target(session: Session, user_id: int, *, by: User) -> User:
+    """Return the person whose second factor ``by`` may reset, or refuse in plain words."""
+    user = _user(session, user_id)
+    mfa.check_resettable(user, by=by)
+    return user
+
+
+def reset_second_factor(session: Session, user_id: int, *, by: User) -> User:
+    """Remove a person's second factor (a lost phone) and end their sessions; audited.
+
+    At their next sign-in the password is enough, and an admin who must have a second factor
+    is sent to set up a new one before anything else.
+    """
+    user = _user(session, user_id)
+    mfa.reset(session, user, by=by)
+    return user
 
 
 def _usable_link(session: Session, token: str, now: datetime) -> tuple[PasswordLink, User]:

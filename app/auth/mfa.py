@@ -23,6 +23,7 @@ from app.audit.actions import AuditAction
 from app.audit.actors import user_actor
 from app.auth.errors import InvalidCredentials
 from app.auth.models import Role, User
+from app.auth.service import revoke_sessions
 from app.auth.totp_secrets import SecretUnreadable, seal, unseal
 from app.core.db import utcnow
 from app.core.errors import Conflict, PermissionDenied
@@ -136,18 +137,34 @@ def check_code(session: Session, user: User, code: str, *, keys: list[bytes], no
     raise InvalidCredentials(WRONG_CODE_MESSAGE)
 
 
-def reset(session: Session, user: User, *, by: User) -> None:
-    """Remove a user's second factor (a lost phone); only another admin may, and it is audited."""
+def check_resettable(user: User, *, by: User) -> None:
+    """Refuse a reset that is not allowed: only another admin, and only a factor that is set up."""
     if by.role is not Role.admin:
         raise PermissionDenied("Only an admin can reset a second factor.")
     if by.id == user.id:
         raise PermissionDenied("Another admin must reset your second factor.")
+    if not user.has_second_factor:
+        raise Conflict(f"{user.email} has no second factor set up, so there is nothing to reset.")
+
+
+def reset(session: Session, user: User, *, by: User) -> None:
+    """Remove a user's second factor (a lost phone); only another admin may, and it is audited."""
+    check_resettable(user, by=by)
     user.totp_secret_sealed = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     user.recovery_code_hashes = None
     session.add(user)
-    _audit(session, user, AuditAction.user_mfa_reset, actor=user_actor(id_of(by)))
+    # Whoever holds the lost phone may also hold a signed-in browser: those sessions end.
+    ended = revoke_sessions(session, user)
+    audit_service.record(
+        session,
+        actor=user_actor(id_of(by)),
+        action=AuditAction.user_mfa_reset,
+        subject_type="user",
+        subject_id=id_of(user),
+        data={"email": user.email, "reset_by": by.email, "sessions_ended": ended},
+    )
     session.flush()
 
 

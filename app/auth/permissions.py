@@ -170,6 +170,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "admin.change_role": Permission.users_manage,
     "admin.disable": Permission.users_manage,
     "admin.enable": Permission.users_manage,
+    "admin.second_factor_form": Permission.users_manage,
+    "admin.reset_second_factor": Permission.users_manage,
     # Each person changes their own password; the one-time link is the credential itself.
     "account.password_form": Permission.dashboard_view,
     "account.change_password": Permission.dashboard_view,
