@@ -37,9 +37,17 @@ class NotAuthenticated(DiligenceError):
 
 
 class InvalidInput(DiligenceError):
+    """Input that cannot be used; ``field`` names the form field it is about, when there is one."""
+
     status_code = 422
     code = "invalid_input"
     title = "Please check your input"
+
+    def __init__(
+        self, message: str, *, field: str = "", details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, details=details)
+        self.field = field
 
 
 class Conflict(DiligenceError):

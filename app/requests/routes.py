@@ -18,7 +18,6 @@ from app.core.versions import ANY_VERSION, StaleEdit
 from app.mail.deps import MailDispatcherDep
 from app.requests import service as requests_service
 from app.requests.models import QuestionnaireRequest, RequestStatus
-from app.vendors.deps import VendorDep
 
 router = APIRouter(tags=["requests"])
 SenderDep = Annotated[User, require(Permission.questionnaires_write)]
@@ -34,34 +33,6 @@ RequestDep = Annotated[QuestionnaireRequest, Depends(load_request)]
 
 def _back(found: QuestionnaireRequest, note: str) -> RedirectResponse:
     return RedirectResponse(f"/requests/{found.id}?done={note}", status_code=303)
-
-
-@router.post("/vendors/{vendor_id}/requests", name="requests.send")
-def send(
-    request: Request,
-    session: SessionDep,
-    user: SenderDep,
-    vendor: VendorDep,
-    background: BackgroundTasks,
-    dispatcher: MailDispatcherDep,
-    questionnaire: Annotated[str, Form(max_length=100)],
-    contact_id: Annotated[int, Form()],
-    due_on: Annotated[date | None, Form()] = None,
-    message: Annotated[str, Form(max_length=5000)] = "",
-) -> Response:
-    assert vendor.id is not None
-    found = requests_service.send_request(
-        session,
-        vendor_id=vendor.id,
-        contact_id=contact_id,
-        slug=questionnaire,
-        due_on=due_on,
-        message=message,
-        sent_by=user,
-        settings=request.app.state.settings,
-    )
-    background.add_task(dispatcher.deliver)
-    return _back(found, "sent")
 
 
 @router.get("/requests", name="requests.list")

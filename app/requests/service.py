@@ -75,7 +75,7 @@ def get_request(session: Session, request_id: int) -> QuestionnaireRequest:
 def _contact_of(session: Session, vendor_id: int, contact_id: int | None) -> VendorContact:
     contact = session.get(VendorContact, contact_id) if contact_id else None
     if contact is None or contact.vendor_id != vendor_id:
-        raise InvalidInput("Choose one of this vendor's contacts.")
+        raise InvalidInput("Choose one of this vendor's contacts.", field="contact_id")
     return contact
 
 
@@ -156,16 +156,21 @@ def send_request(
     """
     now = utcnow()
     if due_on is not None and due_on < now.date():
-        raise InvalidInput("The due date cannot be in the past.")
+        raise InvalidInput(
+            "The due date cannot be in the past: choose today or a later day.", field="due_on"
+        )
     _contact_of(session, vendor_id, contact_id)
     try:
         loaded = get_definition(slug)
     except DefinitionNotFound as error:
         if "no released version" in str(error):
             raise InvalidInput(
-                f"'{slug}' is a draft: release it before sending it to vendors."
+                "This questionnaire is a draft: release it before sending it to vendors.",
+                field="questionnaire",
             ) from None
-        raise InvalidInput(f"There is no questionnaire called '{slug}'.") from None
+        raise InvalidInput(
+            "Choose one of the listed questionnaires.", field="questionnaire"
+        ) from None
     request = QuestionnaireRequest(
         vendor_id=vendor_id,
         contact_id=contact_id,

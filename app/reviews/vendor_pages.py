@@ -1,22 +1,27 @@
 """Staff pages of one vendor that gather what lower features hold: the vendor's overview
-(contacts, requests, documents) and its risk-profile intake."""
+(contacts, requests, documents) with its add-contact and send forms, and its risk-profile
+intake. The forms live here because a form in error re-renders this page, as typed."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
+from app.core.errors import InvalidInput
+from app.core.forms import FormState, form_errors, input_errors, parse_form, typed_values
 from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
 from app.core.versions import StaleEdit, submitted_version
+from app.mail.deps import MailDispatcherDep
 from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.library import get_definition, latest_versions
@@ -25,22 +30,33 @@ from app.requests import service as requests_service
 from app.requests.answer_pages import build_sections
 from app.requests.domain.answer_input import read_answers
 from app.requests.models import Answer
+from app.requests.schemas import SendForm
 from app.reviews.models import VendorReview
 from app.vendors import service as vendors_service
 from app.vendors.deps import VendorDep
 from app.vendors.domain.profile import PROFILE_SLUG
 from app.vendors.models import Vendor
-from app.vendors.schemas import DATA_CATEGORIES, PROFILE_FLAGS
+from app.vendors.schemas import DATA_CATEGORIES, PROFILE_FLAGS, ContactForm
 
 router = APIRouter(tags=["vendors"])
 ReaderDep = Annotated[User, require(Permission.vendors_read)]
 EditorDep = Annotated[User, require(Permission.vendors_write)]
+SenderDep = Annotated[User, require(Permission.questionnaires_write)]
 
 
-@router.get("/vendors/{vendor_id}", name="vendors.detail")
-def vendor_detail(
-    request: Request, session: SessionDep, user: ReaderDep, vendor: VendorDep
+NO_FORM = FormState()
+
+
+def _detail_page(
+    request: Request,
+    session: SessionDep,
+    *,
+    user: User,
+    vendor: Vendor,
+    contact_form: FormState = NO_FORM,
+    send_form: FormState = NO_FORM,
 ) -> Response:
+    """Render the vendor's page; a form in error is shown open, as typed, with its messages."""
     assert vendor.id is not None
     context = {
         "user": user,
@@ -56,8 +72,63 @@ def vendor_detail(
         "flags": PROFILE_FLAGS,
         "trust_center_terms": TRUST_CENTER_TERMS,
         "errors": {},
+        "contact_form": contact_form,
+        "send_form": send_form,
     }
-    return templates.TemplateResponse(request, "vendors/detail.html", context)
+    status = 422 if contact_form.errors or send_form.errors else 200
+    return templates.TemplateResponse(request, "vendors/detail.html", context, status_code=status)
+
+
+@router.get("/vendors/{vendor_id}", name="vendors.detail")
+def vendor_detail(
+    request: Request, session: SessionDep, user: ReaderDep, vendor: VendorDep
+) -> Response:
+    return _detail_page(request, session, user=user, vendor=vendor)
+
+
+@router.post("/vendors/{vendor_id}/contacts", name="vendors.add_contact")
+async def vendor_add_contact(
+    request: Request, session: SessionDep, user: EditorDep, vendor: VendorDep
+) -> Response:
+    form = await request.form()
+    try:
+        data = parse_form(ContactForm, form)
+    except ValidationError as exc:
+        state = FormState(typed_values(form), form_errors(exc))
+        return _detail_page(request, session, user=user, vendor=vendor, contact_form=state)
+    vendors_service.add_contact_from_form(session, vendor, data, actor=user_actor(id_of(user)))
+    return RedirectResponse(f"/vendors/{vendor.id}#contacts", status_code=303)
+
+
+@router.post("/vendors/{vendor_id}/requests", name="requests.send")
+async def vendor_send_request(
+    request: Request,
+    session: SessionDep,
+    user: SenderDep,
+    vendor: VendorDep,
+    background: BackgroundTasks,
+    dispatcher: MailDispatcherDep,
+) -> Response:
+    form = await request.form()
+    assert vendor.id is not None
+    try:
+        data = parse_form(SendForm, form)
+        found = requests_service.send_request(
+            session,
+            vendor_id=vendor.id,
+            contact_id=data.contact_id,
+            slug=data.questionnaire,
+            due_on=data.due_on,
+            message=data.message,
+            sent_by=user,
+            settings=request.app.state.settings,
+        )
+    except (ValidationError, InvalidInput) as exc:
+        errors = form_errors(exc) if isinstance(exc, ValidationError) else input_errors(exc)
+        state = FormState(typed_values(form), errors)
+        return _detail_page(request, session, user=user, vendor=vendor, send_form=state)
+    background.add_task(dispatcher.deliver)
+    return RedirectResponse(f"/requests/{found.id}?done=sent", status_code=303)
 
 
 def _profile_page(

@@ -13,7 +13,7 @@ from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
-from app.core.forms import form_errors, parse_form
+from app.core.forms import form_errors, parse_form, typed_values
 from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
@@ -22,7 +22,7 @@ from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.vendors import service as vendors_service
 from app.vendors.deps import VendorDep
 from app.vendors.models import InherentTier, Vendor, VendorStatus
-from app.vendors.schemas import DATA_CATEGORIES, PROFILE_FLAGS, ContactForm, VendorForm
+from app.vendors.schemas import DATA_CATEGORIES, PROFILE_FLAGS, VendorForm
 
 router = APIRouter(tags=["vendors"])
 ReaderDep = Annotated[User, require(Permission.vendors_read)]
@@ -94,9 +94,7 @@ async def vendor_create(request: Request, session: SessionDep, user: EditorDep) 
     try:
         data = parse_form(VendorForm, form, lists=VENDOR_LISTS)
     except ValidationError as exc:
-        values: dict[str, object] = {
-            k: form.getlist(k) if k in VENDOR_LISTS else form.get(k) for k in form
-        }
+        values = typed_values(form, lists=VENDOR_LISTS)
         return _form_page(request, vendor=None, values=values, errors=form_errors(exc), status=422)
     vendor = vendors_service.create_vendor_from_form(session, data, actor=user_actor(id_of(user)))
     return RedirectResponse(f"/vendors/{vendor.id}", status_code=303)
@@ -115,9 +113,7 @@ async def vendor_update(
     try:
         data = parse_form(VendorForm, form, lists=VENDOR_LISTS)
     except ValidationError as exc:
-        values: dict[str, object] = {
-            k: form.getlist(k) if k in VENDOR_LISTS else form.get(k) for k in form
-        }
+        values = typed_values(form, lists=VENDOR_LISTS)
         return _form_page(
             request, vendor=vendor, values=values, errors=form_errors(exc), status=422
         )
@@ -130,26 +126,8 @@ async def vendor_update(
             expected_version=submitted_version(form),
         )
     except StaleEdit as exc:
-        typed: dict[str, object] = {
-            k: form.getlist(k) if k in VENDOR_LISTS else form.get(k) for k in form
-        }
+        typed = typed_values(form, lists=VENDOR_LISTS)
         return _form_page(
             request, vendor=vendor, values=typed, errors={}, conflict=exc.message, status=409
         )
     return RedirectResponse(f"/vendors/{vendor.id}?saved=1", status_code=303)
-
-
-@router.post("/vendors/{vendor_id}/contacts", name="vendors.add_contact")
-async def vendor_add_contact(
-    request: Request, session: SessionDep, user: EditorDep, vendor: VendorDep
-) -> Response:
-    form = await request.form()
-    try:
-        data = parse_form(ContactForm, form)
-    except ValidationError as exc:
-        message = "; ".join(f"{k}: {v}" for k, v in form_errors(exc).items())
-        return RedirectResponse(
-            f"/vendors/{vendor.id}?contact_error={message[:200]}#contacts", status_code=303
-        )
-    vendors_service.add_contact_from_form(session, vendor, data, actor=user_actor(id_of(user)))
-    return RedirectResponse(f"/vendors/{vendor.id}#contacts", status_code=303)
