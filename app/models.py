@@ -9,7 +9,7 @@ from app.mail.models import OutgoingMail
 from app.organisation.models import OrganisationSettings
 from app.portal.models import PortalSession
 from app.reports.models import Document, ReportFacts
-from app.requests.models import Answer, QuestionnaireRequest, ReminderLog
+from app.requests.models import Answer, PortalLink, QuestionnaireRequest, ReminderLog
 from app.reviews.models import (
     CuecOwner,
     Decision,
@@ -32,6 +32,7 @@ __all__ = [
     "OrganisationSettings",
     "OutgoingMail",
     "PasswordLink",
+    "PortalLink",
     "PortalSession",
     "QuestionnaireRequest",
     "Reassessment",

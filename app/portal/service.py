@@ -30,6 +30,7 @@ from app.reports.models import Document, UploadChannel
 from app.reports.provenance import Provenance
 from app.reports.service import UploadOutcome
 from app.requests import answer_store as answering
+from app.requests import portal_links
 from app.requests.answer_pages import (
     Progress,
     QuestionView,
@@ -48,6 +49,7 @@ from app.requests.errors import (
     AnswerConflict,
     InvalidAnswer,
     PortalLinkExpired,
+    PortalLinkReplaced,
     PortalLinkRevoked,
     PortalLinkUnknown,
     RequestClosed,
@@ -74,15 +76,21 @@ def check_link_state(request: QuestionnaireRequest, now: datetime) -> None:
 
 
 def find_by_token(session: Session, token: str) -> QuestionnaireRequest:
-    """Return the request a portal token opens, or raise unknown / expired / revoked."""
+    """Return the request a portal token opens, or raise unknown / replaced (or withdrawn)."""
     if not looks_like_token(token):
         raise PortalLinkUnknown("This link is not valid. Check that it was copied completely.")
-    request = session.exec(
-        select(QuestionnaireRequest).where(QuestionnaireRequest.token_hash == token_hash(token))
-    ).first()
-    if request is None:
+    found = portal_links.find_link(session, token)
+    if found is None:
         raise PortalLinkUnknown("This link is not valid. Check that it was copied completely.")
-    return request
+    if found.newer_link_sent_at is not None:
+        # A withdrawn request says so first: "use the newer link" would send the vendor nowhere.
+        check_link_state(found.request, utcnow())
+        sent = found.newer_link_sent_at
+        raise PortalLinkReplaced(
+            f"A newer link was sent on {sent.day} {sent:%B %Y}. "
+            "Open the most recent e-mail about this questionnaire and use the link in it."
+        )
+    return found.request
 
 
 def exchange(session: Session, token: str) -> tuple[str, QuestionnaireRequest]:
@@ -91,13 +99,12 @@ def exchange(session: Session, token: str) -> tuple[str, QuestionnaireRequest]:
     now = utcnow()
     check_link_state(request, now)
     assert request.id is not None
-    assert request.token_hash is not None
     cookie = secrets.token_urlsafe(32)
     session.add(
         PortalSession(
             session_hash=_hash(cookie),
             request_id=request.id,
-            link_hash=request.token_hash,
+            link_hash=token_hash(token),
             created_at=now,
             last_seen_at=now,
             expires_at=now + SESSION_ABSOLUTE,
@@ -132,8 +139,8 @@ def resolve(session: Session, cookie: str) -> QuestionnaireRequest | None:
     row, request = found
     if row.expires_at <= now or row.last_seen_at + SESSION_IDLE <= now:
         return None
-    # A resent link replaces the hash: sessions opened with the old link end with it.
-    if request.token_hash != row.link_hash:
+    # A new link replaces the earlier ones: sessions opened with them end with them.
+    if not portal_links.is_live(session, request, row.link_hash):
         return None
     check_link_state(request, now)
     if now - row.last_seen_at > timedelta(minutes=1):

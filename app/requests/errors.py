@@ -17,6 +17,11 @@ class PortalLinkExpired(Gone):
     title = "This link has expired"
 
 
+class PortalLinkReplaced(Gone):
+    code = "portal_link_replaced"
+    title = "A newer link was sent"
+
+
 class PortalLinkRevoked(Gone):
     code = "portal_link_revoked"
     title = "This link is no longer active"

@@ -85,3 +85,21 @@ class ReminderLog(SQLModel, table=True):
     )
     vendor_id: int | None = Field(default=None, foreign_key="vendor.id", ondelete="CASCADE")
     sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PortalLink(SQLModel, table=True):
+    """A link to a request besides its current one (``QuestionnaireRequest.token_hash``).
+
+    A reminder carries a link of its own, which opens the portal until the request's link
+    expires; a link that was replaced (a resend, a copied link, a request for changes) is kept
+    with the time it was replaced, so that using it says a newer link was sent, and when.
+    """
+
+    __tablename__ = "portal_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="questionnaire_request.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    purpose: str = Field(sa_type=sa.String(32))  # "invitation" or "reminder"
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    replaced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -17,11 +17,13 @@ from app.audit import actors
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.config import Settings
+from app.core.db import utcnow
 from app.core.rows import id_of
 from app.mail import service as mail_service
 from app.organisation import service as organisation_service
 from app.questionnaires.library import get_definition
 from app.reports.models import Document, ReportFacts
+from app.requests import portal_links
 from app.requests.models import QuestionnaireRequest, ReminderLog
 from app.requests.service import OPEN_STATUSES
 from app.vendors.models import Vendor, VendorContact
@@ -96,6 +98,7 @@ def send_due_reminders(session: Session, *, today: date, settings: Settings) -> 
         ):
             continue
         assert request.due_on is not None
+        token = portal_links.issue_reminder_link(session, request, utcnow())
         title = get_definition(
             request.questionnaire_slug, request.questionnaire_version
         ).definition.title
@@ -118,6 +121,7 @@ def send_due_reminders(session: Session, *, today: date, settings: Settings) -> 
                 "title": title,
                 "days_left": days_left,
                 "organisation": organisation.name,
+                "link": f"{settings.public_base_url}/portal/{token}",
             },
             sender=organisation.mail_sender,
             reply_to=organisation.reply_to,

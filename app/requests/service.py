@@ -24,8 +24,8 @@ from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition
 from app.reports import service as reports_service
 from app.requests import answer_store as answering
+from app.requests import portal_links
 from app.requests.errors import InvalidTransition, RequestNotFound
-from app.requests.links import new_portal_token, token_hash
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.vendors.models import Vendor, VendorContact
 
@@ -131,9 +131,10 @@ def _queue_invitation(
     )
 
 
-def _issue_link(request: QuestionnaireRequest, now: datetime, settings: Settings) -> str:
-    token = new_portal_token()
-    request.token_hash = token_hash(token)
+def _issue_link(
+    session: Session, request: QuestionnaireRequest, now: datetime, settings: Settings
+) -> str:
+    token = portal_links.issue_current_link(session, request, now)
     request.revoked_at = None
     request.expires_at = _link_expiry(request.due_on, now, settings)
     return token
@@ -185,7 +186,7 @@ def send_request(
         created_at=now,
         updated_at=now,
     )
-    token = _issue_link(request, now, settings)
+    token = _issue_link(session, request, now, settings)
     session.add(request)
     session.flush()
     _queue_invitation(session, request, token, settings=settings, note=request.message)
@@ -209,10 +210,10 @@ def _require_open(request: QuestionnaireRequest, verb: str) -> None:
 def resend_link(
     session: Session, *, request: QuestionnaireRequest, actor: User, settings: Settings
 ) -> None:
-    """Issue a new link (the old one stops working) and e-mail it again."""
+    """Issue a new link and e-mail it again; earlier links say that a newer one was sent."""
     _require_open(request, "resent")
     now = utcnow()
-    token = _issue_link(request, now, settings)
+    token = _issue_link(session, request, now, settings)
     request.updated_at = now
     session.add(request)
     _queue_invitation(session, request, token, settings=settings, note=request.message)
@@ -222,14 +223,14 @@ def resend_link(
 def issue_link_to_copy(
     session: Session, *, request: QuestionnaireRequest, actor: User, settings: Settings
 ) -> str:
-    """Issue a fresh link for staff to pass on themselves (the old one stops working); no mail.
+    """Issue a fresh link for staff to pass on themselves (earlier ones stop working); no mail.
 
     Only the token's hash is stored, so an earlier link cannot be shown again.
     """
     _require_open(request, "given a new link")
     organisation_service.require_named(session, settings)
     now = utcnow()
-    token = _issue_link(request, now, settings)
+    token = _issue_link(session, request, now, settings)
     request.updated_at = now
     session.add(request)
     _record(session, actor, AuditAction.request_link_copied, request)
@@ -298,7 +299,7 @@ def request_changes(
     now = utcnow()
     request.status = RequestStatus.changes_requested
     request.updated_at = now
-    token = _issue_link(request, now, settings)
+    token = _issue_link(session, request, now, settings)
     session.add(request)
     _queue_invitation(session, request, token, settings=settings, note=message.strip())
     _record(session, actor, AuditAction.request_changes_requested, request, message=message.strip())

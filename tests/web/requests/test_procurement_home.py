@@ -57,7 +57,7 @@ def test_copy_link_issues_a_fresh_working_link_once_and_audits_it(client, sessio
     assert event.actor == f"user:{user.id}"
     client.cookies.clear()
     assert client.get(f"/portal/{new_token}").status_code == 200
-    assert client.get(f"/portal/{old_token}").status_code == 404
+    assert client.get(f"/portal/{old_token}").status_code == 410
 
 
 def test_revoke_asks_first_and_nothing_changes_until_confirmed(client, session, settings):

@@ -86,7 +86,7 @@ def test_resending_issues_a_new_link_and_the_old_one_stops_working(
     new_token = LINK.search(mailbox.sent[-1].text).group(1)
     assert new_token != old_token
     client.cookies.clear()
-    assert client.get(f"/portal/{old_token}").status_code == 404
+    assert client.get(f"/portal/{old_token}").status_code == 410
     assert client.get(f"/portal/{new_token}").status_code == 200
 
 
