@@ -42,10 +42,11 @@ _COMMANDS: dict[str, _Entry] = {
     "reminders": _Entry("app.requests.reminders_cli:app", "Reminders and notices to vendors."),
     "digest": _Entry("app.reviews.cli:app", "Weekly digest to risk officers."),
     "reassessments": _Entry("app.reviews.reassessments_cli:app", "Reassessments by inherent tier."),
+    "remediation": _Entry("app.remediation.cli:app", "Remediation with the vendor."),
     "worker": _Entry(
         "app.jobs.cli:worker",
-        "Run queued jobs (report reading, mail, reminders, reassessments, digests, rescoring) "
-        "until stopped.",
+        "Run queued jobs (report reading, mail, reminders, reassessments, remediation, digests, "
+        "rescoring) until stopped.",
     ),
 }
 

@@ -8,6 +8,7 @@ from app.evidence.models import CompletedQuestionnaire
 from app.mail.models import OutgoingMail
 from app.organisation.models import OrganisationSettings
 from app.portal.models import PortalSession
+from app.remediation.models import RemediationEntry, RemediationItem
 from app.reports.models import Document, ReportFacts
 from app.requests.models import Answer, PortalLink, QuestionnaireRequest, ReminderLog
 from app.reviews.models import (
@@ -36,6 +37,8 @@ __all__ = [
     "PortalSession",
     "QuestionnaireRequest",
     "Reassessment",
+    "RemediationEntry",
+    "RemediationItem",
     "ReminderLog",
     "ReportAcknowledgement",
     "ReportFacts",

@@ -79,6 +79,16 @@ class AuditAction(StrEnum):
     cuec_owners_assigned = "cuec.owners_assigned"
     review_exported = "review.exported"
     review_digest_sent = "review.digest_sent"
+    # remediation with the vendor
+    remediation_created = "remediation.created"
+    remediation_updated = "remediation.updated"
+    remediation_sent_to_vendor = "remediation.sent_to_vendor"
+    remediation_answered = "remediation.answered"
+    remediation_sent_back = "remediation.sent_back"
+    remediation_closed = "remediation.closed"
+    remediation_risk_accepted = "remediation.risk_accepted"
+    remediation_reopened = "remediation.reopened"
+    remediation_note_added = "remediation.note_added"
     # refusals (rate-limited in what is recorded, so a flood cannot bloat the log)
     security_csrf_refused = "security.csrf_refused"
     security_rate_limited = "security.rate_limited"

@@ -22,6 +22,7 @@ from app.jobs.queue import DELIVER_MAIL, READ_DOCUMENT, JobQueue, document_lock
 from app.mail.models import OutgoingMail
 from app.mail.service import MAX_ATTEMPTS, deliver_queued
 from app.mail.transport import get_mailer
+from app.remediation.service import reopen_lapsed_acceptances
 from app.reports import service as reports_service
 from app.reports.models import Document, ExtractionStatus
 from app.reports.storage import DocumentIntegrityError, DocumentStorage
@@ -100,6 +101,12 @@ def send_reassessments(settings: Settings, *, today: date) -> int:
         run = send_due_reassessments(session, today=today, settings=settings, actor=actors.WORKER)
     deliver_mail(settings)
     return run.requests
+
+
+def reopen_accepted_risks(settings: Settings, *, today: date) -> int:
+    """Reopen the remediation items whose risk acceptance ends on or before today."""
+    with session_scope(_engine(settings)) as session:
+        return reopen_lapsed_acceptances(session, today=today, actor=actors.WORKER)
 
 
 def send_weekly_digest(settings: Settings, *, today: date) -> int:

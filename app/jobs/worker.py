@@ -24,6 +24,7 @@ from app.jobs.queue import (
     DELIVER_MAIL,
     READ_DOCUMENT,
     RECOMPUTE_SCORES,
+    REOPEN_ACCEPTED_RISKS,
     SEND_DIGEST,
     SEND_REASSESSMENTS,
     SEND_REMINDERS,
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 REMINDERS_CRON = "0 6 * * *"
 REASSESSMENTS_CRON = "15 6 * * *"
+# Before the reminders and the digest, so that a reopened item counts as open in them.
+REOPEN_RISKS_CRON = "45 5 * * *"
 RECOMPUTE_CRON = "30 2 * * *"
 DIGEST_CRON = "0 7 * * 1"
 SWEEP_CRON = "* * * * *"
@@ -95,6 +98,11 @@ def build_worker_app(settings: Settings, *, pool_size: int = 4) -> procrastinate
     @app.task(name=SEND_REASSESSMENTS, retry=RETRY, queueing_lock=SEND_REASSESSMENTS)
     def send_reassessments(timestamp: int) -> int:
         return tasks.send_reassessments(settings, today=day_of(timestamp))
+
+    @app.periodic(cron=REOPEN_RISKS_CRON)
+    @app.task(name=REOPEN_ACCEPTED_RISKS, retry=RETRY, queueing_lock=REOPEN_ACCEPTED_RISKS)
+    def reopen_accepted_risks(timestamp: int) -> int:
+        return tasks.reopen_accepted_risks(settings, today=day_of(timestamp))
 
     @app.periodic(cron=DIGEST_CRON)
     @app.task(name=SEND_DIGEST, retry=RETRY, queueing_lock=SEND_DIGEST)

@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.core.config import Settings
 from app.core.errors import InvalidInput
 from app.core.rows import id_of
+from app.remediation import service as remediation_service
 from app.requests import service as requests_service
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews import overrides
@@ -72,7 +73,10 @@ def record_decision(
     settings: Settings,
     today: date,
 ) -> Decision:
-    """Record a decision; asking for more information reopens the vendor's questionnaire."""
+    """Record a decision; asking for more information reopens the vendor's questionnaire.
+
+    The conditions of an approval with conditions become remediation items, one per line.
+    """
     assert vendor.id is not None
     request = None
     if form.outcome is DecisionOutcome.more_information_requested:
@@ -94,6 +98,13 @@ def record_decision(
     session.add(decision)
     session.flush()
     _audit(session, decision, user)
+    if is_conditional and form.follow_up_on is not None:
+        # Each condition is something the vendor must change: it is tracked as an item.
+        remediation_service.create_from_conditions(
+            session, vendor_id=vendor.id, decision_id=id_of(decision), conditions=form.conditions,
+            due_on=form.follow_up_on, owner_id=user.id, user_id=user.id,
+            actor=user_actor(id_of(user)),
+        )  # fmt: skip
     scoring_service.recompute_vendor(
         session, vendor, as_of=today, reason="decision recorded", actor=user_actor(id_of(user))
     )

@@ -223,6 +223,7 @@ def test_reminders_digests_and_rescoring_are_scheduled_by_the_queue(settings):
     assert schedules == {
         "diligence.send_reminders": "0 6 * * *",
         "diligence.send_reassessments": "15 6 * * *",
+        "diligence.reopen_accepted_risks": "45 5 * * *",
         "diligence.send_digest": "0 7 * * 1",
         "diligence.recompute_scores": "30 2 * * *",
         "diligence.sweep": "* * * * *",
