@@ -1,8 +1,8 @@
-"""The fourth-party register page and its CSV export (staff)."""
+"""The fourth-party register page and its CSV and XLSX exports (staff)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -24,6 +24,11 @@ from app.reviews import exports
 router = APIRouter(tags=["fourth parties"])
 ReaderDep = Annotated[User, require(Permission.dashboard_view)]
 ExporterDep = Annotated[User, require(Permission.exports_create)]
+Format = Literal["csv", "xlsx"]
+_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @router.get("/fourth-parties", name="fourth_parties.list")
@@ -33,27 +38,28 @@ def register_page(request: Request, session: SessionDep, _user: ReaderDep) -> Re
 
 
 @router.get(
-    "/fourth-parties/export.csv",
+    "/fourth-parties/export.{fmt}",
     name="fourth_parties.export",
     dependencies=[Depends(rate_limit("export", per="user"))],
 )
 @writes  # the export is audited
-def export_register(session: SessionDep, user: ExporterDep) -> Response:
+def export_register(session: SessionDep, user: ExporterDep, fmt: Format) -> Response:
     today = utcnow().date()
     sheet = register_sheet(service.register(session))
+    content = exports.to_csv(sheet) if fmt == "csv" else exports.to_xlsx([sheet])
     audit_service.record(
         session,
         actor=user_actor(id_of(user)),
         action=AuditAction.review_exported,
         subject_type="export",
         subject_id="fourth-parties",
-        data={"format": "csv", "rows": len(sheet.rows)},
+        data={"format": fmt, "rows": len(sheet.rows)},
     )
     headers = {
         "Content-Disposition": (
-            f'attachment; filename="{exports.export_filename("fourth-parties", today, "csv")}"'
+            f'attachment; filename="{exports.export_filename("fourth-parties", today, fmt)}"'
         ),
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
     }
-    return Response(exports.to_csv(sheet), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(content, media_type=_MEDIA[fmt], headers=headers)

@@ -1,8 +1,11 @@
-"""The fourth-party register page, its CSV export and its API endpoint, from stored reports."""
+"""The fourth-party register page, its CSV and XLSX exports and its API, from stored reports."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+
+import openpyxl
 
 from app.auth.models import Role
 from app.core.db import utcnow
@@ -93,6 +96,29 @@ def test_register_csv_has_a_row_per_dependent_vendor(client, session, settings):
     nimbus_rows = [line for line in lines if line.startswith('"Nimbus Cloud Hosting, Inc."')]
     assert len(nimbus_rows) == 3
     assert any("inclusive" in row for row in nimbus_rows)
+
+
+def test_register_xlsx_opens_with_a_row_per_dependent_vendor(client, session, settings):
+    _portfolio(session, settings)
+    sign_in(client, make_user(session))
+    page = client.get("/fourth-parties")
+    assert '/fourth-parties/export.xlsx">Download XLSX</a>' in page.text
+    response = client.get("/fourth-parties/export.xlsx")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "fourth-parties-" in response.headers["content-disposition"]
+    assert response.headers["content-disposition"].endswith('.xlsx"')
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(workbook["Fourth parties"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Fourth party", "Vendors behind it", "Critical vendors")
+    nimbus = [row for row in rows if row[0] == "Nimbus Cloud Hosting, Inc."]
+    assert sorted(row[5] for row in nimbus) == ["Orchard 0 Co", "Orchard 1 Co", "Orchard 2 Co"]
+    assert {(row[1], row[2], row[3]) for row in nimbus} == {(3, 2, "yes")}
+    assert {row[7] for row in nimbus} == {"carve-out", "inclusive"}
+    tollgate = next(row for row in rows if row[0] == "Tollgate Payments")
+    assert tollgate[4] == "Tollgate Payments Ltd"  # our own vendor record
 
 
 def test_api_lists_the_register(client, session, settings):
