@@ -1,7 +1,7 @@
 """portal links: reminder links and replaced links beside each request's current link
 
 Revision ID: links_1
-Revises: program_1
+Revises: harden_2
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'links_1'
-down_revision: str | None = 'program_1'
+down_revision: str | None = 'harden_2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

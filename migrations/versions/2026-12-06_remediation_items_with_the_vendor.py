@@ -1,7 +1,7 @@
 """remediation with the vendor: items, their owner, due date and status, and their history
 
 Revision ID: remediation_1
-Revises: program_1
+Revises: links_1
 Create Date: 2026-12-06 22:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'remediation_1'
-down_revision: str | None = 'program_1'
+down_revision: str | None = 'links_1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
