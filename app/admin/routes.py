@@ -123,9 +123,7 @@ def second_factor_form(
     request: Request, session: SessionDep, user: AdminDep, user_id: int
 ) -> Response:
     person = admin_service.second_factor_target(session, user_id, by=user)
-    return templates.TemplateResponse(
-        request, "admin/reset_second_factor.html", {"person": person}
-    )
+    return templates.TemplateResponse(request, "admin/reset_second_factor.html", {"person": person})
 
 
 @router.post("/admin/users/{user_id}/second-factor", name="admin.reset_second_factor")
