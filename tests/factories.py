@@ -75,7 +75,7 @@ def form_version(client: TestClient, path: str, action: str | None = None) -> st
     page = client.get(path).text
     start = 0
     if action is not None:
-        form = re.search(rf'action="[^"]*{re.escape(action)}"', page)
+        form = re.search(rf'action="[^"]*{re.escape(action)}(#[^"]*)?"', page)
         assert form is not None, f"no form posting to {action} on {path}"
         start = form.start()
     match = re.search(r'name="version" value="([^"]+)"', page[start:])

@@ -108,6 +108,7 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "reviews.decide": Permission.decisions_write,
     "reviews.override": Permission.scores_write,
     "reviews.clear_override": Permission.scores_write,
+    "reviews.correct_fact_form": Permission.scores_write,
     "reviews.correct_fact": Permission.scores_write,
     "reviews.assign_cuecs": Permission.scores_write,
     "reviews.confirm_alias": Permission.scores_write,

@@ -1,4 +1,5 @@
-"""Routes on one document: open it, read a page of evidence, correct facts, assign CUEC owners."""
+"""Routes on one document: open it, read a page of evidence, correct a fact on its own small
+page, assign CUEC owners."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow, writes
 from app.core.deps import SettingsDep
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, NotFound
 from app.core.forms import form_errors, parse_form
 from app.core.rows import id_of
 from app.core.security import ATTACHMENT_CSP
@@ -27,8 +28,8 @@ from app.reports.deps import document_storage
 from app.reports.service import CORRECTABLE_FIELDS, safe_filename
 from app.reviews import cuecs, documents, vendor_review
 from app.reviews.domain import evidence
-from app.reviews.pages import render_review
-from app.reviews.schemas import CorrectionForm
+from app.reviews.pages import render_correction, render_review
+from app.reviews.schemas import CORRECTION_MESSAGES, CorrectionForm, plain_errors
 from app.vendors import service as vendors_service
 
 router = APIRouter()
@@ -142,18 +143,24 @@ def evidence_view(
     return templates.TemplateResponse(request, "reviews/evidence.html", context)
 
 
+@router.get("/documents/{document_id}/facts/{field_name}/correct", name="reviews.correct_fact_form")
+def correct_fact_form(
+    request: Request, session: SessionDep, user: ScorerDep, document_id: int, field_name: str
+) -> Response:
+    document = documents.get_document(session, document_id)
+    return render_correction(request, session, user, document, field_name)
+
+
 @router.post("/documents/{document_id}/facts/{field_name}", name="reviews.correct_fact")
 async def correct_fact(
     request: Request, session: SessionDep, user: ScorerDep, document_id: int, field_name: str
 ) -> Response:
     document = documents.get_document(session, document_id)
-    vendor = vendors_service.get_vendor(session, document.vendor_id)
-    assert vendor is not None
     form = await request.form()
-    key = f"fact-{document_id}-{field_name}"
+    typed = {key: str(form.get(key) or "") for key in ("value", "reason")}
     try:
         if field_name not in CORRECTABLE_FIELDS:
-            raise InvalidInput(f"'{field_name}' is not a fact that can be corrected.")
+            raise NotFound("There is no such fact to correct.")
         data = parse_form(CorrectionForm, form)
         vendor_review.correct_fact(
             session,
@@ -166,20 +173,24 @@ async def correct_fact(
             expected_version=submitted_version(form),
         )
     except ValidationError as exc:
-        message = "; ".join(form_errors(exc).values())
-        return render_review(request, session, user, vendor, errors={key: message}, status=422)
-    except InvalidInput as exc:
-        return render_review(request, session, user, vendor, errors={key: exc.message}, status=422)
-    except StaleEdit as exc:
-        typed = {
-            f"{key}-value": str(form.get("value") or ""),
-            f"{key}-reason": str(form.get("reason") or ""),
-        }
-        return render_review(
-            request, session, user, vendor, errors={key: exc.message}, values=typed, status=409
+        errors = plain_errors(form_errors(exc), CORRECTION_MESSAGES)
+        return render_correction(
+            request, session, user, document, field_name, errors=errors, values=typed, status=422
         )
+    except InvalidInput as exc:
+        return render_correction(
+            request, session, user, document, field_name,
+            errors={"value": exc.message}, values=typed, status=422,
+        )  # fmt: skip
+    except StaleEdit as exc:
+        return render_correction(
+            request, session, user, document, field_name,
+            errors={"form": exc.message}, values=typed, status=409,
+        )  # fmt: skip
     return RedirectResponse(
-        f"/vendors/{vendor.id}/review?done=corrected#document-{document_id}", status_code=303
+        f"/vendors/{document.vendor_id}/review?done=corrected&document={document_id}"
+        f"#document-{document_id}",
+        status_code=303,
     )
 
 
@@ -219,11 +230,24 @@ async def assign_cuecs(
         )
     except InvalidInput as exc:
         return render_review(
-            request, session, user, vendor, errors={"cuecs": exc.message}, status=422
+            request,
+            session,
+            user,
+            vendor,
+            failed="cuecs",
+            errors={"cuecs": exc.message},
+            status=422,
         )
     except StaleEdit as exc:
         typed = {f"owner-{key}": owner for key, owner in owners.items()}
         return render_review(
-            request, session, user, vendor, errors={"cuecs": exc.message}, values=typed, status=409
+            request,
+            session,
+            user,
+            vendor,
+            failed="cuecs",
+            errors={"cuecs": exc.message},
+            values=typed,
+            status=409,
         )
     return RedirectResponse(f"/vendors/{vendor.id}/review?done=cuecs#cuecs", status_code=303)

@@ -25,7 +25,14 @@ from app.reviews.deps import FiltersDep
 from app.reviews.document_routes import router as document_router
 from app.reviews.export_routes import router as export_router
 from app.reviews.pages import render_review
-from app.reviews.schemas import SORT_LABELS, DecisionForm, OverrideForm
+from app.reviews.schemas import (
+    OVERRIDE_MESSAGES,
+    SORT_LABELS,
+    DecisionForm,
+    OverrideForm,
+    decision_errors,
+    plain_errors,
+)
 from app.vendors.deps import VendorDep
 from app.vendors.models import InherentTier, Vendor
 
@@ -110,17 +117,19 @@ async def decide(
             today=utcnow().date(),
         )
     except ValidationError as exc:
-        errors = {"decision": "; ".join(form_errors(exc).values())}
+        errors = decision_errors(form_errors(exc), values)
         return render_review(
-            request, session, user, vendor, errors=errors, values=values, status=422
-        )
+            request, session, user, vendor, failed="decision", errors=errors, values=values,
+            status=422,
+        )  # fmt: skip
     except InvalidInput as exc:
-        errors = {"decision": exc.message}
+        field = "message" if values["outcome"] == "more_information_requested" else "outcome"
         return render_review(
-            request, session, user, vendor, errors=errors, values=values, status=422
-        )
+            request, session, user, vendor, failed="decision", errors={field: exc.message},
+            values=values, status=422,
+        )  # fmt: skip
     background.add_task(dispatcher.deliver)
-    return _back(vendor, "decision", "decisions")
+    return _back(vendor, "decision", "decision")
 
 
 @router.post("/vendors/{vendor_id}/override", name="reviews.override")
@@ -128,17 +137,15 @@ async def override(
     request: Request, session: SessionDep, user: ScorerDep, vendor: VendorDep
 ) -> Response:
     form = await request.form()
-    values = {
-        "override_value": str(form.get("value") or ""),
-        "override_reason": str(form.get("reason") or ""),
-    }
+    values = {key: str(form.get(key) or "") for key in ("value", "reason")}
     try:
         data = parse_form(OverrideForm, form)
     except ValidationError as exc:
-        errors = {"override": "; ".join(form_errors(exc).values())}
+        errors = plain_errors(form_errors(exc), OVERRIDE_MESSAGES)
         return render_review(
-            request, session, user, vendor, errors=errors, values=values, status=422
-        )
+            request, session, user, vendor, failed="override", errors=errors, values=values,
+            status=422,
+        )  # fmt: skip
     try:
         decisions.override(
             session,
@@ -150,10 +157,10 @@ async def override(
             expected_version=submitted_version(form),
         )
     except StaleEdit as exc:
-        errors = {"override": exc.message}
         return render_review(
-            request, session, user, vendor, errors=errors, values=values, status=409
-        )
+            request, session, user, vendor, failed="override", errors={"form": exc.message},
+            values=values, status=409,
+        )  # fmt: skip
     return _back(vendor, "override", "score")
 
 
@@ -168,6 +175,7 @@ async def clear_override(
         )
     except StaleEdit as exc:
         return render_review(
-            request, session, user, vendor, errors={"override": exc.message}, status=409
-        )
+            request, session, user, vendor, failed="override", errors={"form": exc.message},
+            status=409,
+        )  # fmt: skip
     return _back(vendor, "override_removed", "score")

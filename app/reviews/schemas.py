@@ -117,14 +117,66 @@ class DecisionForm(BaseModel):
 
     @model_validator(mode="after")
     def _outcome_needs(self) -> DecisionForm:
-        if self.outcome is DecisionOutcome.approved_with_conditions:
-            if not self.conditions:
-                raise ValueError("List the conditions of the approval.")
-            if self.follow_up_on is None:
-                raise ValueError("Give a follow-up date for the conditions.")
-        if self.outcome is DecisionOutcome.more_information_requested and not self.message:
-            raise ValueError("Write the message the vendor will receive.")
+        missing = outcome_needs(
+            self.outcome.value,
+            conditions=self.conditions,
+            follow_up_on=self.follow_up_on,
+            message=self.message,
+        )
+        if missing:
+            raise ValueError(next(iter(missing.values())))
         return self
+
+
+def outcome_needs(
+    outcome: str, *, conditions: str, follow_up_on: object, message: str
+) -> dict[str, str]:
+    """Return, per field, what a decision with this outcome still needs."""
+    needs: dict[str, str] = {}
+    if outcome == DecisionOutcome.approved_with_conditions.value:
+        if not conditions.strip():
+            needs["conditions"] = "List the conditions of the approval."
+        if not follow_up_on:
+            needs["follow_up_on"] = "Give a follow-up date for the conditions."
+    if outcome == DecisionOutcome.more_information_requested.value and not message.strip():
+        needs["message"] = "Write the message the vendor will receive."
+    return needs
+
+
+# What a person is told when a field of these forms is refused, in place of the validator's text.
+DECISION_MESSAGES: dict[str, str] = {
+    "outcome": "Choose a decision.",
+    "reason": "Write the reason for the decision (at most 5,000 characters).",
+    "conditions": "Keep the conditions under 5,000 characters.",
+    "follow_up_on": "Enter the follow-up date as a date, for example 2027-03-31.",
+    "message": "Keep the message under 5,000 characters.",
+}
+OVERRIDE_MESSAGES: dict[str, str] = {
+    "value": "Enter a score from 0 to 100, with at most one decimal, for example 72.5.",
+    "reason": "Write why the final score differs (at most 5,000 characters).",
+}
+CORRECTION_MESSAGES: dict[str, str] = {
+    "value": "Keep the value under 2,000 characters.",
+    "reason": "Say why the value is corrected (at most 2,000 characters).",
+}
+
+
+def plain_errors(errors: dict[str, str], messages: dict[str, str]) -> dict[str, str]:
+    """Put each refused field's message in plain words; other messages are kept as written."""
+    return {field: messages.get(field, message) for field, message in errors.items()}
+
+
+def decision_errors(errors: dict[str, str], values: dict[str, str]) -> dict[str, str]:
+    """Every reason a decision form was refused, each beside its own field."""
+    plain = plain_errors({k: v for k, v in errors.items() if k != "form"}, DECISION_MESSAGES)
+    needs = outcome_needs(
+        values.get("outcome", ""),
+        conditions=values.get("conditions", ""),
+        follow_up_on=values.get("follow_up_on", ""),
+        message=values.get("message", ""),
+    )
+    found = {**needs, **plain}
+    return found or {"outcome": errors.get("form", DECISION_MESSAGES["outcome"])}
 
 
 class OverrideForm(BaseModel):

@@ -15,76 +15,31 @@ from app.audit.actors import user_actor
 from app.auth.models import User
 from app.core.errors import InvalidInput
 from app.core.rows import id_of
-from app.core.versions import check_version, fingerprint
+from app.core.versions import check_version
 from app.questionnaires.domain.definition import Choice
 from app.reports import service as reports_service
-from app.reports.models import Document, DocumentIdentity, ReportFacts
-from app.reports.provenance import Provenance, provenance_of
+from app.reports.models import Document, ReportFacts
 from app.requests import answer_store as answering
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews import cuecs as cuecs_service
 from app.reviews.cadence import next_review_for, tier_reassessment
 from app.reviews.control_questions import ControlQuestions, control_questions
 from app.reviews.decisions import latest_submitted_request, list_decisions
+from app.reviews.document_views import (
+    DocumentView,
+    FactLine,
+    document_view,
+    fact_version,
+    merged_facts,
+)
 from app.reviews.domain import evidence, rules, timeline
+from app.reviews.domain.fact_sheet import as_date, quote_excerpt
 from app.reviews.models import Decision
 from app.reviews.overrides import override_version
 from app.reviews.summary import summarise
 from app.scoring import service as scoring_service
-from app.scoring.domain.identity import names_match
-from app.scoring.domain.inputs import VendorProfile
 from app.scoring.models import Score
 from app.vendors.models import Vendor
-
-FIELD_LABELS = {
-    "framework": "Framework",
-    "report_type": "Type",
-    "service_organization": "Service organisation",
-    "service_auditor": "Service auditor",
-    "period_start": "Period start",
-    "period_end": "Period end (or as-of date)",
-    "report_date": "Report date",
-    "opinion": "Opinion",
-    "trust_services_criteria": "Trust services criteria",
-    "exceptions_count": "Exceptions",
-    "subservice_organizations": "Subservice organisations",
-    "subservice_method": "Subservice method",
-    "cuecs": "CUECs listed",
-    "bridge_through": "Bridge letter covers through",
-    "certificate_expiry": "Certificate expires",
-}
-
-
-@dataclass(frozen=True)
-class FactLine:
-    field: str
-    label: str
-    extracted: str
-    corrected: str | None
-    correction_reason: str | None
-    confidence: float | None
-    evidence: tuple[dict[str, Any], ...]
-    version: str = ""
-
-
-def fact_version(facts: ReportFacts, field_name: str) -> str:
-    """The version of one fact as its correction form shows it (hidden form field)."""
-    return fingerprint(getattr(facts, field_name, None), facts.corrections.get(field_name))
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    document: Document
-    facts: ReportFacts | None
-    label: str | None
-    lines: tuple[FactLine, ...]
-    # The organisation it is about, when that is not the vendor (nor filed as subservice).
-    about_someone_else: str | None = None
-
-    @property
-    def source(self) -> Provenance | None:
-        """Return where the report came from when it was obtained from a trust center."""
-        return provenance_of(self.document)
 
 
 @dataclass(frozen=True)
@@ -132,11 +87,26 @@ class ReviewPage:
         """The version the CUEC owners form of one report carries."""
         return cuecs_service.owners_version(self.cuecs, document_id)
 
+    @property
+    def document_names(self) -> dict[str, str]:
+        """File names by document id (as text, the way evidence refers to documents)."""
+        return {str(view.document.id): view.document.filename for view in self.documents}
 
-def merged_facts(facts: ReportFacts) -> dict[str, Any]:
-    """Return the facts with reviewer corrections applied over extracted values."""
-    effective = reports_service.effective_facts(facts)
-    return {**effective, **effective["corrections"]}
+    @property
+    def doubtful(self) -> list[tuple[DocumentView, FactLine]]:
+        """Facts, among those each document's kind carries, that a reviewer should confirm."""
+        return [(view, line) for view in self.documents for line in view.doubtful]
+
+    @property
+    def latest_decision(self) -> tuple[Decision, str] | None:
+        """The decision in force and who made it, if any."""
+        return self.decisions[0] if self.decisions else None
+
+    @property
+    def open_findings(self) -> list[dict[str, Any]]:
+        """The findings, most severe first."""
+        order = {"high": 0, "medium": 1, "low": 2}
+        return sorted(self.card.findings, key=lambda f: order.get(str(f.get("severity")), 3))
 
 
 def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -144,6 +114,17 @@ def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
         return {}
     rows = session.exec(select(User).where(col(User.id).in_(ids))).all()
     return {id_of(user): user.full_name or user.email for user in rows}
+
+
+def _with_excerpts(refs: object) -> list[dict[str, Any]]:
+    """Evidence references with their quotes shortened between words for the page."""
+    if not isinstance(refs, list):
+        return []
+    return [
+        {**ref, "excerpt": quote_excerpt(str(ref.get("snippet") or ""))}
+        for ref in refs
+        if isinstance(ref, dict)
+    ]
 
 
 def score_card(session: Session, vendor: Vendor, score: Score | None) -> ScoreCard:
@@ -154,7 +135,11 @@ def score_card(session: Session, vendor: Vendor, score: Score | None) -> ScoreCa
     names = _user_names(session, {score.override_by_id} if score.override_by_id else set())
     summary = summarise(session, vendor)
     findings = tuple(
-        {**item, "is_contradiction": rules.is_contradiction(item["code"])}
+        {
+            **item,
+            "is_contradiction": rules.is_contradiction(item["code"]),
+            "evidence": _with_excerpts(item.get("evidence")),
+        }
         for item in score.findings
     )
     return ScoreCard(
@@ -166,51 +151,15 @@ def score_card(session: Session, vendor: Vendor, score: Score | None) -> ScoreCa
         overridden_by=names.get(score.override_by_id or 0),
         band=summary.band,
         residual_risk=summary.residual_risk,
-        factors=tuple(score.factors),
+        factors=tuple(
+            {**item, "evidence": _with_excerpts(item.get("evidence"))} for item in score.factors
+        ),
         findings=findings,
         band_label=scoring_service.final_score(
             score, override_in_force=in_force, tier=vendor.inherent_tier
         ).band_label,
         computed_band=score.band,
     )
-
-
-def _document_view(
-    document: Document, facts: ReportFacts | None, profile: VendorProfile
-) -> DocumentView:
-    if facts is None:
-        return DocumentView(document, None, None, ())
-    merged = merged_facts(facts)
-    organisation = merged.get("service_organization")
-    stranger = (
-        organisation
-        if isinstance(organisation, str)
-        and document.identity is not DocumentIdentity.subservice
-        and not names_match(
-            organisation, profile.organization_names, profile.organization_domain or ""
-        )
-        else None
-    )
-    lines = tuple(
-        FactLine(
-            field=name,
-            label=label,
-            extracted=evidence.show_value(getattr(facts, name)),
-            corrected=(
-                evidence.show_value(facts.corrections[name]["value"])
-                if name in facts.corrections
-                else None
-            ),
-            correction_reason=facts.corrections.get(name, {}).get("reason"),
-            confidence=facts.confidence.get(name),
-            evidence=tuple(facts.evidence.get(name, ())[:3]),
-            version=fact_version(facts, name),
-        )
-        for name, label in FIELD_LABELS.items()
-    )
-    label = rules.report_label(merged.get("framework"), merged.get("report_type"))
-    kind = label or facts.doc_kind.replace("_", " ")
-    return DocumentView(document, facts, kind, lines, stranger)
 
 
 def _latest_answered(session: Session, vendor_id: int) -> QuestionnaireRequest | None:
@@ -261,12 +210,6 @@ def _answer_label(choices: tuple[Choice, ...], value: object) -> object:
     return value
 
 
-def _as_date(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(value) if isinstance(value, str) and value else None
-
-
 def coverage_of(documents: list[tuple[Document, ReportFacts | None]]) -> list[timeline.Coverage]:
     """Turn documents into the periods they cover: report periods and bridge extensions."""
     spans: list[timeline.Coverage] = []
@@ -274,14 +217,13 @@ def coverage_of(documents: list[tuple[Document, ReportFacts | None]]) -> list[ti
         if facts is None:
             continue
         merged = merged_facts(facts)
-        start, end = _as_date(merged.get("period_start")), _as_date(merged.get("period_end"))
-        through = _as_date(merged.get("bridge_through"))
+        start, end = as_date(merged.get("period_start")), as_date(merged.get("period_end"))
+        through = as_date(merged.get("bridge_through"))
         if facts.doc_kind == "bridge_letter" and end and through and through >= end:
-            spans.append(timeline.Coverage(f"Bridge letter #{document.id}", end, through, "bridge"))
+            spans.append(timeline.Coverage(document.filename, end, through, "bridge"))
         elif facts.doc_kind == "soc_report" and end:
-            label = rules.report_label(merged.get("framework"), merged.get("report_type"))
             first = start if start and start <= end else end
-            spans.append(timeline.Coverage(f"{label or 'Report'} #{document.id}", first, end))
+            spans.append(timeline.Coverage(document.filename, first, end))
     return spans
 
 
@@ -307,7 +249,7 @@ def build_review_page(session: Session, vendor: Vendor, *, today: date) -> Revie
     best = next(
         (merged_facts(f) for d, f in documents if f is not None and str(d.id) == best_id), {}
     )
-    best_until = rules.current_until(_as_date(best.get("period_end")))
+    best_until = rules.current_until(as_date(best.get("period_end")))
     profile = scoring_service.vendor_profile(vendor)
     points = history_points(scoring_service.score_history(session, vendor.id, limit=60))
     decisions = list_decisions(session, vendor.id)
@@ -315,7 +257,7 @@ def build_review_page(session: Session, vendor: Vendor, *, today: date) -> Revie
         vendor=vendor,
         card=card,
         comparison=comparison_rows(session, vendor.id, documents, score),
-        documents=[_document_view(d, f, profile) for d, f in documents],
+        documents=[document_view(d, f, profile) for d, f in documents],
         cuecs=cuecs_service.cuec_lines(session, vendor.id, loaded=(documents, score)),
         subservice={
             "names": best.get("subservice_organizations") or [],

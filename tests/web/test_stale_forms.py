@@ -130,17 +130,18 @@ def test_a_profile_saved_from_a_stale_page_is_refused(client, session):
 
 
 def test_a_fact_corrected_meanwhile_is_not_silently_corrected_again(client, session, settings):
-    vendor, document = reviewed_vendor(session, settings)
+    _vendor, document = reviewed_vendor(session, settings)
     sign_in(client, make_user(session))
     path = f"/documents/{document.id}/facts/opinion"
-    seen = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    seen = form_version(client, f"{path}/correct", action=path)
     first = {"value": "qualified", "reason": "p.4 says except for", "version": seen}
     assert post_form(client, path, first).status_code == 303
     second = {"value": "adverse", "reason": "my reading of p.5", "version": seen}
     refused = post_form(client, path, second)
     assert refused.status_code == 409
     assert "Someone else changed this fact" in refused.text
-    assert 'value="my reading of p.5"' in refused.text  # what was typed is kept
+    assert 'value="adverse"' in refused.text  # what was typed is kept
+    assert "my reading of p.5</textarea>" in refused.text
     assert "p.4 says except for" in refused.text  # the current correction is shown
     facts = session.exec(select(ReportFacts).where(ReportFacts.document_id == document.id)).one()
     assert facts.corrections["opinion"]["value"] == "qualified"

@@ -43,8 +43,17 @@ def snippet(text: str, start: int, end: int, *, context: int = 50) -> str:
         # Start the quote on a word boundary so it reads cleanly.
         space = text.find(" ", begin, start)
         begin = space + 1 if space != -1 else begin
-    quote = " ".join(text[begin : max(end, start) + context].split())
-    return quote[:_SNIPPET_CHARS]
+    stop = max(end, start) + context
+    if stop < len(text) and not text[stop].isspace():
+        # End on a word boundary too: drop the word the context cut in two.
+        tail = text[max(end, start) : stop]
+        last = max(tail.rfind(" "), tail.rfind("\n"))
+        stop = max(end, start) + last if last != -1 else stop
+    quote = " ".join(text[begin:stop].split())
+    if len(quote) > _SNIPPET_CHARS:
+        head = quote[: _SNIPPET_CHARS + 1]
+        quote = head.rsplit(" ", 1)[0] if " " in head else quote[:_SNIPPET_CHARS]
+    return quote
 
 
 def decide(votes: Sequence[Vote[T]], key: Callable[[T], Hashable] | None = None) -> Decision[T]:

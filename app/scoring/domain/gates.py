@@ -13,6 +13,16 @@ from app.scoring.domain.results import GateEffect, GateResult
 _KEY_FIELDS = ("framework", "report_type", "period_start", "period_end", "opinion")
 
 
+def _key_fields(facts: DocumentFacts) -> tuple[str, ...]:
+    """The key facts this report carries: a SOC 3 has no Type, a Type 1 no period start."""
+    skipped = set()
+    if facts.framework not in ("SOC 1", "SOC 2"):
+        skipped.add("report_type")
+    if facts.report_type == "type1":
+        skipped.add("period_start")
+    return tuple(field for field in _KEY_FIELDS if field not in skipped)
+
+
 def _gate(
     gate: str, code: str, effect: GateEffect, message: str, cap: int | None = None
 ) -> GateResult:
@@ -64,7 +74,7 @@ def low_confidence_reasons(facts: DocumentFacts, policy: Policy) -> list[str]:
     threshold = policy.gates.low_confidence_max
     reasons = [
         f"{field} confidence {facts.confidence_of(field):.2f}"
-        for field in _KEY_FIELDS
+        for field in _key_fields(facts)
         if facts.confidence_of(field) <= threshold
     ]
     needed = ["framework", "period_end", "opinion"]

@@ -98,3 +98,76 @@ def add_document(
 def rescore_vendor(session: Session, vendor: Vendor) -> Score:
     """Recompute the vendor's score as of today."""
     return scoring_service.recompute_vendor(session, vendor, as_of=utcnow().date(), reason="test")
+
+
+def five_document_vendor(session: Session, settings: Settings) -> tuple[Vendor, list[Document]]:
+    """A vendor with a SOC 2 Type 2 report with exceptions, a SOC 3 report, an ISO/IEC 27001
+    certificate, a bridge letter and a document that is none of these."""
+    from tests.factories import make_vendor
+
+    vendor = make_vendor(session, name="Quillmark Analytics")
+    end = utcnow().date() - timedelta(days=70)
+    exceptions = [
+        {
+            "control_id": f"CC{n}.1",
+            "criteria": [f"CC{n}.1"],
+            "result": "Exception noted: two of 25 sampled leavers kept their access for a week.",
+            "page": 40 + n,
+        }
+        for n in (6, 7, 8)
+    ]
+    soc2 = report_facts(
+        end,
+        exceptions_count=3,
+        exceptions=exceptions,
+        cuec_list=[f"Customers review access for role {n} every quarter." for n in range(8)],
+        confidence={"framework": 0.95, "period_end": 0.9, "exceptions_count": 0.5},
+    )
+    soc3 = report_facts(
+        end,
+        framework="SOC 3",
+        report_type=None,
+        exceptions_count=None,
+        cuecs=False,
+        cuec_list=[],
+        subservice_organizations=[],
+        subservice_method=None,
+        # A SOC 3 has no type: a reader's guess at one must not make the score provisional.
+        confidence={"framework": 0.95, "period_end": 0.9, "report_type": 0.2},
+    )
+    certificate = {
+        "doc_kind": "iso_certificate",
+        "service_auditor": "Aldermoor Certification Services Ltd.",
+        "report_date": end - timedelta(days=200),
+        "certificate_expiry": utcnow().date() + timedelta(days=400),
+        "standard": "ISO/IEC 27001:2022",
+    }
+    bridge = {
+        "doc_kind": "bridge_letter",
+        "framework": "SOC 2",
+        "period_end": end,
+        "report_date": utcnow().date() - timedelta(days=5),
+        "bridge_through": utcnow().date() - timedelta(days=10),
+    }
+    plans = [
+        ("Quillmark SOC 2 Type 2 2025.pdf", DocumentKind.soc2_report, soc2),
+        ("Quillmark SOC 3.pdf", DocumentKind.soc3_report, soc3),
+        ("ISO 27001 certificate.pdf", DocumentKind.iso27001_certificate, certificate),
+        ("Bridge letter Q1.pdf", DocumentKind.bridge_letter, bridge),
+        ("Company overview.pdf", DocumentKind.other, {"doc_kind": "other"}),
+    ]
+    documents = [
+        add_document(
+            session,
+            settings,
+            vendor,
+            content=f"%PDF-1.4 {name}".encode(),
+            kind=kind,
+            facts=facts,
+            filename=name,
+            rescore=False,
+        )
+        for name, kind, facts in plans
+    ]
+    rescore_vendor(session, vendor)
+    return vendor, documents

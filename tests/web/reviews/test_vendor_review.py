@@ -61,8 +61,9 @@ def test_procurement_sees_the_score_but_not_the_report_facts(client, session, se
     sign_in(client, make_user(session, role=Role.procurement))
     page = client.get(f"/vendors/{vendor.id}/review")
     assert page.status_code == 200
-    assert "Factors" in page.text
+    assert "How the score was reached" in page.text
     assert f"/documents/{document.id}/download" not in page.text
+    assert "/correct" not in page.text
     assert "Halvorsen" not in page.text
     assert "Record decision" not in page.text
 
@@ -92,9 +93,11 @@ def test_correcting_a_fact_needs_a_reason_and_rescores(client, session, settings
     before = scoring_service.latest_score(session, vendor.id)
     sign_in(client, make_user(session))
     path = f"/documents/{document.id}/facts/opinion"
-    version = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    version = form_version(client, f"{path}/correct", action=path)
     refused = post_form(client, path, {"value": "qualified", "reason": " ", "version": version})
     assert refused.status_code == 422
+    assert "Say why the value is corrected" in refused.text
+    assert 'value="qualified"' in refused.text
     data = {"value": "qualified", "reason": "p.4 says except for", "version": version}
     done = post_form(client, path, data)
     assert done.status_code == 303
@@ -106,10 +109,10 @@ def test_correcting_a_fact_needs_a_reason_and_rescores(client, session, settings
 
 
 def test_a_correction_that_does_not_fit_the_fact_is_refused(client, session, settings):
-    vendor, document = _reviewed_vendor(session, settings)
+    _vendor, document = _reviewed_vendor(session, settings)
     sign_in(client, make_user(session))
     path = f"/documents/{document.id}/facts/exceptions_count"
-    version = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    version = form_version(client, f"{path}/correct", action=path)
     response = post_form(client, path, {"value": "two", "reason": "x", "version": version})
     assert response.status_code == 422
     assert "whole number" in response.text
@@ -151,10 +154,10 @@ def test_procurement_cannot_correct_facts_or_assign_cuec_owners(client, session,
 
 
 def test_a_correction_is_audit_logged(client, session, settings):
-    vendor, document = _reviewed_vendor(session, settings)
+    _vendor, document = _reviewed_vendor(session, settings)
     sign_in(client, make_user(session))
     path = f"/documents/{document.id}/facts/exceptions_count"
-    version = form_version(client, f"/vendors/{vendor.id}/review", action=path)
+    version = form_version(client, f"{path}/correct", action=path)
     post_form(client, path, {"value": "3", "reason": "p.9", "version": version})
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "fact.corrected")).all()
     assert any(e.subject_id == str(document.id) for e in events)
