@@ -13,11 +13,11 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.admin.account_routes import router as account_router
+from app.admin.audit_routes import router as audit_router
 from app.admin.routes import router as admin_router
 from app.api.docs import router as api_docs_router
 from app.api.middleware import ApiAuthenticationMiddleware
 from app.api.router import api_routers
-from app.audit.routes import router as audit_router
 from app.audit.security import AuditedSecurityEvents
 from app.auth.deps import enforce_route_access
 from app.auth.gate import check_report_upload

@@ -33,6 +33,7 @@ class AuditFilter:
     subject_id: str = ""
     since: date | None = None
     until: date | None = None  # inclusive
+    hidden_prefixes: tuple[str, ...] = ()  # actions this reader may not see
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,10 @@ def event_as_dict(event: AuditEvent) -> dict[str, Any]:
 
 
 def _conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [
+        ~col(AuditEvent.action).startswith(prefix, autoescape=True)
+        for prefix in filters.hidden_prefixes
+    ]
     if filters.action:
         conditions.append(col(AuditEvent.action) == filters.action)
     if filters.actor:
@@ -189,7 +193,7 @@ def list_events(session: Session, *, filters: AuditFilter, page: PageRequest) ->
     return Page(items=list(rows), total=total, request=page)
 
 
-def list_actions(session: Session) -> list[str]:
-    """Return every action name that occurs in the log, for the filter menu."""
+def list_actions(session: Session, *, hidden_prefixes: tuple[str, ...] = ()) -> list[str]:
+    """Return every action name that occurs in the log (less hidden ones), for the filter menu."""
     query = select(AuditEvent.action).distinct().order_by(col(AuditEvent.action))
-    return list(session.exec(query).all())
+    return [a for a in session.exec(query).all() if not a.startswith(hidden_prefixes)]

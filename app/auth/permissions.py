@@ -36,9 +36,34 @@ class Permission(StrEnum):
     decisions_read = "decisions.read"
     decisions_write = "decisions.write"  # approve / reject a vendor
     exports_create = "exports.create"
-    audit_read = "audit.read"
+    audit_read = "audit.read"  # the whole log, security and administration included
+    audit_review = "audit.review"  # the log of vendors, requests, documents and reviews
     users_manage = "users.manage"
     organisation_manage = "organisation.manage"  # name, mail sender, portal welcome text
+
+
+PERMISSION_LABELS: Mapping[Permission, str] = {
+    Permission.dashboard_view: "See the dashboard",
+    Permission.vendors_read: "Read vendors",
+    Permission.vendors_write: "Add and edit vendors",
+    Permission.questionnaires_read: "Read questionnaires and requests",
+    Permission.questionnaires_write: "Send questionnaires and manage their links",
+    Permission.questionnaires_author: "Write and import questionnaires",
+    Permission.questionnaires_release: "Release questionnaires",
+    Permission.reports_read: "Read what was found in reports",
+    Permission.reports_download: "Open the restricted reports themselves",
+    Permission.reports_upload: "Upload reports",
+    Permission.scores_read: "Read scores",
+    Permission.scores_write: "Recompute and override scores",
+    Permission.decisions_read: "Read decisions",
+    Permission.decisions_write: "Decide about vendors",
+    Permission.exports_create: "Export",
+    Permission.audit_read: "Read the whole audit log",
+    Permission.audit_review: "Read the audit log of vendors and reviews",
+    Permission.users_manage: "Manage people",
+    Permission.organisation_manage: "Change the organisation's settings",
+}
+"""Each permission in plain words, for pages (the API speaks the values)."""
 
 
 class Audience(StrEnum):
@@ -79,11 +104,17 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.scores_write,
         Permission.decisions_write,
         Permission.exports_create,
+        Permission.audit_review,
     },
     # Auditors read the records, including the audit log, and change nothing; the
     # NDA-restricted report files stay with risk officers (least privilege).
     Role.auditor: _READ
-    | {Permission.reports_read, Permission.exports_create, Permission.audit_read},
+    | {
+        Permission.reports_read,
+        Permission.exports_create,
+        Permission.audit_read,
+        Permission.audit_review,
+    },
 }
 
 ROUTE_ACCESS: dict[str, RouteAccess] = {
@@ -155,7 +186,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "documents.upload": Permission.reports_upload,
     "documents.upload_completed": Permission.reports_upload,
     "documents.completed_answers": Permission.reports_read,
-    "audit.list": Permission.audit_read,
+    # Risk officers see the business events; audit.read adds security and administration.
+    "audit.list": Permission.audit_review,
     # Each person manages the API tokens that act as them (user managers see everyone's).
     "auth.mfa_form": Audience.public,
     "auth.mfa": Audience.public,

@@ -12,9 +12,10 @@ from app.audit.actors import user_actor
 from app.auth import tokens as tokens_service
 from app.auth.deps import require
 from app.auth.models import User
-from app.auth.permissions import ROLE_PERMISSIONS, Permission, can
+from app.auth.permissions import PERMISSION_LABELS, ROLE_PERMISSIONS, Permission, can
 from app.core.db import SessionDep, utcnow
 from app.core.errors import InvalidInput
+from app.core.forms import FormState, input_errors, typed_values
 from app.core.rows import id_of
 from app.core.templating import templates
 
@@ -22,6 +23,7 @@ router = APIRouter(tags=["api tokens"])
 # Every staff role holds dashboard.view: each person manages the tokens that act as them.
 StaffDep = Annotated[User, require(Permission.dashboard_view)]
 MAX_EXPIRY_DAYS = 366
+NEW_TOKEN_FORM = FormState({"expires_in_days": "90", "access": "role"})
 
 
 def _render(
@@ -30,19 +32,22 @@ def _render(
     user: User,
     *,
     new_token: str | None = None,
-    error: str | None = None,
+    form: FormState = NEW_TOKEN_FORM,
 ) -> Response:
     is_manager = can(user.role, Permission.users_manage)
+    held = ROLE_PERMISSIONS.get(user.role, frozenset())
     context = {
         "tokens": tokens_service.list_tokens(session, user_id=None if is_manager else user.id),
         "is_manager": is_manager,
-        "permissions": sorted(ROLE_PERMISSIONS.get(user.role, frozenset())),
+        "permissions": [(p.value, PERMISSION_LABELS[p]) for p in sorted(held)],
+        "permission_labels": {p.value: label for p, label in PERMISSION_LABELS.items()},
         "new_token": new_token,
-        "error": error,
+        "values": form.values,
+        "errors": form.errors,
         "now": utcnow(),
         "max_expiry_days": MAX_EXPIRY_DAYS,
     }
-    status = 422 if error else 200
+    status = 422 if form.errors else 200
     return templates.TemplateResponse(request, "api/tokens.html", context, status_code=status)
 
 
@@ -55,7 +60,10 @@ def _expiry_days(raw: str) -> int | None:
     if not raw.strip():
         return None
     if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_EXPIRY_DAYS:
-        raise InvalidInput(f"Expiry is a number of days from 1 to {MAX_EXPIRY_DAYS}, or empty.")
+        raise InvalidInput(
+            f"Enter a number of days from 1 to {MAX_EXPIRY_DAYS}, or leave it empty.",
+            field="expires_in_days",
+        )
     return int(raw)
 
 
@@ -81,7 +89,8 @@ async def token_create(request: Request, session: SessionDep, user: StaffDep) ->
             actor=user_actor(id_of(user)),
         )
     except InvalidInput as exc:
-        return _render(request, session, user, error=exc.message)
+        typed = typed_values(form, lists=("scope",))
+        return _render(request, session, user, form=FormState(typed, input_errors(exc)))
     # Rendered, not redirected: the value appears once, and never in a URL or the history.
     return _render(request, session, user, new_token=value)
 

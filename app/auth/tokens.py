@@ -67,15 +67,17 @@ _PERMISSION_VALUES = frozenset(p.value for p in Permission)
 
 def _check_request(user: User, name: str, scopes: Iterable[Permission] | None) -> None:
     if not name.strip() or len(name.strip()) > MAX_NAME_LENGTH:
-        raise InvalidToken(f"Name the token (1 to {MAX_NAME_LENGTH} characters).")
+        raise InvalidToken(f"Name the token (1 to {MAX_NAME_LENGTH} characters).", field="name")
     if scopes is None:
         return
     wanted = set(scopes)
     if not wanted:
-        raise InvalidToken("Choose at least one permission, or give the token your whole role.")
+        raise InvalidToken(
+            "Choose at least one permission, or give the token your whole role.", field="scope"
+        )
     beyond = sorted(p.value for p in wanted if not can(user.role, p))
     if beyond:
-        raise InvalidToken(f"Your role does not hold {', '.join(beyond)}.")
+        raise InvalidToken(f"Your role does not hold {', '.join(beyond)}.", field="scope")
 
 
 def create_token(
@@ -91,7 +93,7 @@ def create_token(
     _check_request(user, name, scopes)
     now = utcnow()
     if expires_at is not None and expires_at <= now:
-        raise InvalidToken("The expiry must be in the future.")
+        raise InvalidToken("The expiry must be in the future.", field="expires_in_days")
     value = new_token()
     token = ApiToken(
         user_id=id_of(user),

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.audit.actors import vendor_actor
 from app.core.db import SessionDep, utcnow, writes_through_queue
+from app.core.errors import InvalidInput
 from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.rows import id_of
 from app.core.templating import templates
@@ -158,19 +159,33 @@ async def upload(
         found = get_portal_request(request, session)
         return found, portal_service.upload_rules(session, found, question_id, utcnow().date())
 
-    found, rules = await run_write(request.app, target)
-    outcome = await portal_service.upload_for_question(
-        request.app,
-        store,
-        request=found,
-        question_id=question_id,
-        source=file.file,
-        filename=file.filename or "document.pdf",
-        rules=rules,
-    )
+    try:
+        found, rules = await run_write(request.app, target)
+        outcome = await portal_service.upload_for_question(
+            request.app,
+            store,
+            request=found,
+            question_id=question_id,
+            source=file.file,
+            filename=file.filename or "document.pdf",
+            rules=rules,
+        )
+    except InvalidInput as exc:
+        # The form posts without JavaScript: the page comes back with the reason beside the field.
+        return await _upload_refused(request, question_id, exc)
     note = f"?uploaded={outcome.document.id}{'&duplicate=1' if outcome.is_duplicate else ''}"
     target_url = request.url_for("portal.questionnaire").path + note + f"#q-{question_id}"
     return RedirectResponse(target_url, status_code=303)
+
+
+async def _upload_refused(request: Request, question_id: str, exc: InvalidInput) -> Response:
+    def page(session: Session) -> portal_service.PortalPage:
+        return portal_service.build_page(session, get_portal_request(request, session))
+
+    context = {"page": await run_write(request.app, page), "errors": {question_id: exc.message}}
+    return _page(
+        request, "portal/questionnaire.html", {**context, "missing": []}, status=exc.status_code
+    )
 
 
 @router.post(

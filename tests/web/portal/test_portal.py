@@ -15,6 +15,7 @@ from app.reports.models import Document
 from app.requests import answer_store as answering
 from app.requests.models import RequestStatus
 from tests.factories import csrf_token
+from tests.form_pages import read_field
 from tests.portal_helpers import open_portal, portal_token, send_request
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
@@ -246,7 +247,9 @@ def test_an_oversized_upload_is_refused(client, session, settings):
         files={"file": ("big.pdf", big, "application/pdf")},
     )
     assert response.status_code == 413
-    assert "too large" in response.text
+    # Said beside the upload field of the question, on the questionnaire page itself.
+    error = read_field(response.text, "f-soc2_report_file").error
+    assert error == "The file is larger than 1 MB; the limit is 1 MB."
 
 
 def test_submit_lists_missing_answers_then_submits_once(client, session, settings, mailbox):
