@@ -142,6 +142,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "requests.list": Permission.questionnaires_read,
     "requests.detail": Permission.questionnaires_read,
     "requests.send": Permission.questionnaires_write,
+    "requests.bulk_form": Permission.questionnaires_write,
+    "requests.bulk_send": Permission.questionnaires_write,
     "requests.resend": Permission.questionnaires_write,
     "requests.revoke": Permission.questionnaires_write,
     "requests.confirm_revoke": Permission.questionnaires_write,
