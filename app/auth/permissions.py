@@ -179,6 +179,11 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "account.link_set_password": Audience.public,
     "organisation.settings": Permission.organisation_manage,
     "organisation.save": Permission.organisation_manage,
+    "organisation.logo_upload": Permission.organisation_manage,
+    "organisation.logo_remove": Permission.organisation_manage,
+    # Shown on the vendor portal and in invitation mail, which mail clients fetch without
+    # cookies: the logo is the organisation's public face (see organisation/logo.py).
+    "organisation.logo": Audience.public,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.
     "api.docs": Audience.public,
     "api.openapi": Audience.public,  # in production the route itself asks for a user

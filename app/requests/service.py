@@ -126,6 +126,7 @@ def _queue_invitation(
             "title": title,
             "link": f"{settings.public_base_url}/portal/{token}",
             "organisation": organisation.name,
+            "logo_url": organisation_service.logo_url(organisation, settings),
             "note": note,
         },
         purpose="invitation",
