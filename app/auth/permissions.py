@@ -174,6 +174,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "requests.list": Permission.questionnaires_read,
     "requests.detail": Permission.questionnaires_read,
     "requests.send": Permission.questionnaires_write,
+    "requests.bulk_form": Permission.questionnaires_write,
+    "requests.bulk_send": Permission.questionnaires_write,
     "requests.resend": Permission.questionnaires_write,
     "requests.revoke": Permission.questionnaires_write,
     "requests.confirm_revoke": Permission.questionnaires_write,
@@ -212,6 +214,11 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "account.link_set_password": Audience.public,
     "organisation.settings": Permission.organisation_manage,
     "organisation.save": Permission.organisation_manage,
+    "organisation.logo_upload": Permission.organisation_manage,
+    "organisation.logo_remove": Permission.organisation_manage,
+    # Shown on the vendor portal and in invitation mail, which mail clients fetch without
+    # cookies: the logo is the organisation's public face (see organisation/logo.py).
+    "organisation.logo": Audience.public,
     # The JSON API (/api/v1): bearer tokens are further limited to their scopes.
     "api.docs": Audience.public,
     "api.openapi": Audience.public,  # in production the route itself asks for a user

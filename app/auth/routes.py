@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.auth import mfa, oidc, sso
 from app.auth import service as auth_service
 from app.auth.deps import OptionalUserDep, session_cookie_name
-from app.auth.domain.redirects import safe_next
+from app.auth.domain.redirects import landing_path, safe_next
 from app.auth.errors import InvalidCredentials, SsoFailed
 from app.auth.models import User
 from app.auth.throttle import SignInThrottle
@@ -120,7 +120,7 @@ def login(
         )
         return pending
     response = _signed_in_redirect(request, session, user, method="password")
-    response.headers["location"] = _safe_next(next)
+    response.headers["location"] = landing_path(user.role.value, next)
     return response
 
 
@@ -162,7 +162,7 @@ def mfa_check(
         return _mfa_page(request, next_path=next, error=exc.message, status=401)
     throttle.succeeded(user.email, address)
     response = _signed_in_redirect(request, session, user, method=f"password+{method}")
-    response.headers["location"] = _safe_next(next)
+    response.headers["location"] = landing_path(user.role.value, next)
     response.delete_cookie(MFA_PENDING_COOKIE, path="/login")
     return response
 
@@ -250,6 +250,6 @@ def sso_callback(
         response = _login_page(request, next_path=next_path, error=exc.message, status=400)
     else:
         response = _signed_in_redirect(request, session, user, method="oidc")
-        response.headers["location"] = next_path
+        response.headers["location"] = landing_path(user.role.value, next_path)
     response.delete_cookie(oidc.FLOW_COOKIE, path=SSO_COOKIE_PATH)
     return response

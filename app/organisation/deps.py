@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from app.core.config import Settings
 from app.core.db import open_session
 from app.organisation import service as organisation_service
+from app.organisation.logo import LogoStorage
 from app.organisation.service import OrganisationProfile
 
 
@@ -38,3 +39,12 @@ def load_for_staff_pages(request: Request) -> None:
     if getattr(request.state, "user", None) is None or request.url.path.startswith("/api/"):
         return
     get_organisation(request)
+
+
+def logo_storage(request: Request) -> LogoStorage[object]:
+    """Return the document storage the application was wired with, as the logo uses it."""
+    storage: LogoStorage[object] = request.app.state.open_storage()
+    return storage
+
+
+LogoStorageDep = Annotated[LogoStorage[object], Depends(logo_storage)]

@@ -23,6 +23,10 @@ class OrganisationSettings(SQLModel, table=True):
     mail_sender: str = Field(default="", sa_type=sa.String(320))
     reply_to: str = Field(default="", sa_type=sa.String(320))
     welcome_text: str = Field(default="", sa_type=sa.Text)
+    # The logo lives in document storage under a random key; its SHA-256 names its URL.
+    logo_key: str | None = Field(default=None, sa_type=sa.String(64), nullable=True)
+    logo_sha256: str | None = Field(default=None, sa_type=sa.String(64), nullable=True)
+    logo_type: str | None = Field(default=None, sa_type=sa.String(32), nullable=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_by_id: int | None = Field(
         default=None, foreign_key="staff_user.id", ondelete="SET NULL"

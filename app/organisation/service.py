@@ -11,10 +11,13 @@ from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.config import Settings
 from app.core.db import utcnow
+from app.organisation.domain.logo import EXTENSIONS
 from app.organisation.errors import OrganisationNotNamed
 from app.organisation.models import SETTINGS_ROW_ID, OrganisationSettings
 from app.organisation.schemas import OrganisationForm
 
+LOGO_ROUTE = "/organisation/logo"
+LOGO_NAME_LENGTH = 16
 # Shown where a name is needed before one is set; sending stays refused until it is.
 PLACEHOLDER_NAME = "Your organisation"
 
@@ -28,6 +31,7 @@ class OrganisationProfile:
     mail_sender: str | None
     reply_to: str | None
     welcome_text: str
+    logo_path: str | None = None  # where the logo is served (a path on this site), if any
 
 
 def _row(session: Session) -> OrganisationSettings | None:
@@ -44,7 +48,20 @@ def get_profile(session: Session, settings: Settings) -> OrganisationProfile:
         mail_sender=(row.mail_sender if row else "") or None,
         reply_to=(row.reply_to if row else "") or None,
         welcome_text=row.welcome_text if row else "",
+        logo_path=logo_path(row) if row else None,
     )
+
+
+def logo_url(profile: OrganisationProfile, settings: Settings) -> str | None:
+    """Return the logo's full address, for mail (read far from this site), if there is one."""
+    return f"{settings.public_base_url}{profile.logo_path}" if profile.logo_path else None
+
+
+def logo_path(row: OrganisationSettings) -> str | None:
+    """Return the logo's path, named by its content so that a new logo gets a new address."""
+    if row.logo_sha256 is None or row.logo_type is None:
+        return None
+    return f"{LOGO_ROUTE}/{row.logo_sha256[:LOGO_NAME_LENGTH]}.{EXTENSIONS[row.logo_type]}"
 
 
 def require_named(session: Session, settings: Settings) -> OrganisationProfile:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.errors import ServiceUnavailable
+from app.organisation.models import OrganisationSettings
 from app.reports.models import Document
 from app.reports.storage import DocumentIntegrityError, DocumentStorage
 
@@ -38,8 +39,10 @@ class SweepRun:
 def sweep_orphans(
     session: Session, storage: DocumentStorage, *, now: datetime, apply: bool, actor: str
 ) -> SweepRun:
-    """Find stored objects no document refers to; remove them when ``apply`` (audited)."""
+    """Find stored objects no document (nor the logo) refers to; remove them when ``apply``."""
     referenced = set(session.exec(select(Document.storage_key)).all())
+    # The organisation's logo is kept in the same storage.
+    referenced |= {key for key in session.exec(select(OrganisationSettings.logo_key)) if key}
     cutoff = now - IN_FLIGHT_GRACE
     run = SweepRun(applied=apply)
     for key, modified in storage.stored_objects():

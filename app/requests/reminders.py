@@ -122,6 +122,7 @@ def send_due_reminders(session: Session, *, today: date, settings: Settings) -> 
                 "days_left": days_left,
                 "organisation": organisation.name,
                 "link": f"{settings.public_base_url}/portal/{token}",
+                "logo_url": organisation_service.logo_url(organisation, settings),
             },
             sender=organisation.mail_sender,
             reply_to=organisation.reply_to,

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.auth.deps import require
+from app.auth.deps import CurrentUserDep, require
 from app.auth.models import User
-from app.auth.permissions import Permission
-from app.core.db import SessionDep
+from app.auth.permissions import Permission, can
+from app.core.db import SessionDep, utcnow
 from app.core.pagination import PageRequest
 from app.core.templating import templates
 from app.core.versions import ANY_VERSION, StaleEdit
 from app.mail.deps import MailDispatcherDep
 from app.requests import service as requests_service
+from app.requests.bulk_routes import router as bulk_router
 from app.requests.models import QuestionnaireRequest, RequestStatus
 
 router = APIRouter(tags=["requests"])
+# First: "/requests/send-many" must not be read as a request id.
+router.include_router(bulk_router)
 SenderDep = Annotated[User, require(Permission.questionnaires_write)]
 
 
@@ -39,17 +42,29 @@ def _back(found: QuestionnaireRequest, note: str) -> RedirectResponse:
 def request_list(
     request: Request,
     session: SessionDep,
+    user: CurrentUserDep,
     status: RequestStatus | None = None,
+    who: Literal["mine", "all"] | None = None,
     q: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
+    # People who send questionnaires start with their own; readers with everyone's.
+    who = who or ("mine" if can(user.role, Permission.questionnaires_write) else "all")
     rows = requests_service.list_requests(
-        session, page=PageRequest.of(page), status=status, search=q
+        session,
+        page=PageRequest.of(page),
+        today=utcnow().date(),
+        status=status,
+        sent_by_id=user.id if who == "mine" else None,
+        search=q,
     )
-    params = {k: v for k, v in {"status": status.value if status else "", "q": q}.items() if v}
+    params = {
+        k: v for k, v in {"who": who, "status": status.value if status else "", "q": q}.items() if v
+    }
     context = {
         "rows": rows,
         "status": status,
+        "who": who,
         "q": q,
         "statuses": list(RequestStatus),
         "params": params,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, case
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit_service
@@ -25,6 +25,7 @@ from app.questionnaires.library import get_definition
 from app.reports import service as reports_service
 from app.requests import answer_store as answering
 from app.requests import portal_links
+from app.requests.domain.urgency import DUE_SOON_DAYS, Urgency, urgency_of
 from app.requests.errors import InvalidTransition, RequestNotFound
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.vendors.models import Vendor, VendorContact
@@ -46,6 +47,8 @@ class RequestRow:
     vendor: Vendor
     contact: VendorContact | None
     title: str = ""  # the questionnaire's title, as people call it
+    sender: str = ""  # who sent it: a name, or an e-mail address; empty for scheduled sends
+    urgency: Urgency = Urgency.none
 
 
 def questionnaire_title(request: QuestionnaireRequest) -> str:
@@ -123,6 +126,7 @@ def _queue_invitation(
             "title": title,
             "link": f"{settings.public_base_url}/portal/{token}",
             "organisation": organisation.name,
+            "logo_url": organisation_service.logo_url(organisation, settings),
             "note": note,
         },
         purpose="invitation",
@@ -327,19 +331,37 @@ def accept_request(session: Session, *, request: QuestionnaireRequest, actor: Us
     _record(session, actor, AuditAction.request_accepted, request)
 
 
+def _urgency_order(today: date) -> ColumnElement[int]:
+    # Mirrors domain.urgency.urgency_of in SQL: overdue first, then due soon, then the rest.
+    is_open = col(QuestionnaireRequest.status).in_([s.value for s in OPEN_STATUSES])
+    due = col(QuestionnaireRequest.due_on)
+    return case(
+        (is_open & (due < today), 0),
+        (is_open & (due <= today + timedelta(days=DUE_SOON_DAYS)), 1),
+        else_=2,
+    )
+
+
 def list_requests(
     session: Session,
     *,
     page: PageRequest,
+    today: date | None = None,
     status: RequestStatus | None = None,
     vendor_id: int | None = None,
+    sent_by_id: int | None = None,
     search: str = "",
 ) -> Page[RequestRow]:
-    """Return one page of requests, newest first, with their vendor and contact."""
+    """Return one page of requests, newest first, with their vendor, contact and sender.
+
+    Given ``today``, overdue requests come first, then those due soon, then the rest (the
+    staff list); ``sent_by_id`` keeps the requests one staff member sent ("my requests").
+    """
     query = (
-        select(QuestionnaireRequest, Vendor, VendorContact)
+        select(QuestionnaireRequest, Vendor, VendorContact, User)
         .join(Vendor, col(Vendor.id) == QuestionnaireRequest.vendor_id)
         .outerjoin(VendorContact, col(VendorContact.id) == QuestionnaireRequest.contact_id)
+        .outerjoin(User, col(User.id) == QuestionnaireRequest.created_by_id)
     )
     count = (
         select(func.count())
@@ -351,15 +373,36 @@ def list_requests(
         filters.append(col(QuestionnaireRequest.status) == status)
     if vendor_id is not None:
         filters.append(col(QuestionnaireRequest.vendor_id) == vendor_id)
+    if sent_by_id is not None:
+        filters.append(col(QuestionnaireRequest.created_by_id) == sent_by_id)
     if search.strip():
         filters.append(func.lower(Vendor.name).like(f"%{search.strip().lower()}%"))
     for condition in filters:
         query, count = query.where(condition), count.where(condition)
-    rows = session.exec(
-        query.order_by(col(QuestionnaireRequest.id).desc()).offset(page.offset).limit(page.size)
-    ).all()
-    items = [RequestRow(r, v, c, questionnaire_title(r)) for r, v, c in rows]
+    if today is not None:
+        urgency = _urgency_order(today)
+        due_first = case((urgency < 2, col(QuestionnaireRequest.due_on)), else_=None)
+        query = query.order_by(urgency, due_first.asc().nulls_last())
+    query = query.order_by(col(QuestionnaireRequest.id).desc())
+    rows = session.exec(query.offset(page.offset).limit(page.size)).all()
+    items = [
+        RequestRow(r, v, c, questionnaire_title(r), sender=_person(u), urgency=_urgency(r, today))
+        for r, v, c, u in rows
+    ]
     return Page(items, session.exec(count).one(), page)
+
+
+def _urgency(request: QuestionnaireRequest, today: date | None) -> Urgency:
+    if today is None:
+        return Urgency.none
+    is_open = request.status in OPEN_STATUSES
+    return urgency_of(is_open=is_open, due_on=request.due_on, today=today)
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.full_name or user.email
 
 
 def detail_context(session: Session, request: QuestionnaireRequest) -> dict[str, object]:

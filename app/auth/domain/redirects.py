@@ -39,3 +39,13 @@ def safe_next(target: str | None) -> str:
             return target
         path = decoded
     return FALLBACK
+
+
+# The page each role starts on when a sign-in asked for no page in particular.
+ROLE_HOMES = {"procurement": "/requests"}
+
+
+def landing_path(role: str, target: str | None) -> str:
+    """Return where a sign-in sends the browser: the page asked for, else the role's home."""
+    path = safe_next(target)
+    return ROLE_HOMES.get(role, FALLBACK) if path == FALLBACK else path

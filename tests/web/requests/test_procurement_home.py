@@ -23,7 +23,7 @@ def test_requests_are_in_the_navigation_and_listed_by_title(client, session, set
     sign_in(client, make_user(session, role=Role.procurement))
     home = client.get("/")
     assert '/requests">Requests</a>' in home.text
-    listing = client.get("/requests").text
+    listing = client.get("/requests", params={"who": "all"}).text
     vendor_page = client.get(f"/vendors/{request.vendor_id}").text
     detail = client.get(f"/requests/{request.id}").text
     for page in (listing, vendor_page):

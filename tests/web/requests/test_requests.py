@@ -105,10 +105,12 @@ def test_revoke_extend_and_cancel_change_the_link_and_the_list(client, session, 
     assert post_form(client, f"/requests/{request.id}/revoke").status_code == 303
     assert client.get(f"/portal/{token}").status_code == 410
     assert post_form(client, f"/requests/{request.id}/cancel").status_code == 303
-    listing = client.get("/requests", params={"status": "cancelled"})
+    listing = client.get("/requests", params={"status": "cancelled", "who": "all"})
     assert f"/requests/{request.id}" in listing.text
     assert (
-        client.get("/requests", params={"status": "sent"}).text.count(f'/requests/{request.id}"')
+        client.get("/requests", params={"status": "sent", "who": "all"}).text.count(
+            f'/requests/{request.id}"'
+        )
         == 0
     )
 

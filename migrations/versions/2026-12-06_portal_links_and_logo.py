@@ -1,4 +1,4 @@
-"""portal links: reminder links and replaced links beside each request's current link
+"""portal links and logo: reminder and replaced links beside each request's current one; the organisation's logo
 
 Revision ID: links_1
 Revises: harden_2
@@ -36,8 +36,18 @@ def upgrade() -> None:
             batch_op.f('ix_portal_link_request_id'), ['request_id'], unique=False
         )
 
+    with op.batch_alter_table('organisation_settings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('logo_key', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('logo_sha256', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('logo_type', sa.String(length=32), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('organisation_settings', schema=None) as batch_op:
+        batch_op.drop_column('logo_type')
+        batch_op.drop_column('logo_sha256')
+        batch_op.drop_column('logo_key')
+
     with op.batch_alter_table('portal_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_portal_link_request_id'))
     op.drop_table('portal_link')
