@@ -222,6 +222,12 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api.questionnaires.lint": Permission.questionnaires_read,
     "api.audit.list": Permission.audit_read,
     "api.fourth_parties.list": Permission.vendors_read,
+    "api.remediation.list": Permission.decisions_read,
+    "api.remediation.create": Permission.decisions_write,
+    "api.remediation.get": Permission.decisions_read,
+    "api.remediation.update": Permission.decisions_write,
+    "api.remediation.accept": Permission.decisions_write,
+    "api.remediation.close": Permission.decisions_write,
 }
 
 # Every route named ``portal.*`` whose path is under one of these prefixes is the vendor portal.
