@@ -94,12 +94,14 @@ def test_a_change_from_an_old_version_is_refused_and_changes_nothing(session):
     item = _item(session, make_vendor(session), officer)
     seen = item.version
     edit = ItemForm(required_change="Encrypt backups", owner_id=officer.id, due_on=date(2027, 2, 1))
-    service.edit_item(session, item, form=edit, expected_version=seen, actor="user:1", user_id=1)
+    service.edit_item(
+        session, item, form=edit, expected_version=seen, actor="user:1", user_id=officer.id
+    )
     assert item.version == seen + 1 and item.due_on == date(2027, 2, 1)
     late = ItemForm(required_change="Other", owner_id=officer.id, due_on=date(2027, 5, 1))
     with pytest.raises(StaleEdit):
         service.edit_item(
-            session, item, form=late, expected_version=seen, actor="user:1", user_id=1
+            session, item, form=late, expected_version=seen, actor="user:1", user_id=officer.id
         )
     with pytest.raises(StaleEdit):
         service.change_status(
