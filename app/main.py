@@ -45,9 +45,11 @@ from app.mail.transport import get_mailer
 from app.organisation.deps import load_for_staff_pages
 from app.organisation.routes import router as organisation_router
 from app.portal.gate import check_portal_upload
+from app.portal.remediation_routes import router as portal_remediation_router
 from app.portal.routes import router as portal_router
 from app.questionnaires.authoring_routes import router as authoring_router
 from app.questionnaires.library_routes import router as library_router
+from app.remediation.routes import router as remediation_router
 from app.reports.malware import MALWARE_SCANNING_OFF, scanner_from_settings
 from app.reports.storage_backends import get_storage, storage_problem
 from app.requests.routes import router as requests_router
@@ -130,12 +132,17 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(
         fourth_parties_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False
     )
+    app.include_router(remediation_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     # After the vendors router, so that /vendors/new is not read as a vendor id.
     app.include_router(vendor_pages_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(authoring_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(library_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    # Before the portal router, so that /portal/remediation is not read as a link's token.
+    app.include_router(
+        portal_remediation_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False
+    )
     app.include_router(portal_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(audit_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(api_tokens_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
@@ -152,6 +159,7 @@ def _include_routers(app: FastAPI) -> None:
 def _install_upload_gate(app: FastAPI) -> None:
     rules = [
         GateRule(re.compile(r"/portal/uploads/[^/]+"), check_portal_upload),
+        GateRule(re.compile(r"/portal/remediation/[^/]+/answer"), check_portal_upload),
         GateRule(re.compile(r"(/api/v1)?/vendors/[^/]+/documents"), check_report_upload),
     ]
     app.add_middleware(UploadGateMiddleware, rules=rules)

@@ -137,6 +137,15 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "fourth_parties.list": Permission.dashboard_view,
     "fourth_parties.export": Permission.exports_create,
     "reviews.decide": Permission.decisions_write,
+    "remediation.list": Permission.decisions_read,
+    "remediation.vendor": Permission.decisions_read,
+    "remediation.detail": Permission.decisions_read,
+    "remediation.new": Permission.decisions_write,
+    "remediation.create": Permission.decisions_write,
+    "remediation.update": Permission.decisions_write,
+    "remediation.change": Permission.decisions_write,
+    "remediation.accept": Permission.decisions_write,
+    "remediation.note": Permission.decisions_write,
     "reviews.override": Permission.scores_write,
     "reviews.clear_override": Permission.scores_write,
     "reviews.correct_fact_form": Permission.scores_write,
@@ -255,6 +264,12 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api.questionnaires.lint": Permission.questionnaires_read,
     "api.audit.list": Permission.audit_read,
     "api.fourth_parties.list": Permission.vendors_read,
+    "api.remediation.list": Permission.decisions_read,
+    "api.remediation.create": Permission.decisions_write,
+    "api.remediation.get": Permission.decisions_read,
+    "api.remediation.update": Permission.decisions_write,
+    "api.remediation.accept": Permission.decisions_write,
+    "api.remediation.close": Permission.decisions_write,
 }
 
 # Every route named ``portal.*`` whose path is under one of these prefixes is the vendor portal.

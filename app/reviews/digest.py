@@ -1,4 +1,5 @@
-"""The weekly digest to risk officers: expiring reports, lapsed ones, follow-ups due.
+"""The weekly digest to risk officers: expiring reports, lapsed ones, follow-ups due, overdue
+remediation.
 
 Each officer gets at most one digest per ISO week: the dedupe key
 ``review-digest:<year>-W<week>:user:<id>`` is claimed in ``reminder_log`` before the message is
@@ -23,6 +24,7 @@ from app.core.templating import build_environment
 from app.mail.models import OutgoingMail
 from app.mail.transport import html_to_text
 from app.organisation import service as organisation_service
+from app.remediation import queries as remediation_queries
 from app.requests.models import ReminderLog
 from app.reviews import service as reviews_service
 from app.reviews.domain.rules import EXPIRING_SOON_DAYS
@@ -81,6 +83,7 @@ def _context(session: Session, today: date) -> dict[str, object]:
         "follow_ups": reviews_service.follow_ups_due(
             session, today=today, within_days=FOLLOW_UP_DAYS
         )[:LIST_LIMIT],
+        "remediation_overdue": remediation_queries.overdue(session, today=today, limit=LIST_LIMIT),
         "awaiting": awaiting,
         "within_days": EXPIRING_SOON_DAYS,
         "week": iso_week(today),

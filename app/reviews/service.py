@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, func, select
 
 from app.core.pagination import Page, PageRequest
+from app.remediation import service as remediation_service
 from app.reviews.domain.reassessment import REVIEW_DUE_SOON_DAYS
 from app.reviews.domain.rules import EXPIRING_SOON_DAYS
 from app.reviews.models import VendorReview
@@ -64,12 +66,19 @@ def _conditions(filters: DashboardFilters, today: date) -> list[ColumnElement[bo
         conditions.append(until < today)
     elif filters.currency == "none":
         conditions.append(until.is_(None))
+    if filters.review:
+        conditions.append(_review_condition(filters.review, today))
+    return conditions + _flag_conditions(filters, today)
+
+
+def _flag_conditions(filters: DashboardFilters, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if filters.contradictions:
         conditions.append(col(VendorReview.has_contradictions).is_(True))
     if filters.no_decision:
         conditions.append(col(VendorReview.latest_decision).is_(None))
-    if filters.review:
-        conditions.append(_review_condition(filters.review, today))
+    if filters.overdue_remediation:
+        conditions.append(remediation_service.overdue_clause(Vendor.id, today))
     return conditions
 
 
@@ -128,7 +137,16 @@ def dashboard(
         count = count.outerjoin(VendorReview, col(VendorReview.vendor_id) == Vendor.id)
     count = count.where(*conditions)
     rows = session.exec(query.offset(page.offset).limit(page.size)).all()
-    return Page([_to_row(row) for row in rows], session.exec(count).one(), page)
+    items = _with_remediation(session, [_to_row(row) for row in rows], today)
+    return Page(items, session.exec(count).one(), page)
+
+
+def _with_remediation(
+    session: Session, rows: list[DashboardRow], today: date
+) -> list[DashboardRow]:
+    """Add each vendor's count of overdue remediation items (one query for the page)."""
+    counts = remediation_service.overdue_counts(session, [row.vendor_id for row in rows], today)
+    return [replace(row, overdue_remediation=counts.get(row.vendor_id, 0)) for row in rows]
 
 
 def dashboard_rows(
@@ -196,4 +214,5 @@ def filtered_dashboard(
         .where(*conditions)
     )
     rows = session.exec(query.offset(page.offset).limit(page.size)).all()
-    return Page([_to_row(row) for row in rows], session.exec(count).one(), page)
+    items = _with_remediation(session, [_to_row(row) for row in rows], today)
+    return Page(items, session.exec(count).one(), page)

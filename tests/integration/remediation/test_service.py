@@ -9,11 +9,13 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from app.audit.models import AuditEvent
+from app.auth.models import Role
 from app.core import migrate
 from app.core.config import get_settings
 from app.core.db import create_db_engine, dispose_engines, session_scope
 from app.core.versions import StaleEdit
 from app.jobs import tasks
+from app.mail.models import OutgoingMail
 from app.remediation import queries, service
 from app.remediation.cli import app as remediation_app
 from app.remediation.domain.rules import RemediationChange, RemediationStatus
@@ -21,6 +23,7 @@ from app.remediation.errors import ChangeNotAllowed
 from app.remediation.models import EntryKind, RemediationEntry, RemediationItem
 from app.remediation.schemas import AcceptForm, ItemForm, NewItemForm
 from app.reviews import decisions
+from app.reviews.digest import send_digest
 from app.reviews.models import DecisionOutcome
 from app.reviews.schemas import DecisionForm
 from app.vendors.models import Vendor
@@ -91,12 +94,14 @@ def test_a_change_from_an_old_version_is_refused_and_changes_nothing(session):
     item = _item(session, make_vendor(session), officer)
     seen = item.version
     edit = ItemForm(required_change="Encrypt backups", owner_id=officer.id, due_on=date(2027, 2, 1))
-    service.edit_item(session, item, form=edit, expected_version=seen, actor="user:1", user_id=1)
+    service.edit_item(
+        session, item, form=edit, expected_version=seen, actor="user:1", user_id=officer.id
+    )
     assert item.version == seen + 1 and item.due_on == date(2027, 2, 1)
     late = ItemForm(required_change="Other", owner_id=officer.id, due_on=date(2027, 5, 1))
     with pytest.raises(StaleEdit):
         service.edit_item(
-            session, item, form=late, expected_version=seen, actor="user:1", user_id=1
+            session, item, form=late, expected_version=seen, actor="user:1", user_id=officer.id
         )
     with pytest.raises(StaleEdit):
         service.change_status(
@@ -243,3 +248,18 @@ def test_the_command_and_the_daily_job_reopen_lapsed_acceptances(cli_database):
     assert tasks.reopen_accepted_risks(get_settings(), today=date(2027, 2, 1)) == 1
     with session_scope(engine) as session:
         assert session.get(RemediationItem, item_id).status is RemediationStatus.open
+
+
+def test_the_weekly_digest_lists_overdue_items_with_their_owner(session, settings):
+    officer = make_user(session, role=Role.risk_officer)
+    vendor = make_vendor(session, name="Slowfix Ltd")
+    _item(session, vendor, officer, text="Patch the VPN appliance", due_on=date(2026, 12, 1))
+    _item(session, vendor, officer, text="Later work", due_on=date(2027, 2, 1))
+    send_digest(session, today=TODAY, settings=settings)
+    mail = session.exec(
+        select(OutgoingMail).where(OutgoingMail.to == officer.email,
+                                   OutgoingMail.purpose == "review_digest")
+    ).one()  # fmt: skip
+    assert "Remediation items overdue (1)" in mail.text_body
+    assert "Slowfix Ltd: Patch the VPN appliance" in mail.text_body
+    assert officer.email in mail.text_body and "Later work" not in mail.text_body
