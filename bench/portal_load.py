@@ -113,7 +113,12 @@ def seed(url: str, vendors: int) -> list[VendorState]:
     """Create the vendors with open requests; return each request's id and portal token."""
     migrate.upgrade(url)
     engine = create_db_engine(url, pool_size=1)
-    settings = Settings(env=Environment.test, database_url=url, base_url="http://bench.invalid")
+    settings = Settings(
+        env=Environment.test,
+        database_url=url,
+        base_url="http://bench.invalid",
+        organisation_name="Bench Buyer",  # sending is refused until the organisation is named
+    )
     states = []
     with session_scope(engine) as session:
         sender = auth_service.create_user(

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
@@ -23,6 +26,10 @@ from app.core.db import utcnow
 from app.core.pagination import Page, PageRequest
 
 _PG_AUDIT_LOCK = 7_316_001  # advisory lock id that serialises appends on PostgreSQL
+# The head this transaction appended last (sequence, hash). Nobody else can append until the
+# transaction ends (SQLite: it holds the write lock; PostgreSQL: the advisory lock above), so the
+# next event of the same transaction (the writes of one group commit) need not read it again.
+_HEAD_KEY = "audit.appended_head"
 
 
 @dataclass(frozen=True)
@@ -69,18 +76,7 @@ def record(
     feature's StrEnum value (``"document.downloaded"``); ``data`` holds what changed, never
     secrets, document contents or free-text answers.
     """
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.connection().execute(
-            text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK}
-        )
-    # Only the head's two columns: this runs on every save, and a whole row costs more.
-    head = session.exec(
-        select(AuditEvent.sequence, AuditEvent.hash)
-        .order_by(col(AuditEvent.sequence).desc())
-        .limit(1)
-    ).first()
-    last_sequence, last_hash = head if head is not None else (0, GENESIS_HASH)
+    last_sequence, last_hash = _current_head(session)
     event = AuditEvent(
         sequence=last_sequence + 1,
         occurred_at=utcnow(),
@@ -95,7 +91,39 @@ def record(
     event.hash = event_hash(event.prev_hash, _content(event))
     session.add(event)
     session.flush()
+    session.info[_HEAD_KEY] = (event.sequence, event.hash)
     return event
+
+
+def _current_head(session: Session) -> tuple[int, str]:
+    """Return the chain's head: read (under the append lock) once per transaction."""
+    appended: tuple[int, str] | None = session.info.get(_HEAD_KEY)
+    if appended is not None:
+        return appended
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK}
+        )
+    # Only the head's two columns: this runs on every save, and a whole row costs more.
+    head = session.exec(
+        select(AuditEvent.sequence, AuditEvent.hash)
+        .order_by(col(AuditEvent.sequence).desc())
+        .limit(1)
+    ).first()
+    return (head[0], head[1]) if head is not None else (0, GENESIS_HASH)
+
+
+@sa_event.listens_for(OrmSession, "after_soft_rollback")
+def _forget_head_on_rollback(session: OrmSession, _previous: SessionTransaction) -> None:
+    # A rolled-back savepoint may have taken the appended event (and the lock) with it.
+    session.info.pop(_HEAD_KEY, None)
+
+
+@sa_event.listens_for(OrmSession, "after_transaction_end")
+def _forget_head_after_transaction(session: OrmSession, transaction: SessionTransaction) -> None:
+    # Once the transaction ends, other connections may append: the next one reads the head.
+    if transaction.parent is None:
+        session.info.pop(_HEAD_KEY, None)
 
 
 def iter_events(session: Session, *, batch: int = 1000) -> Iterator[AuditEvent]:

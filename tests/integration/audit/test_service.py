@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
@@ -80,6 +80,47 @@ def test_an_event_is_rolled_back_with_the_change_it_describes(session):
     audit_service.record(session, actor="user:1", action="vendor.approved")
     change.rollback()
     assert session.exec(select(AuditEvent)).all() == []
+
+
+def _count_head_reads(session) -> list[str]:
+    reads: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if "FROM audit_event ORDER BY audit_event.sequence DESC" in " ".join(statement.split()):
+            reads.append(statement)
+
+    event.listen(session.connection().engine, "before_cursor_execute", seen)
+    return reads
+
+
+def test_a_group_of_writes_reads_the_chain_head_once(session):
+    reads = _count_head_reads(session)
+    for n in range(5):  # the writes of one group commit, each in its own savepoint
+        with session.begin_nested():
+            audit_service.record(session, actor=f"portal:{n}", action="answer.saved")
+    assert len(reads) == 1
+    assert audit_service.verify(session) is None
+    session.commit()  # a new transaction reads it again: another process may have appended
+    audit_service.record(session, actor="user:1", action="vendor.updated")
+    assert len(reads) == 2
+    assert audit_service.verify(session) is None
+
+
+def test_a_write_rolled_back_after_its_event_leaves_no_gap_in_the_chain(session):
+    audit_service.record(session, actor="portal:1", action="answer.saved")
+
+    def failing_save() -> None:
+        audit_service.record(session, actor="portal:2", action="answer.saved")
+        raise RuntimeError("the save failed after its event was appended")
+
+    with pytest.raises(RuntimeError), session.begin_nested():
+        failing_save()
+    audit_service.record(session, actor="portal:3", action="answer.saved")
+    events = session.exec(select(AuditEvent).order_by(AuditEvent.sequence)).all()
+    assert [e.actor for e in events] == ["portal:1", "portal:3"]
+    assert [e.sequence for e in events] == [1, 2]
+    assert events[1].prev_hash == events[0].hash
+    assert audit_service.verify(session) is None
 
 
 def test_events_can_be_filtered_by_action_actor_subject_and_date(session):
