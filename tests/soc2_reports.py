@@ -8,7 +8,7 @@ the result of a criterion's control into a deviation.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from reportlab.lib.pagesizes import LETTER
@@ -63,8 +63,14 @@ def build_soc2_type2(
     period_end: date,
     auditor: str = "Brightwater Assurance LLP",
     exceptions: Mapping[str, str] | None = None,
+    description: Sequence[str] = (),
+    other_information: Sequence[str] = (),
 ) -> bytes:
-    """Return the PDF of a 12-month, unqualified SOC 2 Type 2 report on security."""
+    """Return the PDF of a 12-month, unqualified SOC 2 Type 2 report on security.
+
+    `description` lines make a Section 3 and `other_information` lines a Section 5, one
+    paragraph each.
+    """
     start = period_end - timedelta(days=364)
     period = f"{_long(start)} to {_long(period_end)}"
     issued = period_end + timedelta(days=30)
@@ -125,6 +131,7 @@ def build_soc2_type2(
             body,
         ),
         PageBreak(),
+        *_section(f"Section 3: {organization}'s Description of Its Ledger Platform", description),
         Paragraph(
             "Section 4: Trust Services Criteria, Related Controls, and Tests of Controls", heading
         ),
@@ -150,6 +157,19 @@ def build_soc2_type2(
             Paragraph(f"Exception noted. {result}" if result else "No exceptions noted.", body),
             Spacer(1, 6),
         ]
+    if other_information:
+        story += [PageBreak(), *_section("Section 5: Other Information", other_information)]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=LETTER, invariant=1).build(story)
     return buffer.getvalue()
+
+
+def _section(title: str, lines: Sequence[str]) -> list[object]:
+    if not lines:
+        return []
+    styles = getSampleStyleSheet()
+    return [
+        Paragraph(title, styles["Heading2"]),
+        *(Paragraph(line, styles["BodyText"]) for line in lines),
+        PageBreak(),
+    ]

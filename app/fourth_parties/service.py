@@ -17,6 +17,7 @@ from app.fourth_parties.domain.register import (
     build_register,
 )
 from app.reports.models import Document, DocumentIdentity, ReportFacts
+from app.scoring.domain.identity import organization_key
 from app.vendors.models import Vendor, VendorStatus
 
 
@@ -52,6 +53,18 @@ def _corrected(row: Any) -> dict[str, Any]:
     }
 
 
+def _methods_by_organization(row: Any) -> tuple[tuple[str, str], ...]:
+    """The method read for each organisation; a staff correction of the method wins."""
+    if "subservice_method" in (row.corrections or {}):
+        return ()
+    methods: list[tuple[str, str]] = []
+    for item in row.subservices or []:
+        name, method = item.get("name"), item.get("method")
+        if isinstance(name, str) and method in ("carve-out", "inclusive"):
+            methods.append((organization_key(name), method))
+    return tuple(methods)
+
+
 def register(session: Session) -> list[FourthParty]:
     """Return the fourth-party register of the vendors we still work with."""
     # Only the columns the register reads: a facts row's evidence and findings are most of it.
@@ -64,6 +77,7 @@ def register(session: Session) -> list[FourthParty]:
             col(Vendor.inherent_tier),
             col(Vendor.status),
             col(ReportFacts.corrections),
+            col(ReportFacts.subservices),
             *(col(getattr(ReportFacts, name)) for name in _FACT_FIELDS),
         )
         .join(ReportFacts, col(ReportFacts.document_id) == col(Document.id))
@@ -91,6 +105,7 @@ def register(session: Session) -> list[FourthParty]:
                     organizations=names,
                     method=facts["subservice_method"],
                     as_of=_as_date(facts["period_end"]) or _as_date(facts["report_date"]),
+                    methods=_methods_by_organization(row),
                 )
             )
     known = session.execute(

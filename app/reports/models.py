@@ -116,6 +116,15 @@ class ReportFacts(SQLModel, table=True):
     certificate_expiry: date | None = None
     # A certificate's standard and edition ("ISO/IEC 27001:2022"); scoring applies its policy.
     standard: str | None = Field(default=None, sa_type=sa.String(64))
+    # What else a certificate states: its number, scope, the body that issued it, the body
+    # that accredits that body when printed, and the day it was issued.
+    certificate_number: str | None = Field(default=None, sa_type=sa.String(120))
+    certificate_scope: str | None = Field(default=None, sa_type=sa.Text)
+    certification_body: str | None = Field(default=None, sa_type=sa.String(300))
+    accreditation_body: str | None = Field(default=None, sa_type=sa.String(120))
+    certificate_issued: date | None = None
+    # Each subservice organisation with its services, method and page evidence.
+    subservices: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     exceptions: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     cuec_list: list[str] = Field(default_factory=list, sa_type=JSONType)
     warnings: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)

@@ -137,6 +137,8 @@ def _facts_row(document_id: int, result: ExtractionResult) -> ReportFacts:
         bridge_through=_to_date(result.bridge_through),
         certificate_expiry=_to_date(result.certificate_expiry),
         standard=result.standard,
+        **_certificate_columns(result),
+        subservices=list(data["subservices"]),  # type: ignore[call-overload]
         exceptions=list(data["exceptions"]),  # type: ignore[call-overload]
         cuec_list=list(result.cuec_list),
         warnings=list(data["warnings"]),  # type: ignore[call-overload]
@@ -144,6 +146,23 @@ def _facts_row(document_id: int, result: ExtractionResult) -> ReportFacts:
         confidence=dict(result.confidence),
         extractor_version=EXTRACTOR_VERSION,
     )
+
+
+def _certificate_columns(result: ExtractionResult) -> dict[str, Any]:
+    certificate = result.certificate
+    if certificate is None:
+        return {}
+    return {
+        "certificate_number": _clip(certificate.certificate_number, 120),
+        "certificate_scope": certificate.scope,
+        "certification_body": _clip(certificate.certification_body, 300),
+        "accreditation_body": _clip(certificate.accreditation_body, 120),
+        "certificate_issued": _to_date(certificate.issued),
+    }
+
+
+def _clip(value: str | None, length: int) -> str | None:
+    return value[:length] if value else value
 
 
 def find_duplicate(session: Session, *, vendor_id: int, sha256: str) -> Document | None:

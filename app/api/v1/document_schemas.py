@@ -89,13 +89,48 @@ class CorrectionOut(BaseModel):
     at: datetime
 
 
+class CertificateOut(BaseModel):
+    """What a management-system certificate states beyond its expiry."""
+
+    standard: str | None = None
+    certificate_number: str | None = None
+    scope: str | None = None
+    certification_body: str | None = None
+    accreditation_body: str | None = Field(
+        default=None, description="The body that accredits the certification body (UKAS, ANAB)."
+    )
+    issued: date | None = None
+
+    @classmethod
+    def of(cls, facts: ReportFacts) -> CertificateOut | None:
+        if facts.doc_kind != "iso_certificate":
+            return None
+        return cls(
+            standard=facts.standard,
+            certificate_number=facts.certificate_number,
+            scope=facts.certificate_scope,
+            certification_body=facts.certification_body,
+            accreditation_body=facts.accreditation_body,
+            issued=facts.certificate_issued,
+        )
+
+
 class FactsOut(BaseModel):
     document_id: int
     doc_kind: str
     extracted: FactValues = Field(description="What was read from the document.")
     corrections: dict[str, CorrectionOut] = Field(description="Staff corrections, by fact.")
     effective: FactValues = Field(description="What scoring uses: corrections win.")
-    exceptions: list[dict[str, Any]]
+    exceptions: list[dict[str, Any]] = Field(
+        description="Each exception with its control, result, page and management's response."
+    )
+    subservices: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Each subservice organisation with its services, method and page evidence.",
+    )
+    certificate: CertificateOut | None = Field(
+        default=None, description="For a certificate: its number, scope, bodies and issue date."
+    )
     cuec_list: list[str]
     warnings: list[dict[str, Any]]
     evidence: dict[str, Any]
@@ -120,6 +155,8 @@ class FactsOut(BaseModel):
             },
             effective=FactValues.model_validate({**extracted, **corrected}),
             exceptions=list(facts.exceptions),
+            subservices=list(facts.subservices),
+            certificate=CertificateOut.of(facts),
             cuec_list=list(facts.cuec_list),
             warnings=list(facts.warnings),
             evidence=dict(facts.evidence),

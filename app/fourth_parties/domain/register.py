@@ -32,6 +32,13 @@ class NamedSubservice:
     organizations: tuple[str, ...]
     method: str | None  # "carve-out", "inclusive" or unknown
     as_of: date | None  # period end (or report date): the newer report wins
+    # The method the report states for one organisation, by ``organization_key`` of its name,
+    # where it differs from organisation to organisation.
+    methods: tuple[tuple[str, str], ...] = ()
+
+    def method_for(self, key: str) -> str | None:
+        """How the report treats the organisation with this key."""
+        return dict(self.methods).get(key, self.method)
 
 
 @dataclass(frozen=True)
@@ -205,7 +212,9 @@ def _entry(
     dependents = tuple(
         sorted(
             (
-                Dependent(m.vendor_id, m.vendor_name, m.vendor_tier, m.method, m.document_id)
+                Dependent(
+                    m.vendor_id, m.vendor_name, m.vendor_tier, m.method_for(key), m.document_id
+                )
                 for m in latest.values()
             ),
             key=lambda d: d.vendor_name.lower(),

@@ -52,7 +52,9 @@ _ONLY_SEPARATORS = re.compile(r"^[\s:|\-–]*$")
 _LEFTOVER_WORDS = 2
 
 _NUMBER = re.compile(
-    r"\bcertificate\s+(?:number|no\.?|#)\s*:?\s*(?P<number>[A-Z0-9][A-Z0-9./\-]{2,30})",
+    r"\b(?:certificate|registration|cert\.)\s+(?:number|no\.?|#|id)\s*:?\s*"
+    # "IS 595806": a short prefix, a space and the digits.
+    r"(?P<number>(?:[A-Z]{1,4}\s(?=\d))?[A-Z0-9][A-Z0-9./\-]{2,30})",
     re.IGNORECASE,
 )
 _ACCREDITATION = re.compile(
@@ -60,10 +62,11 @@ _ACCREDITATION = re.compile(
     r"ANSI\s+National\s+Accreditation\s+Board)\b"
 )
 _SCOPE = re.compile(
-    r"(?:\bscope\s+of\s+(?:certification|registration)\s*:\s*|\bThe\s+scope\s+of\s+(?:the\s+|this\s+)"
+    r"(?:\bscope\s+of\s+(?:certification|registration)\s*:\s*|\bfor\s+the\s+following\s+scope\s*:\s*"
+    r"|^scope\s*:\s*|\bThe\s+scope\s+of\s+(?:the\s+|this\s+)"
     r"[^\n.]{0,60}?(?:certificat(?:e|ion)|ISMS)\s+(?:covers|includes|is\s+limited\s+to|is\s+"
     r"bounded\s+by)\s+)(?P<scope>[^.]{10,400}\.)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 _BODY_NAME = r"(?P<name>[A-Z][\w&.,' \t-]{1,70}?)"
 # Places a certificate names the body that issued it, with how telling each one is.
@@ -80,6 +83,11 @@ _BODY_PATTERNS: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         "body-of",
         2.0,
         re.compile(rf"\bCertification\s+Body\s+of\s+{_BODY_NAME}\s+(?:hereby\s+)?certifies\b"),
+    ),
+    (
+        "certifies",
+        1.5,
+        re.compile(rf"^(?!The\s|This\s|We\s){_BODY_NAME}\s+(?:hereby\s+)?certifies\s+that\b", re.M),
     ),
     ("issued-by", 1.5, re.compile(rf"\b(?:issued|granted)\s+by\s*:?\s+{_BODY_NAME}\s*$", re.M)),
     (
@@ -263,8 +271,11 @@ def standard(doc: Document) -> Decision[str]:
 
 def certificate_number(doc: Document) -> str | None:
     """The certificate's number as printed."""
-    match = _NUMBER.search(doc.text)
-    return match.group("number").rstrip(".,") if match else None
+    for match in _NUMBER.finditer(doc.text):
+        number = match.group("number").rstrip(".,")
+        if any(ch.isdigit() for ch in number):
+            return number
+    return None
 
 
 def accreditation_body(doc: Document) -> str | None:

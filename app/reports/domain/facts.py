@@ -65,6 +65,19 @@ class ControlException(_Frozen):
     management_response: str | None = None
 
 
+class SubserviceOrganization(_Frozen):
+    """One subservice organisation: what it does for the service organisation and whether
+    the report carves its controls out or includes them, with where the report says so."""
+
+    name: str
+    services: str | None = None
+    method: SubserviceMethod | None = None
+    # True when the report states the method for this organisation itself; otherwise the
+    # method is the one the report states for its subservice organisations in general.
+    method_stated: bool = False
+    evidence: tuple[Evidence, ...] = ()
+
+
 class SectionSpan(_Frozen):
     """A report section found by its heading (pages are 1-based and inclusive)."""
 
@@ -82,6 +95,7 @@ class CertificateFacts(_Frozen):
     certification_body: str | None = None
     accreditation_body: str | None = None
     scope: str | None = None
+    issued: str | None = None
 
 
 class ExtractionResult(_Frozen):
@@ -104,6 +118,8 @@ class ExtractionResult(_Frozen):
     bridge_through: str | None = None
     certificate_expiry: str | None = None
     exceptions: tuple[ControlException, ...] = ()
+    # Each of `subservice_organizations` with its services and method (an addition to them).
+    subservices: tuple[SubserviceOrganization, ...] = ()
     cuec_list: tuple[str, ...] = ()
     warnings: tuple[ExtractionWarning, ...] = ()
     evidence: dict[str, tuple[Evidence, ...]] = {}
@@ -141,11 +157,21 @@ def mark_ocr_evidence(result: ExtractionResult, ocr_pages: tuple[int, ...]) -> E
     evidence: dict[str, tuple[Evidence, ...]] = {}
     confidence = dict(result.confidence)
     for field, quotes in result.evidence.items():
-        marked = tuple(
-            quote.model_copy(update={"ocr": True}) if quote.page in scanned else quote
-            for quote in quotes
-        )
+        marked = _marked(quotes, scanned)
         evidence[field] = marked
         if marked and all(quote.ocr for quote in marked) and field in confidence:
             confidence[field] = round(confidence[field] * _OCR_CONFIDENCE_FACTOR, 2)
-    return result.model_copy(update={"evidence": evidence, "confidence": confidence})
+    subservices = tuple(
+        item.model_copy(update={"evidence": _marked(item.evidence, scanned)})
+        for item in result.subservices
+    )
+    return result.model_copy(
+        update={"evidence": evidence, "confidence": confidence, "subservices": subservices}
+    )
+
+
+def _marked(quotes: tuple[Evidence, ...], scanned: set[int]) -> tuple[Evidence, ...]:
+    return tuple(
+        quote.model_copy(update={"ocr": True}) if quote.page in scanned else quote
+        for quote in quotes
+    )

@@ -1,7 +1,8 @@
 """Management's responses to exceptions, as Section 5 ("Other Information") prints them.
 
 A response is tied to its exception by the control's id at the start of a line ("CC6.4.2
-Management agrees ..."), in tables as in prose, and runs to the next control id.
+Management agrees ..."), or by its criterion ("CC6.2 Management ...") when the report names
+only that, in tables as in prose, and runs to the next control id.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ def with_responses(
         return tuple(exceptions)
     answered: list[ControlException] = []
     for item in exceptions:
-        response = _response_for(item.control_id, parts) if item.control_id else None
+        # By the control's id, or by its criterion when the response names only that.
+        keys = [key for key in (item.control_id, *item.criteria) if key]
+        response = next(
+            (found for key in keys if (found := _response_for(key, parts)) is not None), None
+        )
         answered.append(
             item.model_copy(update={"management_response": response}) if response else item
         )

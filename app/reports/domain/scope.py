@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from app.reports.domain.layout import Document
 from app.reports.domain.names import (
@@ -56,7 +57,7 @@ _USES_END = re.compile(
 )
 _LEADING_ARTICLE = re.compile(r"^(?:the\s+(?:following\s+)?)", re.IGNORECASE)
 _USES_WINDOW = 340
-_TABLE_HEADER = re.compile(
+TABLE_HEADER = re.compile(
     rf"^{_SUBSERVICE}(?:\s+name)?\s+(?:services?|description|function)", re.I | re.M
 )
 _ROW_NAME = re.compile(rf"^(?P<name>{NAME_WITH_SUFFIX_PATTERN})(?=[ \t]|$)", re.M)
@@ -69,7 +70,7 @@ _INCLUDED_NAME = re.compile(
 _NONE_USED = re.compile(
     rf"\bdoes\s+not\s+(?:use|utilize|rely\s+on)\s+(?:any\s+)?{_SUBSERVICE}", re.I
 )
-_CARVE_OUT = re.compile(
+CARVE_OUT = re.compile(
     rf"\bcarve[\s-]*out\b|\bcarved[\s-]*out\b|\bexcludes?\s+(?:the\s+)?(?:control\s+objectives\s+"
     rf"and\s+related\s+)?controls\s+of\s+(?:the\s+)?{_SUBSERVICE}"
     # How real reports say it: the examination left the providers' controls out.
@@ -80,7 +81,7 @@ _CARVE_OUT = re.compile(
     rf"|\bdoes\s+not\s+disclose\s+the\s+actual\s+controls\s+at\s+the\s+{_SUBSERVICE}",
     re.IGNORECASE,
 )
-_INCLUSIVE = re.compile(
+INCLUSIVE = re.compile(
     rf"\binclusive\s+method\b|\bincludes?\s+(?:the\s+)?(?:relevant\s+)?controls\s+of\s+(?:the\s+)?"
     rf"{_SUBSERVICE}|{_SUBSERVICE}['’]s?\s+assertion",
     re.IGNORECASE,
@@ -127,7 +128,7 @@ def subservice_votes(doc: Document) -> list[Vote[str]]:
         weight = 1.5 if match.group("purpose") else 3.0
         for name in split_name_list(_LEADING_ARTICLE.sub("", listed)):
             votes.append(_vote(doc, name, weight, trigger.start(), "uses"))
-    for header in find_in(_TABLE_HEADER, doc):
+    for header in find_in(TABLE_HEADER, doc):
         block_end = min(len(text), header.end() + 1500)
         for row in _ROW_NAME.finditer(text, header.end(), block_end):
             if row_name := clean_name(row.group("name")):
@@ -145,12 +146,22 @@ def _vote(doc: Document, name: str, weight: float, offset: int, rule: str) -> Vo
     return Vote(name, weight, page, quote, f"{rule}:{page}")
 
 
-def decide_subservice(
-    doc: Document, *, exclude: Iterable[str] = ()
-) -> tuple[tuple[str, ...], Decision[str], float, list[Vote[str]]]:
+@dataclass(frozen=True)
+class SubserviceReading:
+    """The subservice organisations a report names, how it presents them, and where."""
+
+    names: tuple[str, ...] = ()
+    method: Decision[str] = field(default_factory=lambda: Decision[str](value=None))
+    confidence: float = 0.6
+    votes: tuple[Vote[str], ...] = ()
+    # Each name with the votes that named it (its other spellings and short forms).
+    named_by: tuple[tuple[str, tuple[Vote[str], ...]], ...] = ()
+
+
+def decide_subservice(doc: Document, *, exclude: Iterable[str] = ()) -> SubserviceReading:
     """Return subservice names, the presentation method, confidence and evidence votes."""
     if any(True for _ in find_in(_NONE_USED, doc)):
-        return (), Decision(value=None), 0.9, []
+        return SubserviceReading(confidence=0.9)
     excluded = {normalize_name(name) for name in exclude}
     # "AWS" and "Amazon Web Services" are one organisation when the report defines one as
     # the other's short form.
@@ -163,17 +174,23 @@ def decide_subservice(
         if key and not any(key == name or same_entity(key, name) for name in excluded):
             groups.setdefault(key, []).append(vote)
     chosen = {key: votes for key, votes in groups.items() if sum(v.weight for v in votes) >= 2.0}
-    names = tuple(
-        sorted(
-            _spelled_out(preferred_form([v.value for v in votes]), long_forms)
+    named_by = sorted(
+        (
+            (_spelled_out(preferred_form([v.value for v in votes]), long_forms), tuple(votes))
             for votes in chosen.values()
-        )
+        ),
+        key=lambda item: item[0],
     )
-    if not names:
-        return (), Decision(value=None), 0.6, []
-    evidence_votes = [vote for votes in chosen.values() for vote in votes]
+    if not named_by:
+        return SubserviceReading()
     strength = min(sum(v.weight for v in votes) for votes in chosen.values())
-    return names, _decide_method(doc), round(min(1.0, 0.5 + 0.1 * strength), 2), evidence_votes
+    return SubserviceReading(
+        names=tuple(name for name, _votes in named_by),
+        method=_decide_method(doc),
+        confidence=round(min(1.0, 0.5 + 0.1 * strength), 2),
+        votes=tuple(vote for votes in chosen.values() for vote in votes),
+        named_by=tuple(named_by),
+    )
 
 
 def _spelled_out(name: str, long_forms: dict[str, str]) -> str:
@@ -183,7 +200,7 @@ def _spelled_out(name: str, long_forms: dict[str, str]) -> str:
 
 def _decide_method(doc: Document) -> Decision[str]:
     votes: list[Vote[str]] = []
-    for method, pattern in (("carve-out", _CARVE_OUT), ("inclusive", _INCLUSIVE)):
+    for method, pattern in (("carve-out", CARVE_OUT), ("inclusive", INCLUSIVE)):
         for match in find_in(pattern, doc):
             page = doc.page_at(match.start())
             quote = snippet(doc.text, match.start(), match.end())
@@ -261,4 +278,11 @@ def cuec_evidence(pages: tuple[int, ...], items: tuple[str, ...]) -> list[Vote[s
     return [Vote("cuecs", 1.0, page, items[0][:160], "cuec") for page in pages[:1]] if items else []
 
 
-__all__ = ["cuec_evidence", "decide_categories", "decide_subservice", "evidence_of", "read_cuecs"]
+__all__ = [
+    "SubserviceReading",
+    "cuec_evidence",
+    "decide_categories",
+    "decide_subservice",
+    "evidence_of",
+    "read_cuecs",
+]

@@ -28,6 +28,7 @@ from app.reports.domain.names import normalize_name
 from app.reports.domain.opinion import decide_opinion
 from app.reports.domain.responses import with_responses
 from app.reports.domain.sources import find_in
+from app.reports.domain.subservice_details import describe_subservices
 from app.reports.domain.tested_criteria import TESTED_CRITERIA, tested_criteria
 from app.reports.domain.tests_of_controls import read_test_results
 from app.reports.domain.voting import Decision, Vote, decide, snippet
@@ -272,12 +273,18 @@ def _put_scope(facts: _Facts, framework: str | None) -> None:
         for v in (facts.values.get("service_organization"), facts.values.get("service_auditor"))
         if v
     ]
-    names, method, confidence, votes = scope.decide_subservice(doc, exclude=excluded)
-    facts.set("subservice_organizations", names, confidence, scope.evidence_of(votes))
-    if names:
-        facts.put("subservice_method", method)
+    reading = scope.decide_subservice(doc, exclude=excluded)
+    facts.set(
+        "subservice_organizations",
+        reading.names,
+        reading.confidence,
+        scope.evidence_of(reading.votes),
+    )
+    if reading.names:
+        facts.put("subservice_method", reading.method)
+        facts.extra["subservices"] = describe_subservices(doc, reading)
     else:
-        facts.set("subservice_method", None, confidence)
+        facts.set("subservice_method", None, reading.confidence)
     items, pages = scope.read_cuecs(doc)
     facts.set(
         "cuecs",
@@ -382,6 +389,7 @@ def _iso_certificate(doc: Document) -> ExtractionResult:
         certification_body=issuer.value,
         accreditation_body=certificates.accreditation_body(doc),
         scope=certificates.scope_text(doc),
+        issued=_iso(dates.issued.value),
     )
     return facts.result()
 

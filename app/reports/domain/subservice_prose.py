@@ -22,7 +22,7 @@ _SUBSERVICE = r"sub-?service\s+organi[sz]ations?"
 _NAME = rf"(?:{NAME_PATTERN})(?:\s+\([A-Z][\w-]{{1,15}}\))?"
 _NAME_LIST = rf"(?P<list>{_NAME}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_NAME}){{0,5}})"
 # Sentences that put another organisation's controls outside the examination.
-_NOT_EXAMINED = re.compile(
+NOT_EXAMINED = re.compile(
     r"\bdid\s+not\s+(?:extend\s+to|include)\b|\bwere\s+not\s+included\s+(?:with)?in\s+the\s+scope\b|"
     r"\b(?:is|are)\s+excluded\s+from\s+the\s+scope\b",
     re.IGNORECASE,
@@ -38,11 +38,18 @@ _LIST_BEFORE = re.compile(
     rf"\b(?:by|of|from|uses|use|utilizes|with|leverages)\s+(?:the\s+)?{_NAME_LIST}\s*$"
 )
 _USES_FOR = re.compile(
-    rf"\b(?:uses|utilizes|engages|relies\s+on)\s+(?P<body>[^.]{{5,300}}?)\(\s*(?:the\s+)?{_SUBSERVICE}\s*\)",
+    # The sentence may hold legal suffixes ("Inc. for hosting"); a full stop before a capital
+    # ends it.
+    rf"\b(?:uses|utilizes|engages|relies\s+on)\s+(?P<body>(?:[^.]|\.(?!\s+(?-i:[A-Z]))){{5,300}}?)"
+    rf"\(\s*(?:the\s+)?[“\"]?{_SUBSERVICE}[”\"]?\s*\)",
     re.IGNORECASE,
 )
 _NAME_FOR = re.compile(rf"(?P<name>{NAME_PATTERN})\s+(?:for|to\s+provide)\s")
-_ABBREVIATION = re.compile(rf"(?P<long>{NAME_PATTERN})\s+\((?P<short>[A-Z][A-Za-z]{{1,12}})\)")
+# A short form in brackets, then the name it stands for, read backwards from the bracket:
+# one pattern over the whole text would try every capitalised word as the start of a name.
+_SHORT_FORM = re.compile(r"\((?P<short>[A-Z][A-Za-z]{1,12})\)")
+_NAME_BEFORE = re.compile(rf"(?P<long>{NAME_PATTERN})\Z")
+_NAME_CHARS = 200
 _SENTENCE_CHARS = 400
 _NOT_A_PROVIDER = re.compile(
     r"\b(?:service\s+organization|user\s+entit|company|management|independent|auditor|"
@@ -55,7 +62,7 @@ def prose_votes(doc: Document) -> list[Vote[str]]:
     """Names of organisations whose controls or services the examination left out."""
     groups = defined_groups(doc)
     votes: list[Vote[str]] = []
-    for match in find_in(_NOT_EXAMINED, doc):
+    for match in find_in(NOT_EXAMINED, doc):
         sentence = sentence_around(doc.text, match.start(), match.end())
         page = doc.page_at(match.start())
         for excluded in _names_in_exclusion(sentence, groups):
@@ -63,7 +70,8 @@ def prose_votes(doc: Document) -> list[Vote[str]]:
     for match in find_in(_USES_FOR, doc):
         page = doc.page_at(match.start())
         quote = snippet(doc.text, match.start(), match.end())
-        for found in _NAME_FOR.finditer(match.group("body")):
+        # A name may wrap onto the next line inside the sentence.
+        for found in _NAME_FOR.finditer(" ".join(match.group("body").split())):
             if provider := _provider(found.group("name")):
                 votes.append(Vote(provider, 3.0, page, quote, f"uses-for:{page}"))
     return votes
@@ -102,8 +110,20 @@ def defined_groups(doc: Document) -> dict[str, list[str]]:
 def abbreviations(doc: Document) -> dict[str, str]:
     """Short forms a report defines for names: "Amazon Web Services (AWS)" gives AWS."""
     found: dict[str, str] = {}
-    for match in _ABBREVIATION.finditer(doc.text):
-        long, short = match.group("long"), match.group("short")
+    text = doc.text
+    for match in _SHORT_FORM.finditer(text):
+        # Space, possibly a line break, separates the name from its bracket.
+        end = match.start()
+        while end and text[end - 1].isspace():
+            end -= 1
+        if end == match.start():
+            continue
+        # Names are read within one line.
+        start = max(0, end - _NAME_CHARS, text.rfind("\n", 0, end) + 1)
+        named = _NAME_BEFORE.search(text, start, end)
+        if named is None:
+            continue
+        long, short = named.group("long"), match.group("short")
         words = long.split()
         initials = "".join(word[0] for word in words if word[0].isupper())
         if short.upper() == initials.upper() or short in words:

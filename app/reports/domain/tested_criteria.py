@@ -19,7 +19,9 @@ from app.reports.domain.layout import Document
 TESTED_CRITERIA = "tested_criteria"
 
 # A whole criterion id, not part of a longer number ("CC6.1.2" is a control id under CC6.1).
-_CRITERION = re.compile(r"(?<![\w.])(?P<id>(?:CC[1-9]|A1|C1|PI1|P[1-8])\.\d{1,2})(?!\d)")
+# The id comes first in the pattern so that the search skips ahead to its first letters; the
+# character before it is checked afterwards.
+_CRITERION = re.compile(r"(?P<id>(?:CC[1-9]|A1|C1|PI1|P[1-8])\.\d{1,2})(?!\d)")
 
 
 def tested_criteria(doc: Document) -> tuple[Evidence, ...]:
@@ -27,11 +29,18 @@ def tested_criteria(doc: Document) -> tuple[Evidence, ...]:
     first_page: dict[str, int] = {}
     for base, text in doc.section_text(layout.TESTS):
         for match in _CRITERION.finditer(text):
-            first_page.setdefault(match["id"], doc.page_at(base + match.start("id")))
+            if match["id"] in first_page or _joined_to_previous(text, match.start()):
+                continue
+            first_page[match["id"]] = doc.page_at(base + match.start("id"))
     return tuple(
         Evidence(page=page, snippet=criterion)
         for criterion, page in sorted(first_page.items(), key=lambda item: _order(item[0]))
     )
+
+
+def _joined_to_previous(text: str, start: int) -> bool:
+    before = text[start - 1] if start else " "
+    return before.isalnum() or before in "._"
 
 
 def _order(criterion: str) -> tuple[str, int, int]:

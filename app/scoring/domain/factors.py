@@ -241,10 +241,22 @@ def exceptions_factor(
             "F5", maximum, maximum, reason="EXCEPTIONS_NONE", message=message, evidence=evidence
         )
     points = max(0, maximum - sum(exception.weight for exception in exceptions))
-    listed = "; ".join(f"{item.label} ({item.family}, −{item.weight})" for item in exceptions)
+    listed = "; ".join(
+        f"{item.label} ({item.family}, −{item.weight}"
+        f"{', management responded' if item.answered else ''})"
+        for item in exceptions
+    )
     message = f"{len(exceptions)} exception(s): {listed} → {points}/{maximum}."
+    answered = sum(1 for item in exceptions if item.answered)
+    if answered:
+        # A response explains an exception; it does not undo it, so the points stay.
+        message += f" The report prints management's response to {answered} of them."
     pages = tuple(
-        EvidenceRef(document_id=facts.document_id, page=item.page, snippet=item.label)
+        EvidenceRef(
+            document_id=facts.document_id,
+            page=item.page,
+            snippet=f"{item.label} (management responded)" if item.answered else item.label,
+        )
         for item in exceptions
         if item.page is not None
     )

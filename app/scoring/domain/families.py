@@ -33,6 +33,8 @@ class ClassifiedException:
     weight: int
     groups: tuple[str, ...]
     page: int | None
+    # The report prints management's response to it.
+    answered: bool = False
 
 
 def criterion_refs(texts: Iterable[str]) -> tuple[str, ...]:
@@ -96,6 +98,7 @@ def _classify_item(
         weight=_weight(family, policy),
         groups=tuple(sorted({criterion_group(ref) for ref in refs})),
         page=item.page,
+        answered=bool(item.management_response and item.management_response.strip()),
     )
 
 

@@ -169,6 +169,8 @@ class ExceptionItem(_Input):
     criteria: Names = ()
     result: OptText = None
     page: Annotated[int | None, BeforeValidator(_no_bool)] = None
+    # What management answered in the report (Section 5); it is shown, it does not score.
+    management_response: OptText = None
 
 
 class FactsWarning(_Input):
