@@ -39,9 +39,7 @@ def _soc2() -> bytes:
     )
 
 
-def test_review_page_shows_each_subservice_organisation_and_the_response(
-    client, session, settings
-):
+def test_review_page_shows_each_subservice_organisation_and_the_response(client, session, settings):
     vendor = make_vendor(session, name="Lumen Ledger, Inc.")
     document, facts = _read(session, settings, vendor, _soc2(), "soc2.pdf")
     assert [item["method"] for item in facts.subservices] == ["carve-out", "inclusive"]
