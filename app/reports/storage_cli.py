@@ -64,8 +64,9 @@ def sweep(
     """Find stored objects that no document refers to; with --apply, delete them.
 
     Such objects are left behind when a server is killed between storing an upload and
-    committing its row. Objects from the last hour are left alone (their upload may still be
-    in flight). Each run is recorded in the audit log.
+    committing its row; uploads cut off by a kill also leave encrypted parts in the staging
+    area, which go too. Anything from the last hour is left alone (its upload may still be in
+    flight). Each run is recorded in the audit log.
     """
     settings = get_settings()
     try:
@@ -79,13 +80,18 @@ def sweep(
             raise fail(exc.message) from None
     for key in run.unreferenced:
         console.print(f"{'removed' if apply else 'unreferenced'} {key}", highlight=False)
+    unfinished = len(run.unfinished_uploads)
     if apply:
         console.print(f"{run.removed} unreferenced object(s) removed", highlight=False)
+        if unfinished:
+            console.print(f"{unfinished} unfinished upload(s) removed from staging")
     else:
         console.print(
             f"{len(run.unreferenced)} unreferenced object(s); run with --apply to delete them",
             highlight=False,
         )
+        if unfinished:
+            console.print(f"{unfinished} unfinished upload(s) in staging; --apply removes them")
     for problem in run.problems:
         err_console.print(problem, highlight=False, soft_wrap=True)
     if run.problems:
