@@ -28,8 +28,8 @@ NOTES = {
     "disabled": "Account disabled; its sessions ended at once.",
     "enabled": "Account enabled; the person can sign in again.",
     "second_factor": (
-        "Second factor reset and the person's sessions ended. They sign in with their password "
-        "and set up a new second factor."
+        "Second factor reset and the person's sessions ended; they were told by e-mail. They "
+        "sign in with their password and set up a new second factor."
     ),
 }
 
@@ -127,6 +127,15 @@ def second_factor_form(
 
 
 @router.post("/admin/users/{user_id}/second-factor", name="admin.reset_second_factor")
-def reset_second_factor(session: SessionDep, user: AdminDep, user_id: int) -> Response:
-    admin_service.reset_second_factor(session, user_id, by=user)
+def reset_second_factor(
+    request: Request,
+    session: SessionDep,
+    user: AdminDep,
+    user_id: int,
+    background: BackgroundTasks,
+    dispatcher: MailDispatcherDep,
+) -> Response:
+    settings = request.app.state.settings
+    admin_service.reset_second_factor(session, user_id, by=user, settings=settings)
+    background.add_task(dispatcher.deliver)
     return RedirectResponse("/admin/users?done=second_factor", status_code=303)

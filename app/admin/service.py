@@ -207,14 +207,31 @@ def second_factor_target(session: Session, user_id: int, *, by: User) -> User:
     return user
 
 
-def reset_second_factor(session: Session, user_id: int, *, by: User) -> User:
-    """Remove a person's second factor (a lost phone) and end their sessions; audited.
+def reset_second_factor(session: Session, user_id: int, *, by: User, settings: Settings) -> User:
+    """Remove a person's second factor (a lost phone), end their sessions and tell them; audited.
 
     At their next sign-in the password is enough, and an admin who must have a second factor
-    is sent to set up a new one before anything else.
+    is sent to set up a new one before anything else. The mail lets the person notice a reset
+    they did not ask for.
     """
     user = _user(session, user_id)
     mfa.reset(session, user, by=by)
+    organisation = organisation_service.get_profile(session, settings)
+    mail_service.queue_mail(
+        session,
+        "staff_second_factor_reset",
+        to=user.email,
+        subject=f"{organisation.name}: the second factor of your Diligence account was reset",
+        context={
+            "organisation": organisation.name,
+            "admin": by.full_name or by.email,
+            "email": user.email,
+        },
+        purpose="staff_second_factor_reset",
+        sender=organisation.mail_sender,
+        reply_to=organisation.reply_to,
+    )
+    session.flush()
     return user
 
 

@@ -12,11 +12,12 @@ import hashlib
 import hmac
 import logging
 import secrets
+from dataclasses import dataclass, field
 
 import pyotp
 import segno
 from markupsafe import Markup
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
@@ -24,7 +25,7 @@ from app.audit.actors import user_actor
 from app.auth.errors import InvalidCredentials
 from app.auth.models import Role, User
 from app.auth.service import revoke_sessions
-from app.auth.totp_secrets import SecretUnreadable, seal, unseal
+from app.auth.totp_secrets import SecretUnreadable, seal, under_current_key, unseal
 from app.core.db import utcnow
 from app.core.errors import Conflict, PermissionDenied
 from app.core.rows import id_of
@@ -166,6 +167,35 @@ def reset(session: Session, user: User, *, by: User) -> None:
         data={"email": user.email, "reset_by": by.email, "sessions_ended": ended},
     )
     session.flush()
+
+
+@dataclass
+class Resealing:
+    """What sealing every second-factor secret under the current key did."""
+
+    resealed: int = 0
+    current: int = 0
+    unreadable: list[int] = field(default_factory=list)  # user ids
+
+
+def reseal_all(session: Session, keys: list[bytes]) -> Resealing:
+    """Seal every stored secret under the current key, so an older key can be dropped."""
+    run = Resealing()
+    users = session.exec(select(User).where(col(User.totp_secret_sealed).is_not(None))).all()
+    for user in users:
+        assert user.totp_secret_sealed is not None
+        if under_current_key(keys, user.totp_secret_sealed):
+            run.current += 1
+            continue
+        secret = _secret(user, keys)
+        if secret is None:
+            run.unreadable.append(id_of(user))
+            continue
+        user.totp_secret_sealed = seal(keys, id_of(user), secret)
+        session.add(user)
+        run.resealed += 1
+    session.flush()
+    return run
 
 
 def pending_token(signing_key: str, user_id: int, *, now: float) -> str:

@@ -1,4 +1,7 @@
-"""The staff account's second factor: enrol (QR code), confirm, and an admin's reset of others."""
+"""The staff account's second factor: enrol (QR code) and confirm.
+
+An admin resets someone else's from the people page (``app.admin.routes``).
+"""
 
 from __future__ import annotations
 
@@ -6,23 +9,20 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.auth import mfa
-from app.auth import service as auth_service
 from app.auth.deps import require
-from app.auth.errors import InvalidCredentials, UnknownUser
+from app.auth.errors import InvalidCredentials
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
-from app.core.errors import Conflict, PermissionDenied
 from app.core.keys import encryption_keys
 from app.core.templating import templates
 
 router = APIRouter()
 StaffDep = Annotated[User, require(Permission.dashboard_view)]
-AdminDep = Annotated[User, require(Permission.users_manage)]
 
 
 def _keys(request: Request) -> list[bytes]:
@@ -73,22 +73,3 @@ def mfa_confirm(
     except InvalidCredentials as exc:
         return _page(request, session, user, error=exc.message, status=422)
     return _page(request, session, user, recovery_codes=codes)
-
-
-@router.post("/account/mfa/reset", name="auth.mfa_reset")
-def mfa_reset(
-    request: Request,
-    session: SessionDep,
-    admin: AdminDep,
-    email: Annotated[str, Form(max_length=320)],
-) -> Response:
-    try:
-        target = auth_service.get_user_by_email(session, email)
-        if target is None:
-            raise UnknownUser("There is no account with that e-mail address.")
-        mfa.reset(session, target, by=admin)
-    except (UnknownUser, PermissionDenied, Conflict) as exc:
-        return _page(request, session, admin, error=exc.message, status=422)
-    notice = f"The second factor of {target.email} was removed; they can set up a new one."
-    target_url = request.url_for("auth.mfa_account").include_query_params(notice=notice)
-    return RedirectResponse(str(target_url.path) + "?" + target_url.query, status_code=303)

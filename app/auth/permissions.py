@@ -204,7 +204,6 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "auth.mfa": Audience.public,
     "auth.mfa_account": Permission.dashboard_view,
     "auth.mfa_confirm": Permission.dashboard_view,
-    "auth.mfa_reset": Permission.users_manage,
     "api_tokens.list": Permission.dashboard_view,
     "api_tokens.create": Permission.dashboard_view,
     "api_tokens.revoke": Permission.dashboard_view,

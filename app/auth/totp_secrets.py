@@ -42,6 +42,11 @@ def is_sealed(stored: str) -> bool:
     return stored.startswith(f"{VERSION}$")
 
 
+def under_current_key(keys: list[bytes], stored: str) -> bool:
+    """Tell whether a sealed value was sealed under the current key (the first of ``keys``)."""
+    return stored.split("$")[1:2] == [_derive(keys[0])[0]]
+
+
 def seal(keys: list[bytes], user_id: int, secret: str) -> str:
     """Encrypt a secret for one account under the current key (the first of ``keys``)."""
     key_id, key = _derive(keys[0])

@@ -81,6 +81,12 @@ class DocumentStorage(Protocol):
     def stored_objects(self) -> Iterator[tuple[str, datetime]]:
         """Yield the key and last-modified time of every stored object."""
 
+    def staged_files(self) -> Iterator[tuple[str, datetime]]:
+        """Yield the name and last-modified time of every file in the staging area."""
+
+    def discard_staged(self, name: str) -> None:
+        """Remove a staging file left by an upload that never finished (gone already: fine)."""
+
     def check(self) -> str | None:
         """Return why documents cannot be stored or read right now, or None when they can."""
 
@@ -194,6 +200,18 @@ class StagingStorage:
     def discard(self, staged: StagedFile) -> None:
         """Remove a staged file that will not be kept."""
         staged.path.unlink(missing_ok=True)
+
+    def staged_files(self) -> Iterator[tuple[str, datetime]]:
+        """Yield every file in the staging area: uploads under way, or left by a killed process."""
+        for path in sorted(self._tmp_dir().iterdir()):
+            if _is_staging_name(path.name):
+                yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+    def discard_staged(self, name: str) -> None:
+        """Remove a staging file left by an upload that never finished (gone already: fine)."""
+        if not _is_staging_name(name):
+            raise ValueError("not the name of a staging file")
+        (self._tmp_dir() / name).unlink(missing_ok=True)
 
     def commit(self, staged: StagedFile, key: str | None = None) -> str:
         """Store a staged file under ``key`` (a new random one if None) and return the key."""
@@ -316,6 +334,10 @@ class LocalStorage(StagingStorage):
             for path in sorted(folder.iterdir()):
                 if path.name.startswith(folder.name) and _is_key(path.name):
                     yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+def _is_staging_name(name: str) -> bool:
+    return len(name) == 32 and all(c in "0123456789abcdef" for c in name)
 
 
 def _is_key(name: str) -> bool:

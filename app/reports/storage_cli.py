@@ -8,9 +8,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from app.audit import actors
+from app.auth import mfa
 from app.core.cli import cli_session, console, err_console, fail
 from app.core.config import get_settings
 from app.core.db import utcnow
+from app.core.keys import encryption_keys
 from app.reports.rotation import rewrap_all
 from app.reports.storage import StorageUnavailable
 from app.reports.storage_backends import get_storage
@@ -29,7 +31,8 @@ def rewrap() -> None:
     """After a storage key rotation, re-wrap every document's key under the new storage key.
 
     Set the new key as DILIGENCE_STORAGE_KEY and the old one in DILIGENCE_STORAGE_PREVIOUS_KEYS
-    first. Exits 1 when an object is missing or no configured key opens it.
+    first. Second-factor secrets are sealed again under the new key too. Exits 1 when an
+    object is missing or no configured key opens it (or a second-factor secret).
     """
     settings = get_settings()
     try:
@@ -47,11 +50,23 @@ def rewrap() -> None:
             run = rewrap_all(session, storage, actor=actors.CLI, on_progress=advance)
         except StorageUnavailable as exc:
             raise fail(f"{exc.message} (objects done so far stay done; run it again)") from None
+        # Second-factor secrets are sealed under the same keys: move them too.
+        sealing = mfa.reseal_all(session, encryption_keys(settings))
     summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(run.outcomes.items()))
     console.print(f"stored objects: {summary or 'none'}", highlight=False)
+    console.print(
+        f"second-factor secrets: {sealing.resealed} resealed, {sealing.current} already current",
+        highlight=False,
+    )
     for problem in run.problems:
         err_console.print(problem, highlight=False, soft_wrap=True)
-    if not run.ok:
+    for user_id in sealing.unreadable:
+        err_console.print(
+            f"user {user_id}: the second-factor secret is not opened by any configured key; "
+            "an admin must reset it",
+            highlight=False,
+        )
+    if not run.ok or sealing.unreadable:
         raise typer.Exit(1)
 
 
@@ -64,8 +79,9 @@ def sweep(
     """Find stored objects that no document refers to; with --apply, delete them.
 
     Such objects are left behind when a server is killed between storing an upload and
-    committing its row. Objects from the last hour are left alone (their upload may still be
-    in flight). Each run is recorded in the audit log.
+    committing its row; uploads cut off by a kill also leave encrypted parts in the staging
+    area, which go too. Anything from the last hour is left alone (its upload may still be in
+    flight). Each run is recorded in the audit log.
     """
     settings = get_settings()
     try:
@@ -79,13 +95,18 @@ def sweep(
             raise fail(exc.message) from None
     for key in run.unreferenced:
         console.print(f"{'removed' if apply else 'unreferenced'} {key}", highlight=False)
+    unfinished = len(run.unfinished_uploads)
     if apply:
         console.print(f"{run.removed} unreferenced object(s) removed", highlight=False)
+        if unfinished:
+            console.print(f"{unfinished} unfinished upload(s) removed from staging")
     else:
         console.print(
             f"{len(run.unreferenced)} unreferenced object(s); run with --apply to delete them",
             highlight=False,
         )
+        if unfinished:
+            console.print(f"{unfinished} unfinished upload(s) in staging; --apply removes them")
     for problem in run.problems:
         err_console.print(problem, highlight=False, soft_wrap=True)
     if run.problems:

@@ -4,7 +4,8 @@ An object is written only after its row is inserted and is removed again when th
 rolls back, but a process killed in between leaves an object no row refers to. The sweep finds
 those; the integrity check reads every document's object and compares it with its recorded
 SHA-256. Objects younger than a grace period are left alone: their upload may still be in
-flight (its row is not committed yet).
+flight (its row is not committed yet). The sweep also removes what a killed process left in
+the staging area (encrypted parts of uploads that never finished), after the same grace.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class SweepRun:
 
     unreferenced: list[str] = field(default_factory=list)
     removed: int = 0
+    unfinished_uploads: list[str] = field(default_factory=list)  # left in staging
     applied: bool = False
     problems: list[str] = field(default_factory=list)
 
@@ -48,6 +50,9 @@ def sweep_orphans(
     for key, modified in storage.stored_objects():
         if key not in referenced and modified < cutoff:
             run.unreferenced.append(key)
+    for name, modified in storage.staged_files():
+        if modified < cutoff:
+            run.unfinished_uploads.append(name)
     if apply:
         for key in run.unreferenced:
             try:
@@ -55,6 +60,11 @@ def sweep_orphans(
                 run.removed += 1
             except (OSError, ServiceUnavailable) as exc:
                 run.problems.append(f"{key[:12]}: {exc}")
+        for name in run.unfinished_uploads:
+            try:
+                storage.discard_staged(name)
+            except OSError as exc:
+                run.problems.append(f"staging {name[:12]}: {exc}")
     audit_service.record(
         session,
         actor=actor,
@@ -64,6 +74,7 @@ def sweep_orphans(
             "applied": apply,
             "unreferenced": len(run.unreferenced),
             "removed": run.removed,
+            "unfinished_uploads": len(run.unfinished_uploads),
             "keys": [key[:12] for key in run.unreferenced[:100]],
         },
     )

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from app.audit.models import AuditEvent
+from app.auth.models import Role, User
+from app.auth.totp_secrets import seal, unseal
 from app.cli import build_app
 from app.core.config import Environment, Settings, get_settings
 from app.core.db import dispose_engines, get_engine
@@ -19,7 +21,7 @@ from app.reports.models import Document
 from app.reports.rotation import FAILED, MISSING, rewrap_all
 from app.reports.storage import CHUNK, DocumentIntegrityError, LocalStorage, Rewrapped, StagedFile
 from tests.conftest import fresh_database_url
-from tests.factories import make_vendor
+from tests.factories import make_user, make_vendor
 from tests.web.reviews.helpers import add_document
 
 app = build_app()
@@ -27,6 +29,7 @@ app = build_app()
 CORPUS = Path(__file__).parents[2] / "fixtures" / "corpus"
 OLD_KEY = bytes(range(32))
 NEW_KEY = bytes(range(32, 64))
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def _named_by_hash(staged: StagedFile) -> tuple[StagedFile, str]:
@@ -120,6 +123,41 @@ def test_the_storage_rewrap_command_reports_its_counts(backend, tmp_path, monkey
         assert "stored objects: 1 rewrapped" in result.output
         again = runner.invoke(app, ["storage", "rewrap"])
         assert "stored objects: 1 already current" in again.output
+    finally:
+        dispose_engines()
+        get_settings.cache_clear()
+
+
+def test_rewrap_seals_second_factor_secrets_under_the_new_key_too(backend, tmp_path, monkeypatch):
+    url = fresh_database_url(backend, "resealtotp", tmp_path)
+    monkeypatch.setenv("DILIGENCE_DATABASE_URL", url)
+    monkeypatch.setenv("DILIGENCE_STORAGE_DIR", str(tmp_path / "storage"))
+    runner = CliRunner()
+    get_settings.cache_clear()
+    try:
+        assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+        with Session(get_engine(url, pool_size=2)) as session:
+            user = make_user(session, role=Role.admin)
+            user_id = user.id
+            user.totp_secret_sealed = seal([OLD_KEY], user_id, SECRET)
+            session.add(user)
+            session.commit()
+        monkeypatch.setenv("DILIGENCE_STORAGE_KEY", NEW_KEY.hex())
+        monkeypatch.setenv("DILIGENCE_STORAGE_PREVIOUS_KEYS", f'["{OLD_KEY.hex()}"]')
+        get_settings.cache_clear()
+        result = runner.invoke(app, ["storage", "rewrap"])
+        assert result.exit_code == 0, result.output
+        assert "second-factor secrets: 1 resealed, 0 already current" in result.output
+        with Session(get_engine(url, pool_size=2)) as session:
+            sealed = session.get(User, user_id).totp_secret_sealed
+        assert unseal([NEW_KEY], user_id, sealed) == SECRET  # the old key can now be dropped
+
+        monkeypatch.setenv("DILIGENCE_STORAGE_KEY", bytes(range(64, 96)).hex())
+        monkeypatch.setenv("DILIGENCE_STORAGE_PREVIOUS_KEYS", "[]")
+        get_settings.cache_clear()
+        lost = runner.invoke(app, ["storage", "rewrap"])
+        assert lost.exit_code == 1
+        assert f"user {user_id}: the second-factor secret is not opened" in lost.output
     finally:
         dispose_engines()
         get_settings.cache_clear()

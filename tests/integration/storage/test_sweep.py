@@ -67,6 +67,22 @@ def test_a_dry_run_lists_old_orphans_only_and_apply_removes_them(session, tmp_pa
     assert events[1].data["removed"] == 1
 
 
+def test_parts_of_uploads_cut_off_by_a_kill_are_removed_from_staging_after_an_hour(
+    session, tmp_path
+):
+    storage = LocalStorage(tmp_path, crypto.KeyRing(KEY))
+    cut_off = storage.stage(io.BytesIO(b"%PDF-1.7 half an upload"), max_bytes=CHUNK).path
+    under_way = storage.stage(io.BytesIO(b"%PDF-1.7 still arriving"), max_bytes=CHUNK).path
+    then = time.time() - 2 * 3600
+    os.utime(cut_off, (then, then))
+    dry = sweep_orphans(session, storage, now=utcnow(), apply=False, actor="cli")
+    assert dry.unfinished_uploads == [cut_off.name] and cut_off.exists()
+    done = sweep_orphans(session, storage, now=utcnow(), apply=True, actor="cli")
+    assert done.unfinished_uploads == [cut_off.name]
+    assert not cut_off.exists() and under_way.exists()
+    assert _actions(session, "storage.swept")[-1].data["unfinished_uploads"] == 1
+
+
 def test_the_integrity_check_reports_missing_and_altered_objects(session, tmp_path):
     storage = LocalStorage(tmp_path, crypto.KeyRing(KEY))
     intact, missing, altered = (_document(session, storage) for _ in range(3))

@@ -1,6 +1,6 @@
 """An administrator resets another person's lost second factor from the people page: asked to
-confirm, recorded in the audit log (who reset whose), the person is signed out and must set
-up a new factor; nobody resets their own this way."""
+confirm, recorded in the audit log (who reset whose), the person is told by mail, signed out
+and must set up a new factor; nobody resets their own this way."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.audit.models import AuditEvent
 from app.auth import mfa
 from app.auth.models import Role, User
 from app.core.keys import encryption_keys
+from app.mail.models import OutgoingMail
 from tests.factories import TEST_PASSWORD, csrf_token, make_user, post_form
 
 
@@ -59,6 +60,9 @@ def test_an_admin_resets_another_admins_lost_factor_after_confirming(
         [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "user.mfa_reset"))
         assert event.actor == f"user:{admin.id}" and event.subject_id == str(other.id)
         assert event.data["reset_by"] == admin.email and event.data["sessions_ended"] == 1
+        told = session.exec(select(OutgoingMail).where(OutgoingMail.to == other.email)).one()
+        assert "second factor of your Diligence account was reset" in told.subject
+        assert admin.email in told.text_body and "did not ask for this" in told.text_body
 
         # Their browser is signed out; the password alone signs in, then a new factor first.
         assert their_browser.get("/vendors", follow_redirects=False).status_code == 303

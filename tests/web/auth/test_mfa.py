@@ -8,9 +8,7 @@ import time
 
 import pyotp
 from sqlalchemy import text
-from sqlmodel import select
 
-from app.audit.models import AuditEvent
 from app.auth.models import Role
 from tests.factories import TEST_PASSWORD, csrf_token, make_user, post_form, sign_in
 
@@ -70,23 +68,6 @@ def test_admins_must_enrol_when_the_setting_says_so(client, session, settings):
     assert response.status_code == 303
     assert response.headers["location"] == "/account/mfa"
     assert "Admins must set up a second factor" in client.get("/account/mfa").text
-
-
-def test_another_admin_resets_a_lost_factor_and_it_is_audited(client, session):
-    user = make_user(session)
-    _enrol(client, session, user)
-    client.cookies.clear()
-    admin = make_user(session, role=Role.admin)
-    sign_in(client, admin)
-    response = post_form(client, "/account/mfa/reset", {"email": user.email})
-    assert response.status_code == 303
-    session.refresh(user)
-    assert not user.has_second_factor
-    [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "user.mfa_reset")).all()
-    assert event.actor == f"user:{admin.id}" and event.subject_id == str(user.id)
-    refused = post_form(client, "/account/mfa/reset", {"email": admin.email})
-    assert refused.status_code == 422
-    assert "Another admin" in refused.text
 
 
 def test_the_database_holds_the_secret_only_sealed_and_sign_in_still_works(client, session):
