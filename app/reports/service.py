@@ -556,7 +556,7 @@ def effective_facts(facts: ReportFacts) -> dict[str, Any]:
 
 def scoring_facts(document: Document, facts: ReportFacts) -> dict[str, Any]:
     """Return the facts scoring reads, with what someone said the document is."""
-    return effective_facts(facts) | {"identity": document.identity}
+    return effective_facts(facts) | {"identity": document.identity, "filename": document.filename}
 
 
 def effective_facts_of(columns: Mapping[Any, Any]) -> dict[str, Any]:

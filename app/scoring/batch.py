@@ -92,6 +92,7 @@ def _add_documents(
             col(Document.kind).label("kind"),
             col(Document.uploaded_at).label("uploaded_at"),
             col(Document.identity).label("identity"),
+            col(Document.filename).label("filename"),
             col(ReportFacts.id).label("facts_id"),
             *facts_columns,
         )
@@ -105,7 +106,9 @@ def _add_documents(
         target = inputs[row["owner_id"]]
         if row["facts_id"] is not None:
             facts = reports_service.effective_facts_of(row)
-            target.documents.append(facts | {"identity": row["identity"]})
+            target.documents.append(
+                facts | {"identity": row["identity"], "filename": row["filename"]}
+            )
         if row["kind"] in assurance:
             target.assurance_uploads.append(row["uploaded_at"])
 

@@ -109,7 +109,7 @@ KIND_LABELS: Final[Mapping[str, str]] = {
 _READ_KIND_LABELS: Final[Mapping[str, str]] = {
     "bridge_letter": "Bridge letter",
     "iso_certificate": "Certificate",
-    "other": "Not an assurance report",
+    "other": "Other document",
 }
 NOT_READ: Final = "—"
 

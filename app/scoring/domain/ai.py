@@ -43,7 +43,7 @@ def iso42001_claim_findings(ctx: FindingContext) -> list[Finding]:
     if held:
         message = (
             f"Answered that it holds a current ISO/IEC 42001 certificate, but the certificate "
-            f"on file ({held[0].document_id}) has expired or shows no expiry date."
+            f"on file ({held[0].display_name}) has expired or shows no expiry date."
         )
         return [
             finding(
@@ -87,7 +87,7 @@ def soc2_scope_findings(ctx: FindingContext) -> list[Finding]:
     if not reports or not has_ai_features(ctx):
         return []
     report = ctx.best if ctx.best in reports else reports[0]
-    name = report.system_name or report.document_id
+    name = report.system_name or report.display_name
     if ctx.answers.ai_in_soc2_scope == "no":
         message = (
             f"The service has AI features, but the vendor says the system description of its "

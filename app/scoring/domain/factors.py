@@ -95,7 +95,7 @@ def _bridged_recency(
     points = min(policy.bridge.recency_cap, _recency_points(gap, policy)[0])
     letter, maximum = bridge.letter, policy.factors.recency.max
     message = (
-        f"Period ended {facts.period_end}. A bridge letter ({letter.document_id}, dated "
+        f"Period ended {facts.period_end}. A bridge letter ({letter.display_name}, dated "
         f"{letter.report_date or 'undated'}) covers through {bridge.effective_end}. "
         f"Gap to {evaluation_date} = {gap} days → {points}/{maximum} "
         f"(at most {policy.bridge.recency_cap} because bridge letters are management "

@@ -69,7 +69,7 @@ def soc2_claim_findings(ctx: FindingContext) -> list[Finding]:
             finding("SOC2_TYPE2_CLAIM_NO_REPORT", "high", f"{claim}, but no SOC report is on file.")
         ]
     shown = (
-        f"{claim}, but the best report on file ({best.document_id}) "
+        f"{claim}, but the best report on file ({best.display_name}) "
         f"is a {describe_report(best)} report"
     )
     if best.framework == "SOC 2" and best.report_type == "type1":
@@ -107,15 +107,15 @@ def exception_claim_findings(ctx: FindingContext) -> list[Finding]:
     says_none = ctx.answers.has_exceptions == "no" or answered == 0
     if says_none and found > 0:
         message = (
-            f"Answered that the report has no exceptions, but {best.document_id} lists {found}."
+            f"Answered that the report has no exceptions, but {best.display_name} lists {found}."
         )
         return [finding("EXCEPTIONS_CLAIM_CONTRADICTED", "high", message, best, "exceptions_count")]
     if answered is not None and answered != found:
         severity: Severity = "medium" if answered < found else "low"
-        message = f"Answered {answered} exception(s), but {best.document_id} lists {found}."
+        message = f"Answered {answered} exception(s), but {best.display_name} lists {found}."
         return [finding("EXCEPTIONS_COUNT_MISMATCH", severity, message, best, "exceptions_count")]
     if ctx.answers.has_exceptions == "yes" and found == 0:
-        message = f"Answered that the report has exceptions, but {best.document_id} lists none."
+        message = f"Answered that the report has exceptions, but {best.display_name} lists none."
         return [finding("EXCEPTIONS_COUNT_MISMATCH", "low", message, best, "exceptions_count")]
     return []
 
@@ -136,7 +136,7 @@ def period_claim_findings(ctx: FindingContext) -> list[Finding]:
     ]
     if not differences:
         return []
-    message = f"Answered period differs from {best.document_id}: {'; '.join(differences)}."
+    message = f"Answered period differs from {best.display_name}: {'; '.join(differences)}."
     return [finding("PERIOD_MISMATCH", "medium", message, best, "period_start", "period_end")]
 
 
@@ -154,7 +154,7 @@ def criteria_claim_findings(ctx: FindingContext) -> list[Finding]:
     parts = [f"answered but not in the report: {', '.join(overclaimed)}"] if overclaimed else []
     parts += [f"in the report but not answered: {', '.join(unclaimed)}"] if unclaimed else []
     severity: Severity = "medium" if overclaimed else "low"
-    message = f"Trust services criteria differ from {best.document_id}: {'; '.join(parts)}."
+    message = f"Trust services criteria differ from {best.display_name}: {'; '.join(parts)}."
     return [finding("CRITERIA_MISMATCH", severity, message, best, "trust_services_criteria")]
 
 
@@ -180,7 +180,7 @@ def fact_claim_findings(ctx: FindingContext) -> list[Finding]:
         )
         if doc is None or shown is None or same(field, answered, shown):
             continue
-        message = f"Answered {field} = {answered}, but {doc.document_id} shows {shown}."
+        message = f"Answered {field} = {answered}, but {doc.display_name} shows {shown}."
         findings.append(finding("ANSWER_MISMATCH", severity, message, doc, field))
     return findings
 
@@ -193,14 +193,14 @@ def party_claim_findings(ctx: FindingContext) -> list[Finding]:
     auditor, signed = answers.service_auditor, best.service_auditor if best else None
     if best and auditor and signed and not same("service_auditor", auditor, signed):
         message = (
-            f"Answered service auditor {auditor}, but {best.document_id} was signed by {signed}."
+            f"Answered service auditor {auditor}, but {best.display_name} was signed by {signed}."
         )
         findings.append(finding("ANSWER_MISMATCH", "medium", message, best, "service_auditor"))
     orgs, best = answers.subservice_organizations, _doc(ctx, "subservice_organizations")
     if best and orgs is not None and not _same_names(orgs, best.subservice_organizations):
         message = (
             f"Answered subservice organisations ({', '.join(orgs) or 'none'}) differ from "
-            f"{best.document_id} ({', '.join(best.subservice_organizations) or 'none'})."
+            f"{best.display_name} ({', '.join(best.subservice_organizations) or 'none'})."
         )
         findings.append(
             finding("ANSWER_MISMATCH", "low", message, best, "subservice_organizations")
@@ -224,7 +224,7 @@ def dated_claim_findings(ctx: FindingContext) -> list[Finding]:
         if answered is None or not held or any(getattr(doc, field) == answered for doc in held):
             continue
         shown = getattr(held[0], field)
-        message = f"Answered {field} = {answered}, but {held[0].document_id} shows {shown}."
+        message = f"Answered {field} = {answered}, but {held[0].display_name} shows {shown}."
         findings.append(finding("ANSWER_MISMATCH", "low", message, held[0], field))
     return findings
 
@@ -240,7 +240,7 @@ def iso_claim_findings(ctx: FindingContext) -> list[Finding]:
     if held:
         message = (
             f"Answered ISO/IEC 27001 certified, but the certificate on file "
-            f"({held[0].document_id}) has expired or shows no expiry."
+            f"({held[0].display_name}) has expired or shows no expiry."
         )
         return [
             finding(
@@ -283,7 +283,7 @@ def stranger_findings(strangers: tuple[Stranger, ...], profile: VendorProfile) -
             else ""
         )
         message = (
-            f"{doc.document_id} is about {doc.service_organization}, not about {names}; it earns "
+            f"{doc.display_name} is about {doc.service_organization}, not about {names}; it earns "
             "no points and answers no questions. If it is the vendor's under another name, add "
             "that name to the vendor's other names; if it is a subservice organisation's own "
             f"report, file it as one.{said}"

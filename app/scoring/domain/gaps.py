@@ -13,7 +13,7 @@ from app.scoring.domain.results import Finding, Severity
 
 
 def _bridge_problem(check: BridgeCheck, ctx: FindingContext) -> Finding | None:
-    letter, doc, max_days = check.letter, check.letter.document_id, ctx.policy.bridge.max_days
+    letter, doc, max_days = check.letter, check.letter.display_name, ctx.policy.bridge.max_days
     if check.status == "hole" and ctx.best is not None:
         message = (
             f"Bridge letter {doc} extends a period ending {letter.period_end}, but the "
@@ -40,7 +40,7 @@ def _coverage_ended(ctx: FindingContext) -> list[Finding]:
     gap = (ctx.evaluation_date - used.effective_end).days
     severity: Severity = "low" if gap <= ctx.policy.bridge.max_days else "medium"
     message = (
-        f"Bridge coverage ({used.letter.document_id}) ends {used.effective_end}, "
+        f"Bridge coverage ({used.letter.display_name}) ends {used.effective_end}, "
         f"{gap} days before {ctx.evaluation_date}."
     )
     return [finding("BRIDGE_COVERAGE_ENDED", severity, message, used.letter, "bridge_through")]
@@ -70,7 +70,7 @@ def _unmatched_bridges(ctx: FindingContext) -> list[Finding]:
         finding(
             "BRIDGE_NOT_FOR_REPORT",
             "low",
-            f"Bridge letter {letter.document_id} is not about {best.document_id} "
+            f"Bridge letter {letter.display_name} is not about {best.display_name} "
             "(organisation or report family differ); not counted.",
             letter,
         )
@@ -94,7 +94,7 @@ def subservice_findings(ctx: FindingContext) -> list[Finding]:
         finding(
             "CARVED_OUT_NO_SUBSERVICE_REPORT",
             "medium",
-            f"{name} is carved out of {best.document_id}, and no report of its own is on file.",
+            f"{name} is carved out of {best.display_name}, and no report of its own is on file.",
             best,
             "subservice_organizations",
         )
@@ -113,7 +113,7 @@ def cuec_findings(ctx: FindingContext) -> list[Finding]:
         if best.cuec_list
         else ("complementary user entity controls")
     )
-    message = f"{best.document_id} lists {listed}; no internal owners are recorded for them."
+    message = f"{best.display_name} lists {listed}; no internal owners are recorded for them."
     return [finding("CUECS_UNASSIGNED", "medium", message, best, "cuecs", "cuec_list")]
 
 
@@ -128,8 +128,8 @@ def newer_report_findings(ctx: FindingContext) -> list[Finding]:
         finding(
             "NEWER_REPORT_WEAKER",
             "high",
-            f"{doc.document_id} is a later {doc.framework} report (period ended {doc.period_end}) "
-            f"that scores {scores[doc.document_id]}, below {best.document_id} ({best_score}); "
+            f"{doc.display_name} is a later {doc.framework} report (period ended {doc.period_end}) "
+            f"that scores {scores[doc.document_id]}, below {best.display_name} ({best_score}); "
             "review why the newer report is weaker.",
             doc,
             "opinion",

@@ -186,6 +186,8 @@ class DocumentFacts(_Input):
     """Facts read from one uploaded document, with any reviewer corrections applied."""
 
     document_id: str = Field(min_length=1)
+    # The uploaded file's name, which messages use to refer to the document.
+    filename: OptText = None
     doc_kind: DocKind
     framework: OptFramework = None
     report_type: OptReportType = None
@@ -244,6 +246,11 @@ class DocumentFacts(_Input):
     def has_cuecs(self) -> bool:
         """Say whether the document lists complementary user entity controls."""
         return self.cuecs or bool(self.cuec_list)
+
+    @property
+    def display_name(self) -> str:
+        """Name the document as people know it: its file name, else its identifier."""
+        return self.filename or self.document_id
 
     def confidence_of(self, field: str) -> float:
         """Return the confidence of one field: 1.0 when corrected or not reported."""
