@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.actors import user_actor
 from app.audit.domain.wording import (
+    CHANNEL_WORDS,
     SUBJECT_WORDS,
     action_words,
     detail_label,
@@ -60,6 +61,7 @@ class _Names:
     documents: dict[int, str] = field(default_factory=dict)
     contacts: dict[int, str] = field(default_factory=dict)
     tokens: dict[int, str] = field(default_factory=dict)
+    questions: dict[str, str] = field(default_factory=dict)
 
 
 def _ids(values: Iterable[object]) -> set[int]:
@@ -80,11 +82,13 @@ def _person(user: User) -> str:
     return f"{user.full_name} ({user.email})" if user.full_name else user.email
 
 
-def _title(request: QuestionnaireRequest) -> str:
+def _title(request: QuestionnaireRequest, questions: dict[str, str]) -> str:
     try:
         loaded = get_definition(request.questionnaire_slug, request.questionnaire_version)
     except DefinitionNotFound:
         return request.questionnaire_slug
+    for question in loaded.definition.questions():
+        questions.setdefault(question.id, question.text)
     return loaded.definition.title
 
 
@@ -105,7 +109,7 @@ def _load_names(session: Session, events: Sequence[AuditEvent]) -> _Names:
         names.vendors[vendor.id or 0] = vendor.name
     for request in requests:
         vendor_name = names.vendors.get(request.vendor_id, "a vendor")
-        names.requests[request.id or 0] = f"“{_title(request)}” for {vendor_name}"
+        names.requests[request.id or 0] = f"“{_title(request, names.questions)}” for {vendor_name}"
         names.request_vendor[request.id or 0] = vendor_name
     document_ids = _wanted(events, "document", "document_id")
     documents = session.exec(select(Document).where(col(Document.id).in_(document_ids))).all()
@@ -161,6 +165,10 @@ def _detail(key: str, value: object, names: _Names) -> tuple[str, str]:
     known = lookups.get(key)
     if known is not None and str(value).isdigit() and int(str(value)) in known:
         return detail_label(key), known[int(str(value))]
+    if key in ("question", "question_id") and str(value) in names.questions:
+        return detail_label(key), names.questions[str(value)]
+    if key == "channel" and str(value) in CHANNEL_WORDS:
+        return detail_label(key), CHANNEL_WORDS[str(value)]
     return detail_label(key), detail_value(value)
 
 

@@ -26,6 +26,7 @@ from app.reports import service as reports_service
 from app.requests import answer_store as answering
 from app.requests import portal_links
 from app.requests.domain.urgency import DUE_SOON_DAYS, Urgency, urgency_of
+from app.requests.domain.answer_words import answer_words
 from app.requests.errors import InvalidTransition, RequestNotFound
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.vendors.models import Vendor, VendorContact
@@ -412,17 +413,20 @@ def detail_context(session: Session, request: QuestionnaireRequest) -> dict[str,
     contact = session.get(VendorContact, request.contact_id) if request.contact_id else None
     loaded = answering.frozen_definition(request)
     answers = answering.load_answers(session, request.id)
-    documents = [
-        (document, facts)
-        for document, facts in reports_service.list_documents(session, vendor_id=request.vendor_id)
-        if document.request_id == request.id
-    ]
+    vendor_documents = reports_service.list_documents(session, vendor_id=request.vendor_id)
+    documents = [(d, facts) for d, facts in vendor_documents if d.request_id == request.id]
+    file_names = {str(document.id): document.filename for document, _ in vendor_documents}
+    questions = {question.id: question for question in loaded.definition.questions()}
     return {
         "found": request,
         "vendor": vendor,
         "contact": contact,
         "definition": loaded.definition,
-        "answers": {qid: row.value for qid, row in answers.items()},
+        "answers": {
+            qid: answer_words(questions[qid], row.value, file_names)
+            for qid, row in answers.items()
+            if qid in questions
+        },
         "documents": documents,
         "is_open": request.status in OPEN_STATUSES,
         "due_date_version": due_date_version(request),

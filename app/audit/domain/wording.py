@@ -6,6 +6,7 @@ them; pages turn them into sentences with these tables, and show the raw record 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -53,16 +54,16 @@ ACTION_WORDS: Final[Mapping[str, str]] = {
     AuditAction.answer_saved: "saved an answer in",
     AuditAction.reminder_sent: "sent a reminder for",
     AuditAction.document_uploaded: "uploaded",
-    AuditAction.document_refused: "had an upload refused:",
+    AuditAction.document_refused: "had a file refused for",
     AuditAction.document_quarantined: "quarantined",
     AuditAction.completed_questionnaire_read: "read the completed questionnaire",
     AuditAction.document_vendor_feedback: "left a note on",
     AuditAction.document_removed: "removed",
     AuditAction.document_identity_stated: "said whose report is",
-    AuditAction.document_source_recorded: "recorded where this came from:",
+    AuditAction.document_source_recorded: "recorded where it came from for",
     AuditAction.document_viewed: "viewed",
     AuditAction.document_downloaded: "downloaded",
-    AuditAction.document_integrity_failed: "found a changed stored file:",
+    AuditAction.document_integrity_failed: "found that the stored file changed for",
     AuditAction.document_restricted_use_acknowledged: "accepted the restricted use of",
     AuditAction.fact_corrected: "corrected a fact read from",
     AuditAction.storage_rewrapped: "re-encrypted the stored documents",
@@ -163,8 +164,28 @@ def is_administration(action: str) -> bool:
     return action.startswith(ADMINISTRATION_PREFIXES)
 
 
+DETAIL_LABELS: Final[Mapping[str, str]] = {
+    "sha256": "Fingerprint (SHA-256)",
+    "size": "Size in bytes",
+    "size_bytes": "Size in bytes",
+    "channel": "Uploaded by",
+    "question": "Question",
+    "question_id": "Question",
+}
+CHANNEL_WORDS: Final[Mapping[str, str]] = {
+    "portal": "the vendor, through the questionnaire",
+    "staff": "staff",
+    "api": "the API",
+    "worker": "the background worker",
+    "demo": "the demo data",
+}
+_CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+
 def detail_label(key: str) -> str:
     """Return a data key as words: ``contact_id`` -> ``Contact``, ``due_on`` -> ``Due on``."""
+    if key in DETAIL_LABELS:
+        return DETAIL_LABELS[key]
     words = key.removesuffix("_id").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -181,4 +202,6 @@ def detail_value(value: object) -> str:
         return ", ".join(detail_value(item) for item in value) or "—"
     if isinstance(value, dict):
         return "; ".join(f"{detail_label(str(k))}: {detail_value(v)}" for k, v in value.items())
-    return str(value)
+    text = str(value)
+    # A stored code such as ``not_accepted_type`` reads as words; the record keeps the code.
+    return text.replace("_", " ") if _CODE.match(text) else text

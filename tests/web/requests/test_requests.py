@@ -144,3 +144,53 @@ def test_auditors_can_read_requests_but_not_send_or_change_them(client, session,
     assert post_form(client, f"/requests/{request.id}/revoke").status_code == 403
     session.refresh(request)
     assert request.revoked_at is None
+
+
+def test_the_request_page_shows_answers_in_words_and_uploads_by_file_name(
+    client, session, settings
+):
+    from app.reports.models import Document, UploadChannel
+
+    request, _token = send_request(session, settings)
+    document = Document(
+        vendor_id=request.vendor_id,
+        request_id=request.id,
+        filename="Orchard SOC 2 2031.pdf",
+        content_type="application/pdf",
+        size_bytes=10,
+        sha256="0" * 64,
+        storage_key="k",
+        uploaded_via=UploadChannel.portal,
+    )
+    session.add(document)
+    session.flush()
+    for question_id, value in [
+        ("primary_soc_report", "soc2"),
+        ("holds_soc2_type2", "yes"),
+        ("soc2_report_type", "type2"),
+        ("soc2_subservice_method", "inclusive"),
+        ("soc2_report_file", [str(document.id)]),
+    ]:
+        answering.save_answer(
+            session,
+            request=request,
+            question_id=question_id,
+            value=value,
+            expected_version=None,
+            actor="vendor",
+        )
+    sign_in(client, make_user(session, role=Role.procurement))
+    page = client.get(f"/requests/{request.id}").text
+    assert "<dd>SOC 2 report</dd>" in page
+    assert "<dd>Type 2 (operating effectiveness over a period)</dd>" in page
+    assert "<dd>Inclusive method (their controls are included in the report)</dd>" in page
+    assert "<dd>Orchard SOC 2 2031.pdf</dd>" in page
+    assert "<dd>Yes</dd>" in page
+    answers = page[page.index("<h2>Answers</h2>") :]
+    for code in (
+        "<dd>soc2</dd>",
+        "<dd>type2</dd>",
+        "<dd>inclusive</dd>",
+        f"<dd>{document.id}</dd>",
+    ):
+        assert code not in answers
