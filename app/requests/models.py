@@ -100,6 +100,6 @@ class PortalLink(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="questionnaire_request.id", index=True, ondelete="CASCADE")
     token_hash: str = Field(sa_type=sa.String(64), unique=True)
-    purpose: str = Field(sa_type=sa.String(32))  # "invitation" or "reminder"
+    purpose: str = Field(sa_type=sa.String(32))  # "current" (until replaced) or "reminder"
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     replaced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

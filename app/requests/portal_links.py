@@ -43,7 +43,7 @@ def issue_current_link(session: Session, request: QuestionnaireRequest, now: dat
             PortalLink(
                 request_id=request.id,
                 token_hash=request.token_hash,
-                purpose="invitation",
+                purpose="current",
                 created_at=now,
                 replaced_at=now,
             )

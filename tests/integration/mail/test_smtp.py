@@ -58,6 +58,7 @@ def test_queued_mail_arrives_at_the_smtp_server_with_text_and_html(session, smtp
             "title": "SOC assurance",
             "days_left": 3,
             "organisation": "Example Corp",
+            "link": "https://diligence.example/portal/dlg_p_example",
         },
     )
     assert mail_service.deliver_queued(session, get_mailer(settings)) == 1
@@ -91,6 +92,7 @@ def test_an_unreachable_smtp_server_keeps_the_mail_queued_for_a_retry(session):
             "title": "T",
             "days_left": 1,
             "organisation": "O",
+            "link": "https://diligence.example/portal/dlg_p_example",
         },
     )
     assert mail_service.deliver_queued(session, get_mailer(settings)) == 0
