@@ -269,6 +269,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api.remediation.update": Permission.decisions_write,
     "api.remediation.accept": Permission.decisions_write,
     "api.remediation.close": Permission.decisions_write,
+    "api.remediation.change": Permission.decisions_write,
+    "api.remediation.history": Permission.decisions_read,
 }
 
 # Every route named ``portal.*`` whose path is under one of these prefixes is the vendor portal.

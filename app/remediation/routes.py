@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
-from app.auth.permissions import Permission
+from app.auth.permissions import Permission, can
 from app.core.db import SessionDep, utcnow
 from app.core.errors import InvalidInput
 from app.core.forms import form_errors, parse_form
@@ -85,12 +85,13 @@ def list_items(
 
 @router.get("/vendors/{vendor_id}/remediation", name="remediation.vendor")
 def vendor_items(
-    request: Request, session: SessionDep, _user: ReaderDep, vendor: VendorDep
+    request: Request, session: SessionDep, user: ReaderDep, vendor: VendorDep
 ) -> Response:
     context = {
         "vendor": vendor,
         "rows": queries.for_vendor(session, id_of(vendor)),
         "today": utcnow().date(),
+        "can_write": can(user.role, Permission.decisions_write),
     }
     return templates.TemplateResponse(request, "remediation/vendor.html", context)
 

@@ -21,6 +21,14 @@ StatusFilter = Literal["", "active", "overdue", "open", "waiting_for_vendor", "i
                        "closed", "accepted_as_risk"]  # fmt: skip
 
 
+_PHRASES = {
+    RemediationStatus.open: "reopened the item",
+    RemediationStatus.in_review: "received the vendor's answer",
+    RemediationStatus.closed: "verified and closed the item",
+    RemediationStatus.accepted_as_risk: "accepted the risk",
+}
+
+
 class _Form(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
@@ -99,7 +107,9 @@ class EntryView:
     at: datetime
 
     @property
-    def change_label(self) -> str:
-        if self.status_to is None:
-            return ""
-        return STATUS_LABELS[self.status_to]
+    def staff_phrase(self) -> str:
+        """Say what a change of status did, as staff read it in the history."""
+        if self.status_to is RemediationStatus.waiting_for_vendor:
+            sent_back = self.status_from is RemediationStatus.in_review
+            return "sent it back to the vendor" if sent_back else "asked the vendor"
+        return _PHRASES.get(self.status_to, "changed the item") if self.status_to else ""

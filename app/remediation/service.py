@@ -297,6 +297,8 @@ def reopen_lapsed_acceptances(session: Session, *, today: date, actor: str) -> i
     ).all()
     reopened = 0
     for item in lapsed:
+        if not rules.acceptance_lapsed(item.status, item.accepted_until, today):
+            continue
         ended = item.accepted_until.isoformat() if item.accepted_until else ""
         try:
             change_status(

@@ -124,3 +124,32 @@ def test_readers_may_list_but_not_change(client, session):
         headers={**reader, "If-Match": created.headers["etag"]},
     )  # fmt: skip
     assert_error(refused, 403)
+
+
+def test_ask_the_vendor_send_back_and_reopen_are_kept_in_the_history(client, session):
+    officer, headers = caller(session)
+    created = _create(client, headers, make_vendor(session))
+    path = created.headers["location"]
+    asked = client.post(
+        f"{path}/changes/ask_vendor", json={"note": "Please send the policy."},
+        headers={**headers, "If-Match": created.headers["etag"]},
+    )  # fmt: skip
+    assert asked.status_code == 200 and asked.json()["status"] == "waiting_for_vendor"
+    not_answered = client.post(
+        f"{path}/changes/send_back", json={"note": "More"},
+        headers={**headers, "If-Match": asked.headers["etag"]},
+    )  # fmt: skip
+    assert_error(not_answered, 409, "remediation_change_not_allowed")
+    closed = client.post(
+        f"{path}/close", json={}, headers={**headers, "If-Match": asked.headers["etag"]}
+    )
+    reopened = client.post(
+        f"{path}/changes/reopen", json={"note": "The fix was rolled back."},
+        headers={**headers, "If-Match": closed.headers["etag"]},
+    )  # fmt: skip
+    assert reopened.status_code == 200 and reopened.json()["status"] == "open"
+    history = client.get(f"{path}/history", headers=headers).json()
+    assert [entry["status_to"] for entry in history] == [
+        "open", "waiting_for_vendor", "closed", "open",
+    ]  # fmt: skip
+    assert history[1]["text"] == "Please send the policy." and history[1]["who"] == officer.email

@@ -78,6 +78,11 @@ def test_the_vendor_answers_an_item_through_its_link_and_the_officer_closes_it(
     officer.get_by_label("How it was verified (optional)").fill("Checked the identity provider.")
     officer.get_by_role("button", name="Verified: close").click()
     officer.get_by_text("Item closed.").wait_for()
+    officer.goto("/remediation?status=closed")
+    officer.get_by_role(
+        "link", name="Enforce multi-factor sign-in for every administrator"
+    ).wait_for()
+    check(officer, "remediation-list")
     assert errors == []
 
     server_session.expire_all()

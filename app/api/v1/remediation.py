@@ -1,4 +1,4 @@
-"""Remediation items: list, create, read, update, accept the risk, close.
+"""Remediation items: list, create, read, update, accept the risk, close, other changes, history.
 
 Changes follow the rules of the pages: an item changes only from the version its ETag names
 (If-Match: 428 when missing, 412 when stale) and only by a change its status allows (409).
@@ -6,7 +6,7 @@ Changes follow the rules of the pages: an item changes only from the version its
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -28,7 +28,9 @@ from app.api.schemas import CREATE_ERRORS, ETAG_HEADER, UPDATE_ERRORS, Page
 from app.api.v1.loaders import MAX_ID, VendorDep
 from app.api.v1.remediation_schemas import (
     AcceptIn,
+    ChangeIn,
     CloseIn,
+    EntryOut,
     RemediationIn,
     RemediationOut,
     RemediationPatch,
@@ -37,6 +39,7 @@ from app.audit.actors import user_actor
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
+from app.core.errors import InvalidInput
 from app.core.rows import id_of
 from app.core.versions import StaleEdit
 from app.remediation import queries, service
@@ -222,3 +225,42 @@ def close_item(
     except StaleEdit as exc:
         raise _stale(exc) from None
     return _answer(session, item, response)
+
+
+# Changes staff make besides accept and close; the vendor answers through its portal link.
+StaffChange = Literal["ask_vendor", "send_back", "reopen"]
+
+
+@router.post(
+    "/remediation/{item_id}/changes/{change}",
+    name="api.remediation.change",
+    responses={**UPDATE_ERRORS, 200: {"headers": ETAG_HEADER}},
+    dependencies=[Depends(require_json)],
+)
+def change_item(
+    body: ChangeIn,
+    session: SessionDep,
+    user: WriterDep,
+    item: ItemDep,
+    change: StaffChange,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> RemediationOut:
+    """Ask the vendor, send an answer back (a note is required), or reopen a finished item."""
+    version = _checked(session, item, if_match)
+    if change == "send_back" and not body.note:
+        raise InvalidInput("Say what the vendor must still do.", details={"field": "note"})
+    try:
+        service.change_status(
+            session, item, change=RemediationChange(change), expected_version=version,
+            actor=user_actor(id_of(user)), user_id=user.id, text=body.note,
+        )  # fmt: skip
+    except StaleEdit as exc:
+        raise _stale(exc) from None
+    return _answer(session, item, response)
+
+
+@router.get("/remediation/{item_id}/history", name="api.remediation.history")
+def item_history(session: SessionDep, _user: ReaderDep, item: ItemDep) -> list[EntryOut]:
+    """Return an item's history, oldest first: changes, the vendor's answers, staff notes."""
+    return [EntryOut.of(entry) for entry in queries.history(session, id_of(item))]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from app.api.schemas import StrictBody
 from app.remediation.domain.rules import RemediationSeverity, RemediationStatus
 from app.remediation.models import RemediationItem
-from app.remediation.schemas import ItemForm, ItemRow
+from app.remediation.schemas import EntryView, ItemForm, ItemRow
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
@@ -110,3 +110,34 @@ class CloseIn(StrictBody):
     """Close an item once the change is verified."""
 
     note: Note = ""
+
+
+class ChangeIn(StrictBody):
+    """A note with a change: what the vendor must still do when sending back (required then)."""
+
+    note: Note = ""
+
+
+class EntryOut(BaseModel):
+    """One line of an item's history."""
+
+    kind: str
+    who: str
+    text: str
+    document_id: int | None
+    status_from: RemediationStatus | None
+    status_to: RemediationStatus | None
+    at: datetime
+
+    @classmethod
+    def of(cls, entry: EntryView) -> EntryOut:
+        """Return the API view of a history entry."""
+        return cls(
+            kind=entry.kind.value,
+            who=entry.who,
+            text=entry.text,
+            document_id=entry.document_id,
+            status_from=entry.status_from,
+            status_to=entry.status_to,
+            at=entry.at,
+        )

@@ -206,3 +206,60 @@ def test_dashboard_shows_and_filters_vendors_with_overdue_remediation(client, se
     overdue = client.get("/?overdue_remediation=1").text
     assert "Late Fixes Co" in overdue and "On Time Co" not in overdue
     assert "Late Fixes Co" in client.get("/remediation?status=overdue").text
+
+
+def test_approving_with_conditions_raises_one_item_per_condition(client, session):
+    vendor = make_vendor(session, name="Conditional Co")
+    officer = make_user(session)
+    sign_in(client, officer)
+    follow_up = (utcnow().date() + timedelta(days=60)).isoformat()
+    decided = post_form(client, f"/vendors/{vendor.id}/decisions", {
+        "outcome": "approved_with_conditions", "reason": "Good enough for now",
+        "conditions": "1. Enable SSO for our tenant\n2. Share the 2027 penetration test",
+        "follow_up_on": follow_up,
+    })  # fmt: skip
+    assert decided.status_code == 303
+    listed = client.get(f"/vendors/{vendor.id}/remediation").text
+    assert "Enable SSO for our tenant" in listed and "Share the 2027 penetration test" in listed
+    items = session.exec(
+        select(RemediationItem).where(RemediationItem.vendor_id == vendor.id)
+    ).all()
+    assert {(i.due_on.isoformat(), i.owner_id) for i in items} == {(follow_up, officer.id)}
+    assert all(i.decision_id is not None for i in items)
+
+
+def test_sending_back_needs_a_note_and_keeps_the_others_untouched(client, session):
+    officer = make_user(session)
+    item = _item(session, make_vendor(session), officer)
+    service.change_status(
+        session, item, change=RemediationChange.vendor_answer, expected_version=item.version,
+        actor="vendor:request:1", text="Done.",
+    )  # fmt: skip
+    sign_in(client, officer)
+    version = form_version(client, f"/remediation/{item.id}", action="/changes/send_back")
+    refused = post_form(
+        client, f"/remediation/{item.id}/changes/send_back", {"version": version, "text": ""}
+    )
+    assert refused.status_code == 422
+    assert 'id="send_back-text-error"' in refused.text
+    session.refresh(item)
+    assert item.status is RemediationStatus.in_review
+
+
+def test_evidence_that_is_not_a_pdf_is_refused_beside_the_file_and_the_words_kept(
+    client, session, settings
+):
+    request, token = send_request(session, settings, name="Fabrikam")
+    item = _item(session, session.get(Vendor, request.vendor_id), make_user(session))
+    open_portal(client, token)
+    refused = client.post(
+        f"/portal/remediation/{item.id}/answer",
+        data={"csrf_token": portal_token(client), "text": "We enabled disk encryption."},
+        files={"file": ("evidence.pdf", b"<html>not a pdf</html>", "application/pdf")},
+    )
+    assert refused.status_code == 422
+    assert f'id="file-{item.id}-error"' in refused.text
+    assert "We enabled disk encryption." in refused.text
+    session.refresh(item)
+    assert item.status is RemediationStatus.open
+    assert session.exec(select(Document).where(Document.vendor_id == request.vendor_id)).all() == []
