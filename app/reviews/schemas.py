@@ -53,6 +53,7 @@ class DashboardFilters(BaseModel):
     contradictions: bool = False
     no_decision: bool = False
     review: ReviewFilter = ""
+    missing: bool = False  # some requirement of the vendor's tier is not met
     sort: SortKey = "name"
 
     def query_params(self) -> dict[str, str]:
@@ -61,7 +62,7 @@ class DashboardFilters(BaseModel):
         params.pop("sort", None)
         if self.sort != "name":
             params["sort"] = self.sort
-        for flag in ("contradictions", "no_decision"):
+        for flag in ("contradictions", "no_decision", "missing"):
             if flag in params:
                 params[flag] = "1"
         return params
@@ -89,6 +90,7 @@ class DashboardRow:
     latest_decision_at: datetime | None
     follow_up_on: date | None
     next_review_on: date | None = None
+    missing_requirements: int = 0
 
     def review_state(self, today: date) -> ReviewState:
         """Tell whether the vendor's next review is due soon, overdue, or neither."""

@@ -34,6 +34,7 @@ _REVIEW_COLUMNS = (
     "latest_decision_at",
     "follow_up_on",
     "next_review_on",
+    "missing_requirements",
 )
 
 
@@ -64,12 +65,19 @@ def _conditions(filters: DashboardFilters, today: date) -> list[ColumnElement[bo
         conditions.append(until < today)
     elif filters.currency == "none":
         conditions.append(until.is_(None))
+    return conditions + _flag_conditions(filters, today)
+
+
+def _flag_conditions(filters: DashboardFilters, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if filters.contradictions:
         conditions.append(col(VendorReview.has_contradictions).is_(True))
     if filters.no_decision:
         conditions.append(col(VendorReview.latest_decision).is_(None))
     if filters.review:
         conditions.append(_review_condition(filters.review, today))
+    if filters.missing:
+        conditions.append(col(VendorReview.missing_requirements) > 0)
     return conditions
 
 
@@ -88,6 +96,7 @@ def _needs_review(filters: DashboardFilters) -> bool:
         or filters.contradictions
         or filters.no_decision
         or filters.review
+        or filters.missing
     )
 
 
@@ -112,6 +121,7 @@ def _to_row(row: Any) -> DashboardRow:
     values["provisional"] = bool(values["provisional"])
     values["has_contradictions"] = bool(values["has_contradictions"])
     values["open_findings"] = values["open_findings"] or 0
+    values["missing_requirements"] = values["missing_requirements"] or 0
     return DashboardRow(
         vendor_id=vendor_id, name=name, inherent_tier=tier.value if tier else None, **values
     )

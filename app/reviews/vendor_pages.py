@@ -26,6 +26,7 @@ from app.requests.answer_pages import build_sections
 from app.requests.domain.answer_input import read_answers
 from app.requests.models import Answer
 from app.reviews.models import VendorReview
+from app.reviews.tier_sets import tier_set_for
 from app.vendors import service as vendors_service
 from app.vendors.deps import VendorDep
 from app.vendors.domain.profile import PROFILE_SLUG
@@ -51,6 +52,7 @@ def vendor_detail(
         ),
         "documents": reports_service.list_documents(session, vendor_id=vendor.id),
         "review": session.get(VendorReview, vendor.id),
+        "tier_set": tier_set_for(vendor),
         "questionnaires": [loaded.definition for loaded in latest_versions()],
         "categories": DATA_CATEGORIES,
         "flags": PROFILE_FLAGS,
