@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from app.api.v1 import (
     audit,
+    controls,
     documents,
     fourth_parties,
     questionnaires,
@@ -17,5 +18,14 @@ from app.api.v1 import (
 
 def api_routers() -> list[APIRouter]:
     """Return the routers of API version 1 (each carries the /api/v1 prefix itself)."""
-    modules = (vendors, requests, documents, scores, questionnaires, audit, fourth_parties)
+    modules = (
+        vendors,
+        requests,
+        documents,
+        scores,
+        questionnaires,
+        audit,
+        fourth_parties,
+        controls,
+    )
     return [module.router for module in modules]

@@ -222,6 +222,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api.questionnaires.lint": Permission.questionnaires_read,
     "api.audit.list": Permission.audit_read,
     "api.fourth_parties.list": Permission.vendors_read,
+    "api.controls.list": Permission.dashboard_view,
+    "api.cuecs.list": Permission.reports_read,
 }
 
 # Every route named ``portal.*`` whose path is under one of these prefixes is the vendor portal.

@@ -14,6 +14,7 @@ from app.controls.models import Control, CuecLink
 from app.core.db import utcnow
 from app.scoring import service as scoring_service
 from app.scoring.domain.cuecs import cuec_key
+from tests.api.helpers import API, caller
 from tests.factories import csrf_token, make_user, make_vendor, post_form, sign_in
 from tests.web.reviews.helpers import add_document, report_facts
 
@@ -229,3 +230,28 @@ def test_the_memo_reads_as_an_auditor_expects_in_xlsx_and_pdf(client, session, s
     text = pypdfium2.PdfDocument(pdf.content)[0].get_textpage().get_text_range()
     assert "CUEC memo: Lumenary Cloud" in text
     assert "Quarterly review ticket SEC-88" in text
+
+
+def test_the_api_lists_controls_and_a_vendors_cuecs_with_their_mapping(client, session, settings):
+    access = _control(session, "AC-02", "ana@ex.com")
+    vendor, document = _vendor(session, settings, [ACCESS, KEYS])
+    session.add(
+        CuecLink(
+            vendor_id=vendor.id,
+            document_id=document.id,
+            cuec_key=cuec_key(ACCESS),
+            cuec_text=ACCESS,
+            control_id=access.id,
+        )
+    )
+    session.flush()
+    _user, headers = caller(session, Role.risk_officer)
+    controls = client.get(f"{API}/controls", headers=headers).json()
+    assert [item["ref"] for item in controls["items"]] == ["AC-02"]
+    cuecs = client.get(f"{API}/vendors/{vendor.id}/cuecs", headers=headers).json()
+    by_text = {item["text"]: item for item in cuecs}
+    assert by_text[ACCESS]["control"]["ref"] == "AC-02"
+    assert by_text[ACCESS]["confirmed_at"] is None
+    assert by_text[KEYS]["control"] is None
+    _procurement, limited = caller(session, Role.procurement)
+    assert client.get(f"{API}/vendors/{vendor.id}/cuecs", headers=limited).status_code == 403
