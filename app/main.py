@@ -24,6 +24,7 @@ from app.auth.gate import check_report_upload
 from app.auth.mfa_routes import router as mfa_router
 from app.auth.routes import router as auth_router
 from app.auth.token_routes import router as api_tokens_router
+from app.controls.routes import router as controls_router
 from app.core.config import Settings, get_settings
 from app.core.csrf import CsrfMiddleware, register_template_globals
 from app.core.db import get_engine
@@ -54,6 +55,7 @@ from app.reports.malware import MALWARE_SCANNING_OFF, scanner_from_settings
 from app.reports.storage_backends import get_storage, storage_problem
 from app.requests.routes import router as requests_router
 from app.reviews.routes import router as reviews_router
+from app.reviews.tier_set_routes import router as tier_set_router
 from app.reviews.vendor_pages import router as vendor_pages_router
 from app.vendors.routes import router as vendors_router
 from app.wiring import install_session_hooks
@@ -136,6 +138,8 @@ def _include_routers(app: FastAPI) -> None:
     # After the vendors router, so that /vendors/new is not read as a vendor id.
     app.include_router(vendor_pages_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(requests_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(tier_set_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
+    app.include_router(controls_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(authoring_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(library_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(documents_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)

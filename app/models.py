@@ -4,6 +4,7 @@ from app.admin.models import PasswordLink
 from app.api.models import IdempotencyRecord
 from app.audit.models import AuditEvent
 from app.auth.models import ApiToken, StaffSession, User
+from app.controls.models import Control, CuecLink
 from app.evidence.models import CompletedQuestionnaire
 from app.mail.models import OutgoingMail
 from app.organisation.models import OrganisationSettings
@@ -26,6 +27,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CompletedQuestionnaire",
+    "Control",
+    "CuecLink",
     "CuecOwner",
     "Decision",
     "Document",

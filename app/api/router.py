@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from app.api.v1 import (
     audit,
+    controls,
     documents,
     fourth_parties,
     questionnaires,
@@ -27,5 +28,6 @@ def api_routers() -> list[APIRouter]:
         audit,
         fourth_parties,
         remediation,
+        controls,
     )
     return [module.router for module in modules]

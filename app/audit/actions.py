@@ -77,6 +77,11 @@ class AuditAction(StrEnum):
     score_override_removed = "score.override_removed"
     decision_recorded = "decision.recorded"
     cuec_owners_assigned = "cuec.owners_assigned"
+    cuec_linked = "cuec.linked"  # CUECs of a report mapped to our controls
+    cuec_confirmed = "cuec.confirmed"  # a control's owner said whether it is in place
+    # our control catalogue
+    control_saved = "control.saved"
+    controls_imported = "controls.imported"
     review_exported = "review.exported"
     review_digest_sent = "review.digest_sent"
     # remediation with the vendor

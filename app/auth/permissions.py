@@ -136,6 +136,14 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "reviews.export_vendor": Permission.exports_create,
     "fourth_parties.list": Permission.dashboard_view,
     "fourth_parties.export": Permission.exports_create,
+    "controls.list": Permission.dashboard_view,
+    "controls.save": Permission.scores_write,
+    "controls.import_csv": Permission.scores_write,
+    "controls.vendor_cuecs": Permission.reports_read,
+    "controls.link": Permission.scores_write,
+    # The control's owner confirms; the route checks the owner's e-mail address.
+    "controls.confirm": Permission.reports_read,
+    "controls.memo": Permission.exports_create,
     "reviews.decide": Permission.decisions_write,
     "remediation.list": Permission.decisions_read,
     "remediation.vendor": Permission.decisions_read,
@@ -152,6 +160,7 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "reviews.correct_fact": Permission.scores_write,
     "reviews.assign_cuecs": Permission.scores_write,
     "reviews.confirm_alias": Permission.scores_write,
+    "reviews.send_tier_set": Permission.questionnaires_write,
     # Opening a restricted-use report; DILIGENCE_REPORT_VIEWER_ROLES narrows it further.
     "reviews.document_download": Permission.reports_download,
     "reviews.evidence": Permission.reports_download,
@@ -271,6 +280,8 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "api.remediation.close": Permission.decisions_write,
     "api.remediation.change": Permission.decisions_write,
     "api.remediation.history": Permission.decisions_read,
+    "api.controls.list": Permission.dashboard_view,
+    "api.cuecs.list": Permission.reports_read,
 }
 
 # Every route named ``portal.*`` whose path is under one of these prefixes is the vendor portal.

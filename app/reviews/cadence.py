@@ -6,15 +6,20 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from app.reviews.domain.reassessment import next_review_on
-from app.scoring.domain.policy import ReassessmentPolicy, TierReassessment
+from app.scoring.domain.policy import Policy, ReassessmentPolicy, TierReassessment
 from app.scoring.policy_loader import load_default_policy
 from app.vendors.models import InherentTier
 
 
 @lru_cache(maxsize=1)
+def policy_in_force() -> Policy:
+    """Return the policy in force (read once: the file is packaged)."""
+    return load_default_policy()
+
+
 def reassessment_policy() -> ReassessmentPolicy:
-    """Return the reassessment part of the policy in force (read once: the file is packaged)."""
-    return load_default_policy().reassessment
+    """Return the reassessment part of the policy in force."""
+    return policy_in_force().reassessment
 
 
 def tier_reassessment(tier: InherentTier | str) -> TierReassessment:

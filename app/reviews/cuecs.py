@@ -6,7 +6,6 @@ When every CUEC of the reports the score relies on has an owner, the vendor prof
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,11 +22,12 @@ from app.reports import service as reports_service
 from app.reports.models import Document, ReportFacts
 from app.reviews.models import CuecOwner
 from app.scoring import service as scoring_service
+from app.scoring.domain.cuecs import WHOLE_SECTION
+from app.scoring.domain.cuecs import cuec_key as cuec_key
 from app.scoring.models import Score
 from app.vendors.models import Vendor
 from app.vendors.service import get_vendor_for_update
 
-WHOLE_SECTION = "All complementary user entity controls listed in this report"
 MAX_OWNER = 200
 
 
@@ -38,11 +38,6 @@ class CuecLine:
     text: str
     owner: str
     assigned_at: datetime | None
-
-
-def cuec_key(text: str) -> str:
-    """Return the stable key of one CUEC text (its whitespace-normalised SHA-256)."""
-    return hashlib.sha256(" ".join(text.split()).lower().encode()).hexdigest()
 
 
 def _texts(facts: ReportFacts) -> list[str]:

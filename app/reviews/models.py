@@ -67,6 +67,8 @@ class VendorReview(SQLModel, table=True):
     follow_up_on: date | None = None
     # The latest decision plus the tier's review cadence (scoring policy `reassessment`).
     next_review_on: date | None = Field(default=None, index=True)
+    # REQUIREMENT_MISSING findings of the latest score: what the tier needs and is not on file.
+    missing_requirements: int = Field(default=0, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

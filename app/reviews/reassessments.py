@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from app.audit.actors import SYSTEM
+from app.auth.models import User
 from app.core.config import Settings
 from app.core.errors import InvalidInput
 from app.requests import service as requests_service
@@ -103,22 +104,53 @@ def _send(
         f"It is time for the periodic review of {vendor.name} "
         f"(every {plan.months} months for its tier). Please answer by the due date."
     )
+    return send_questionnaires(
+        session,
+        vendor,
+        contact,
+        plan.questionnaires,
+        SendNote(message=message, today=today, actor=actor),
+        settings=settings,
+    )
+
+
+@dataclass(frozen=True)
+class SendNote:
+    """What goes with a send: the message to the contact, the day, and who sends."""
+
+    message: str
+    today: date
+    actor: User | str  # the staff member, or a scheduled send's actor
+
+
+def send_questionnaires(
+    session: Session,
+    vendor: Vendor,
+    contact: VendorContact,
+    slugs: tuple[str, ...],
+    note: SendNote,
+    *,
+    settings: Settings,
+) -> list[int]:
+    """Send questionnaires to one contact, due in 30 days; return the ids of those sent.
+
+    A questionnaire the library no longer holds is skipped (and logged); the others go out.
+    """
     sent: list[int] = []
-    for slug in plan.questionnaires:
+    for slug in slugs:
         try:
             request = requests_service.send_request(
                 session,
                 vendor_id=vendor.id or 0,
                 contact_id=contact.id,
                 slug=slug,
-                due_on=today + timedelta(days=ANSWER_WITHIN_DAYS),
-                message=message,
-                sent_by=actor,
+                due_on=note.today + timedelta(days=ANSWER_WITHIN_DAYS),
+                message=note.message,
+                sent_by=note.actor,
                 settings=settings,
             )
         except InvalidInput as exc:
-            # A questionnaire the library no longer holds: send the others, say which failed.
-            logger.error("reassessment of vendor %s: %s", vendor.id, exc)
+            logger.error("sending questionnaires to vendor %s: %s", vendor.id, exc)
             continue
         sent.append(request.id or 0)
     return sent

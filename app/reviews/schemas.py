@@ -54,6 +54,7 @@ class DashboardFilters(BaseModel):
     no_decision: bool = False
     review: ReviewFilter = ""
     overdue_remediation: bool = False
+    missing: bool = False  # some requirement of the vendor's tier is not met
     sort: SortKey = "name"
 
     def query_params(self) -> dict[str, str]:
@@ -62,7 +63,7 @@ class DashboardFilters(BaseModel):
         params.pop("sort", None)
         if self.sort != "name":
             params["sort"] = self.sort
-        for flag in ("contradictions", "no_decision", "overdue_remediation"):
+        for flag in ("contradictions", "no_decision", "overdue_remediation", "missing"):
             if flag in params:
                 params[flag] = "1"
         return params
@@ -92,6 +93,7 @@ class DashboardRow:
     next_review_on: date | None = None
     # Remediation items of the vendor past their due date and still being worked on.
     overdue_remediation: int = 0
+    missing_requirements: int = 0
 
     def review_state(self, today: date) -> ReviewState:
         """Tell whether the vendor's next review is due soon, overdue, or neither."""

@@ -36,6 +36,7 @@ _REVIEW_COLUMNS = (
     "latest_decision_at",
     "follow_up_on",
     "next_review_on",
+    "missing_requirements",
 )
 
 
@@ -79,6 +80,8 @@ def _flag_conditions(filters: DashboardFilters, today: date) -> list[ColumnEleme
         conditions.append(col(VendorReview.latest_decision).is_(None))
     if filters.overdue_remediation:
         conditions.append(remediation_service.overdue_clause(Vendor.id, today))
+    if filters.missing:
+        conditions.append(col(VendorReview.missing_requirements) > 0)
     return conditions
 
 
@@ -97,6 +100,7 @@ def _needs_review(filters: DashboardFilters) -> bool:
         or filters.contradictions
         or filters.no_decision
         or filters.review
+        or filters.missing
     )
 
 
@@ -121,6 +125,7 @@ def _to_row(row: Any) -> DashboardRow:
     values["provisional"] = bool(values["provisional"])
     values["has_contradictions"] = bool(values["has_contradictions"])
     values["open_findings"] = values["open_findings"] or 0
+    values["missing_requirements"] = values["missing_requirements"] or 0
     return DashboardRow(
         vendor_id=vendor_id, name=name, inherent_tier=tier.value if tier else None, **values
     )

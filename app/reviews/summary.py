@@ -69,6 +69,7 @@ class SummaryValues:
     latest_decision_at: datetime | None = None
     follow_up_on: date | None = None
     next_review_on: date | None = None
+    missing_requirements: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def _score_values(
         "provisional": score.provisional,
         "open_findings": len(score.findings),
         "has_contradictions": any(rules.is_contradiction(f["code"]) for f in score.findings),
+        "missing_requirements": rules.missing_requirements(score.findings),
     }
     if score.override_value is not None and scoring_service.override_in_force(session, score):
         final = scoring_service.final_score(score, override_in_force=True, tier=tier)

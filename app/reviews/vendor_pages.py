@@ -32,6 +32,7 @@ from app.requests.domain.answer_input import read_answers
 from app.requests.models import Answer
 from app.requests.schemas import SendForm
 from app.reviews.models import VendorReview
+from app.reviews.tier_sets import tier_set_for
 from app.vendors import service as vendors_service
 from app.vendors.deps import VendorDep
 from app.vendors.domain.profile import PROFILE_SLUG
@@ -67,6 +68,7 @@ def _detail_page(
         ),
         "documents": reports_service.list_documents(session, vendor_id=vendor.id),
         "review": session.get(VendorReview, vendor.id),
+        "tier_set": tier_set_for(vendor),
         "questionnaires": [loaded.definition for loaded in latest_versions()],
         "categories": DATA_CATEGORIES,
         "flags": PROFILE_FLAGS,

@@ -8,7 +8,7 @@ several queries per vendor; here each of those is one query for a whole group.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -21,6 +21,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import add_claims
+from app.questionnaires.domain.definition import QuestionnaireDefinition
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind, ReportFacts
 from app.requests import answer_store as answering
@@ -48,7 +49,7 @@ class VendorInputs:
 
     vendor: Vendor
     documents: list[dict[str, Any]] = field(default_factory=list)
-    claims: dict[str, Any] = field(default_factory=dict)
+    claims: dict[str, Any] = field(default_factory=lambda: new_claims())
     latest: LatestScore | None = None
     # When each assurance document (SOC report, bridge letter) was uploaded: a newer one
     # ends an override.
@@ -135,7 +136,34 @@ def _add_claims(session: Session, inputs: dict[int, VendorInputs], answered: lis
     for request in requests:
         assert request.id is not None
         definition = answering.frozen_definition(request).definition
-        add_claims(inputs[request.vendor_id].claims, definition, answers.get(request.id, {}))
+        add_submission(
+            inputs[request.vendor_id].claims,
+            request.questionnaire_slug,
+            definition,
+            answers.get(request.id, {}),
+        )
+
+
+def new_claims() -> dict[str, Any]:
+    """Return the claims of a vendor that has submitted nothing yet (requirements are checked)."""
+    return {"questionnaires_submitted": [], "uploads_answered": []}
+
+
+def add_submission(
+    claims: dict[str, Any],
+    slug: str,
+    definition: QuestionnaireDefinition,
+    values: Mapping[str, Any],
+) -> None:
+    """Add one submitted questionnaire: its claims, its slug and the files it answered with."""
+    add_claims(claims, definition, values)
+    if slug not in claims["questionnaires_submitted"]:
+        claims["questionnaires_submitted"].append(slug)
+    for question in definition.questions():
+        reference = f"{slug}/{question.id}"
+        answered = question.type == "file_upload" and values.get(question.id)
+        if answered and reference not in claims["uploads_answered"]:
+            claims["uploads_answered"].append(reference)
 
 
 def newest_score_ids(vendor_ids: Sequence[int]) -> SelectOfScalar[Any]:

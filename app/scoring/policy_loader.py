@@ -8,9 +8,10 @@ from pathlib import Path
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition
 from app.scoring.domain.policy import TIER_ORDER, Policy, load_policy
+from app.scoring.domain.requirement_policy import UploadRequired
 from app.scoring.errors import PolicyError
 
-DEFAULT_POLICY_FILE = "default-v2.yaml"
+DEFAULT_POLICY_FILE = "default-v3.yaml"
 
 
 def default_policy_text() -> str:
@@ -35,7 +36,7 @@ def load_policy_file(path: Path) -> Policy:
 
 
 def check_questionnaires(policy: Policy) -> None:
-    """Refuse a policy whose reassessments name a questionnaire the library does not hold."""
+    """Refuse a policy naming a questionnaire, or an upload question, the library does not hold."""
     cadence = policy.reassessment
     for tier in TIER_ORDER:
         for slug in cadence.for_tier(tier).questionnaires:
@@ -45,3 +46,20 @@ def check_questionnaires(policy: Policy) -> None:
                 raise PolicyError(
                     f"invalid policy: reassessment.{tier}: no questionnaire called '{slug}'"
                 ) from None
+        if policy.requirements is not None:
+            for item in policy.requirements.for_tier(tier).documents:
+                if isinstance(item, UploadRequired):
+                    _check_upload_question(f"requirements.{tier}", item.question)
+
+
+def _check_upload_question(where: str, reference: str) -> None:
+    slug, _, question_id = reference.partition("/")
+    try:
+        question = get_definition(slug).definition.question(question_id)
+    except DefinitionNotFound:
+        question = None
+    if question is None or question.type != "file_upload":
+        raise PolicyError(
+            f"invalid policy: {where}: '{reference}' is not a file-upload question of a "
+            "questionnaire in the library"
+        )

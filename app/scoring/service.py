@@ -18,7 +18,6 @@ from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.db import session_scope, utcnow, write_engine
 from app.core.rows import id_of
-from app.questionnaires.domain.answer_rules import add_claims
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind
 from app.requests import answer_store as answering
@@ -63,8 +62,10 @@ def vendor_profile(vendor: Vendor) -> VendorProfile:
         if isinstance(vendor.profile.get(key), bool)
     }
     names = [name for name in (vendor.name, *vendor.services_used.split(",")) if name.strip()]
+    linked = vendor.profile.get("cuec_controls_linked")
     return VendorProfile(
         inherent_tier=(vendor.inherent_tier or DEFAULT_TIER).value,
+        cuec_controls_linked=tuple(linked) if isinstance(linked, list) else None,
         product_names=tuple(n.strip() for n in names),
         organization_names=(vendor.name, *vendor.aliases),
         organization_domain=vendor.domain or None,
@@ -82,12 +83,12 @@ def vendor_claims(session: Session, vendor_id: int) -> dict[str, Any]:
         )
         .order_by(col(QuestionnaireRequest.submitted_at))
     ).all()
-    claims: dict[str, Any] = {}
+    claims = batch.new_claims()
     for request in requests:
         assert request.id is not None
         definition = answering.frozen_definition(request).definition
         values = answering.answer_values(answering.load_answers(session, request.id))
-        add_claims(claims, definition, values)
+        batch.add_submission(claims, request.questionnaire_slug, definition, values)
     return claims
 
 

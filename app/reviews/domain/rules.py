@@ -7,11 +7,14 @@ Type 1 report), measured from the period end and never from the upload date.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 CURRENT_DAYS: Final = 365
 EXPIRING_SOON_DAYS: Final = 60
+# A finding that names a questionnaire or document the vendor's tier requires and lacks.
+REQUIREMENT_MISSING: Final = "REQUIREMENT_MISSING"
 
 # Findings that compare what the vendor answered with what its documents show.
 CONTRADICTION_CODES: Final = frozenset(
@@ -59,6 +62,11 @@ def report_label(framework: str | None, report_type: str | None) -> str | None:
 def is_contradiction(code: str) -> bool:
     """Tell whether a finding compares an answer with a document."""
     return code in CONTRADICTION_CODES
+
+
+def missing_requirements(findings: Iterable[Mapping[str, Any]]) -> int:
+    """Count the findings that name a requirement of the vendor's tier it has not met."""
+    return sum(1 for item in findings if item.get("code") == REQUIREMENT_MISSING)
 
 
 def risk_rank(residual_risk: str | None) -> int:

@@ -128,6 +128,10 @@ def _as_list(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+def _as_list_or_none(value: object) -> object:
+    return None if value is None else _as_list(value)
+
+
 def _no_bool(value: object) -> object:
     if isinstance(value, bool):
         raise ValueError("expected a whole number, not true/false")
@@ -304,6 +308,12 @@ class Answers(_Input):
     model_provider_tiers: Annotated[tuple[str, ...] | None, BeforeValidator(_as_list)] = None
     model_providers: OptText = None
     targets: dict[str, ClaimTarget] = Field(default_factory=dict)
+    # The questionnaires (slugs) the vendor has submitted, and the upload questions
+    # ("slug/question_id") it answered with a file; None: not known, requirements unchecked.
+    questionnaires_submitted: Annotated[
+        tuple[str, ...] | None, BeforeValidator(_as_list_or_none)
+    ] = None
+    uploads_answered: Names = ()
 
 
 class VendorProfile(_Input):
@@ -321,6 +331,10 @@ class VendorProfile(_Input):
     ai_features: bool = False
     ai_processes_our_data: bool = False
     cuec_owners_assigned: bool | None = None
+    # Keys of the CUECs mapped to one of our controls (see `cuecs`); None: not checked.
+    cuec_controls_linked: Annotated[tuple[str, ...] | None, BeforeValidator(_as_list_or_none)] = (
+        None
+    )
     subservice_reports_on_file: Names = ()
     product_names: Names = ()
     # The vendor's legal name and other names, and its web domain: documents about an

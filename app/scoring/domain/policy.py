@@ -11,6 +11,7 @@ from typing import Annotated, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from app.scoring.domain.requirement_policy import RequirementsPolicy
 from app.scoring.errors import PolicyError
 
 Band = Literal["A", "B", "C", "D", "F"]
@@ -283,6 +284,8 @@ class Policy(_PolicyModel):
     iso27001: Iso27001Policy
     ai_vendors: AiVendorsPolicy = AiVendorsPolicy()
     reassessment: ReassessmentPolicy = DEFAULT_REASSESSMENT
+    # The documents each tier must hold (from default-v3); without it nothing is checked.
+    requirements: RequirementsPolicy | None = None
 
     @model_validator(mode="after")
     def _bands_complete(self) -> Self:

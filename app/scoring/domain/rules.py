@@ -18,6 +18,7 @@ from datetime import date
 from app.scoring.domain.ai import ai_findings
 from app.scoring.domain.bridge import BridgeCheck, check_bridges
 from app.scoring.domain.claim_checks import check_claims
+from app.scoring.domain.cuecs import unlinked_cuec_findings
 from app.scoring.domain.factors import (
     exceptions_factor,
     framework_type_factor,
@@ -47,6 +48,7 @@ from app.scoring.domain.inputs import (
     parse_facts,
 )
 from app.scoring.domain.policy import Policy
+from app.scoring.domain.requirements import requirement_findings
 from app.scoring.domain.results import Candidate, Factor, Finding, Flag, GateResult, ScoreResult
 
 
@@ -174,7 +176,13 @@ def assess_reports(
 
 def collect_findings(context: FindingContext) -> tuple[Finding, ...]:
     """Run every consistency and gap check, in a fixed order."""
-    return (*claim_findings(context), *ai_findings(context), *gap_findings(context))
+    return (
+        *claim_findings(context),
+        *ai_findings(context),
+        *gap_findings(context),
+        *unlinked_cuec_findings(context),
+        *requirement_findings(context),
+    )
 
 
 def score_vendor(

@@ -161,7 +161,7 @@ def test_check_policy_validates_a_policy_file(tmp_path):
     good.write_text(default_policy_text())
     bad = tmp_path / "bad.yaml"
     bad.write_text(default_policy_text().replace("stale_cap: 40", "stale_cap: 400"))
-    assert "default-v2" in runner.invoke(app, ["check-policy", str(good)]).stdout
+    assert "default-v3" in runner.invoke(app, ["check-policy", str(good)]).stdout
     result = runner.invoke(app, ["check-policy", str(bad)])
     assert result.exit_code == 2
     assert "stale_cap" in result.stderr

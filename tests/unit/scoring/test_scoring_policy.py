@@ -11,7 +11,7 @@ from app.scoring.policy_loader import default_policy_text, load_default_policy, 
 
 
 def test_packaged_default_policy_loads_with_its_version():
-    assert load_default_policy().version == "default-v2"
+    assert load_default_policy().version == "default-v3"
 
 
 def test_changing_a_weight_in_the_policy_file_changes_the_score():
@@ -35,7 +35,7 @@ def test_changing_a_cap_in_the_policy_file_changes_the_capped_score():
         ("    max: 5\n", "    max: 6\n", "add up to 100"),
         ("    soc2_type2: 25\n", "    soc2_type2: 30\n", "maximum"),
         ("  - {band: B, min_score: 70", "  - {band: B, min_score: 90", "band minima"),
-        ("version: default-v2", "version: default-v2\nsurprise: 1", "surprise"),
+        ("version: default-v3", "version: default-v2\nsurprise: 1", "surprise"),
         ("overlong: truncate", "overlong: sometimes", "overlong"),
         ("      - {max_days: 183, points: 20}", "      - {max_days: 183, points: 26}", "recency"),
         (

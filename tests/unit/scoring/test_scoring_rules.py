@@ -185,7 +185,7 @@ def test_result_serialises_to_the_documented_json_shape():
         "page": 1,
         "snippet": "through April 30, 2025",
     }
-    assert data["policy_version"] == "default-v2"
+    assert data["policy_version"] == "default-v3"
 
 
 def test_policy_is_frozen():

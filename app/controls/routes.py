@@ -1,0 +1,210 @@
+"""Our control catalogue page, and each vendor's CUECs mapped to it (staff)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from app.audit import service as audit_service
+from app.audit.actions import AuditAction
+from app.audit.actors import user_actor
+from app.auth.deps import require
+from app.auth.models import User
+from app.auth.permissions import Permission
+from app.controls import mapping, memo, memo_pdf
+from app.controls import service as controls_service
+from app.core.db import SessionDep, utcnow, writes
+from app.core.errors import InvalidInput
+from app.core.ratelimit import rate_limit
+from app.core.rows import id_of
+from app.core.templating import templates
+from app.reviews import exports
+from app.vendors.deps import VendorDep
+from app.vendors.models import Vendor
+
+router = APIRouter(tags=["controls"])
+ReaderDep = Annotated[User, require(Permission.dashboard_view)]
+EditorDep = Annotated[User, require(Permission.scores_write)]
+ReportReaderDep = Annotated[User, require(Permission.reports_read)]
+ExporterDep = Annotated[User, require(Permission.exports_create)]
+MemoFormat = Literal["xlsx", "pdf"]
+_MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _catalogue_page(
+    request: Request,
+    session: SessionDep,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "controls": controls_service.list_controls(session),
+        "values": values or {},
+        "errors": errors or {},
+    }
+    return templates.TemplateResponse(request, "controls/list.html", context, status_code=status)
+
+
+@router.get("/controls", name="controls.list")
+def catalogue(request: Request, session: SessionDep, _user: ReaderDep) -> Response:
+    return _catalogue_page(request, session)
+
+
+@router.post("/controls", name="controls.save")
+def save_control(
+    request: Request,
+    session: SessionDep,
+    user: EditorDep,
+    ref: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[str, Form(max_length=1000)] = "",
+    owner_email: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    try:
+        controls_service.save_control(
+            session, ref=ref, name=name, owner_email=owner_email, actor=user_actor(id_of(user))
+        )
+    except controls_service.ControlInvalid as exc:
+        values = {"ref": ref, "name": name, "owner_email": owner_email}
+        return _catalogue_page(request, session, values=values, errors=exc.problems, status=422)
+    return RedirectResponse("/controls?saved=1", status_code=303)
+
+
+@router.post("/controls/import", name="controls.import_csv")
+async def import_catalogue(
+    request: Request, session: SessionDep, user: EditorDep, file: UploadFile
+) -> Response:
+    content = await file.read(controls_service.MAX_FILE_BYTES + 1)
+    try:
+        result = controls_service.import_catalogue(
+            session, content=content, actor=user_actor(id_of(user))
+        )
+    except InvalidInput as exc:
+        return _catalogue_page(request, session, errors={"file": exc.message}, status=422)
+    return RedirectResponse(
+        f"/controls?created={result.created}&updated={result.updated}", status_code=303
+    )
+
+
+def _cuecs_page(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    vendor: Vendor,
+    *,
+    failed: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    assert vendor.id is not None
+    items = mapping.cuec_mappings(session, vendor.id)
+    by_document: dict[int, list[mapping.CuecMapping]] = {}
+    for item in items:
+        by_document.setdefault(item.document_id, []).append(item)
+    context = {
+        "user": user,
+        "vendor": vendor,
+        "reports": by_document,
+        "controls": controls_service.list_controls(session),
+        "failed": failed or {},
+        "today": utcnow().date(),
+    }
+    return templates.TemplateResponse(request, "controls/cuecs.html", context, status_code=status)
+
+
+@router.get("/vendors/{vendor_id}/cuecs", name="controls.vendor_cuecs")
+def vendor_cuecs(
+    request: Request, session: SessionDep, user: ReportReaderDep, vendor: VendorDep
+) -> Response:
+    return _cuecs_page(request, session, user, vendor)
+
+
+@router.post("/vendors/{vendor_id}/cuecs/{document_id}", name="controls.link")
+async def link(
+    request: Request, session: SessionDep, user: EditorDep, vendor: VendorDep, document_id: int
+) -> Response:
+    form = await request.form()
+    choices: dict[str, int | None] = {}
+    for name, value in form.multi_items():
+        if str(name).startswith("control-"):
+            text = str(value).strip()
+            choices[str(name).removeprefix("control-")] = int(text) if text.isdigit() else None
+    try:
+        mapping.link_cuecs(
+            session,
+            vendor=vendor,
+            document_id=document_id,
+            choices=choices,
+            user=user,
+            as_of=utcnow().date(),
+        )
+    except InvalidInput as exc:
+        failed = {"link": document_id, "message": exc.message}
+        return _cuecs_page(request, session, user, vendor, failed=failed, status=422)
+    return RedirectResponse(f"/vendors/{vendor.id}/cuecs?saved=1#report-{document_id}", 303)
+
+
+@router.post("/vendors/{vendor_id}/cuecs/{document_id}/{key}/confirm", name="controls.confirm")
+def confirm(
+    request: Request,
+    session: SessionDep,
+    user: ReportReaderDep,
+    vendor: VendorDep,
+    document_id: int,
+    key: str,
+    in_place: Annotated[str, Form(max_length=3)] = "",
+    evidence: Annotated[str, Form(max_length=10000)] = "",
+    checked_on: Annotated[date | None, Form()] = None,
+) -> Response:
+    today = utcnow().date()
+    problems = mapping.check_confirmation(in_place, evidence, checked_on, today)
+    if problems or checked_on is None:
+        values = {"in_place": in_place, "evidence": evidence, "checked_on": checked_on}
+        failed = {"key": key, "errors": problems, "values": values}
+        return _cuecs_page(request, session, user, vendor, failed=failed, status=422)
+    mapping.confirm_cuec(
+        session,
+        vendor=vendor,
+        document_id=document_id,
+        key=key,
+        confirmation=mapping.Confirmation(in_place == "yes", evidence, checked_on),
+        user=user,
+    )
+    return RedirectResponse(f"/vendors/{vendor.id}/cuecs?confirmed=1#cuec-{key}", 303)
+
+
+@router.get(
+    "/vendors/{vendor_id}/cuecs/memo.{fmt}",
+    name="controls.memo",
+    dependencies=[Depends(rate_limit("export", per="user"))],
+)
+@writes  # the export is audited
+def export_memo(
+    session: SessionDep, user: ExporterDep, vendor: VendorDep, fmt: MemoFormat
+) -> Response:
+    today = utcnow().date()
+    built = memo.build_memo(session, vendor, today=today)
+    content = (
+        exports.to_xlsx(memo.memo_sheets(built)) if fmt == "xlsx" else memo_pdf.memo_pdf(built)
+    )
+    audit_service.record(
+        session,
+        actor=user_actor(id_of(user)),
+        action=AuditAction.review_exported,
+        subject_type="export",
+        subject_id=f"cuec-memo:{vendor.id}",
+        data={"format": fmt, "reports": len(built.reports)},
+    )
+    name = exports.export_filename(f"vendor-{vendor.id}-cuec-memo", today, fmt)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(content, media_type=_MEDIA[fmt], headers=headers)
