@@ -25,7 +25,7 @@ from app.auth.mfa_routes import router as mfa_router
 from app.auth.routes import router as auth_router
 from app.auth.token_routes import router as api_tokens_router
 from app.controls.routes import router as controls_router
-from app.core.config import Settings, get_settings
+from app.core.config import Environment, Settings, get_settings
 from app.core.csrf import CsrfMiddleware, register_template_globals
 from app.core.db import get_engine
 from app.core.handlers import install_error_handlers
@@ -47,6 +47,7 @@ from app.organisation.deps import load_for_staff_pages
 from app.organisation.routes import router as organisation_router
 from app.portal.gate import check_portal_upload
 from app.portal.remediation_routes import router as portal_remediation_router
+from app.portal.routes import autosave_router
 from app.portal.routes import router as portal_router
 from app.questionnaires.authoring_routes import router as authoring_router
 from app.questionnaires.library_routes import router as library_router
@@ -127,6 +128,8 @@ def _wire_infrastructure(app: FastAPI, settings: Settings) -> None:
 
 def _include_routers(app: FastAPI) -> None:
     # The OpenAPI document describes the JSON API only; pages stay out of it.
+    # First: the portal's answer autosave is the busiest route; no other route matches its path.
+    app.include_router(autosave_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(health_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(auth_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
     app.include_router(reviews_router, max_body_size=FORM_BODY_LIMIT, include_in_schema=False)
@@ -177,6 +180,8 @@ def _install_security(app: FastAPI, settings: Settings) -> None:
     limiter = RateLimiter(settings.rate_limits, storage=settings.rate_limit_storage)
     install_rate_limits(app, limiter)
     register_template_globals(templates.env)
+    # Templates change only with a release: production does not stat them on every render.
+    templates.env.auto_reload = settings.env is not Environment.production
     # Added last so it runs first: anonymous API writes get 401 rather than the CSRF refusal.
     app.add_middleware(ApiAuthenticationMiddleware)
     # Outermost of all: no check above waits on a stalled request body for long.

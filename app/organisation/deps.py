@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings
 from app.core.db import open_session
@@ -33,12 +34,13 @@ def get_organisation(request: Request) -> OrganisationProfile:
 OrganisationDep = Annotated[OrganisationProfile, Depends(get_organisation)]
 
 
-def load_for_staff_pages(request: Request) -> None:
+async def load_for_staff_pages(request: Request) -> None:
     """Installed on the whole application after the access check: staff pages show a banner
-    until the organisation is named. Anonymous, portal and API requests skip the query."""
+    until the organisation is named. Anonymous, portal and API requests skip the query (and,
+    this being async, the hop to a worker thread)."""
     if getattr(request.state, "user", None) is None or request.url.path.startswith("/api/"):
         return
-    get_organisation(request)
+    await run_in_threadpool(get_organisation, request)
 
 
 def logo_storage(request: Request) -> LogoStorage[object]:

@@ -42,12 +42,21 @@ def _organisation(request: Request, session: SessionDep) -> None:
 
 # Every portal page speaks for the organisation: its name and welcome text.
 router = APIRouter(tags=["portal"], dependencies=[Depends(_organisation)])
+# The answer autosave returns page fragments that do not show the organisation; it is the
+# portal's busiest route, so it skips that read (and is matched before the other routers).
+autosave_router = APIRouter(tags=["portal"])
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
 def _page(request: Request, name: str, context: dict[str, object], status: int = 200) -> Response:
     profile: OrganisationProfile = request.state.organisation_profile
     context = {"organisation": profile.name, "welcome_text": profile.welcome_text, **context}
+    return _fragment(request, name, context, status)
+
+
+def _fragment(
+    request: Request, name: str, context: dict[str, object], status: int = 200
+) -> Response:
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers.update(NO_STORE)
     return response
@@ -111,7 +120,7 @@ async def save_all(request: Request, session: SessionDep, found: PortalRequestDe
     )
 
 
-@router.post("/portal/answers/{question_id}", name="portal.save_answer")
+@autosave_router.post("/portal/answers/{question_id}", name="portal.save_answer")
 @writes_through_queue
 async def save_answer(request: Request, question_id: str) -> Response:
     # The portal session is resolved inside the write transaction: resolving it can write too.
@@ -126,17 +135,17 @@ async def save_answer(request: Request, question_id: str) -> Response:
     except RequestClosed as exc:
         # Swapped in like a clash (409): say so beside the field instead of a whole error page.
         refused: dict[str, object] = {"question_id": question_id, "message": exc.message}
-        return _page(request, "portal/_save_refused.html", refused, status=409)
+        return _fragment(request, "portal/_save_refused.html", refused, status=409)
     if isinstance(saved, AnswerClash):
         # Another window saved first: both values are shown and the vendor chooses.
-        return _page(request, "portal/_conflict.html", {"clash": saved}, status=409)
+        return _fragment(request, "portal/_conflict.html", {"clash": saved}, status=409)
     context: dict[str, object] = {
         "page": saved,
         "question_id": question_id,
         "version": saved.version,
         "changed": saved.changed,
     }
-    return _page(request, "portal/_saved.html", context)
+    return _fragment(request, "portal/_saved.html", context)
 
 
 @router.get("/portal/questions/{question_id}", name="portal.question")

@@ -19,7 +19,7 @@ from app.questionnaires.domain.answer_rules import visible_questions
 from app.questionnaires.domain.definition import Question, QuestionnaireDefinition
 from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, QuestionType
 from app.requests import answer_store as answering
-from app.requests.answer_pages import Progress, QuestionView, build_sections, progress
+from app.requests.answer_pages import Progress, QuestionView, question_views, visible_progress
 from app.requests.documents import documents_of
 from app.requests.domain.answer_input import (
     FIELD_PREFIX,
@@ -81,7 +81,10 @@ def save_from_form(
         actor=vendor_actor(id_of(request)),
         answers=answers,
     )
-    flipped = visible_before ^ _visible_ids(definition, answering.answer_values(answers))
+    values = answering.answer_values(answers)
+    visible = visible_questions(definition, values)
+    visible_after = {question.id for question in visible}
+    flipped = visible_before ^ visible_after
     # Uploaded files are listed only under file questions; skip the query when none flipped.
     has_files = any(
         question.type is QuestionType.FILE_UPLOAD
@@ -89,13 +92,13 @@ def save_from_form(
         if question.id in flipped
     )
     documents = documents_of(session, request.id) if has_files else {}
-    sections = build_sections(definition, answers, documents)
-    changed = [view for s in sections for view in s.questions if view.question.id in flipped]
+    # Only the questions that flipped are drawn again, from the visibility computed above.
+    changed = question_views(definition, answers, visible_after, flipped, documents)
     return SavedAnswer(
         question_id=question_id,
         version=answer.row_version,
         changed=changed,
-        progress=progress(sections),
+        progress=visible_progress(visible, values),
         is_editable=answering.is_editable(request),
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +25,30 @@ MANIFEST: Final = "released.json"
 _LOCK: Final = ".released.lock"
 
 
+# The manifest as last read, by path, with the file's identity (inode, mtime, size) then.
+# Releasing replaces the file, so a changed identity means the manifest must be read again;
+# a portal save asks whether its version is released twice and no longer parses the file.
+_read: dict[Path, tuple[tuple[int, int, int], dict[str, str]]] = {}
+
+
 def manifest(root: Path) -> dict[str, str] | None:
     """Return `{"slug/vN": sha256}`, or None when the folder has no manifest."""
     path = root / MANIFEST
-    if not path.is_file():
+    try:
+        found = path.stat()
+    except OSError:
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {str(key): str(value) for key, value in data.items()} if isinstance(data, dict) else {}
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    identity = (found.st_ino, found.st_mtime_ns, found.st_size)
+    cached = _read.get(path)
+    if cached is None or cached[0] != identity:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = (
+            {str(key): str(value) for key, value in data.items()} if isinstance(data, dict) else {}
+        )
+        cached = _read[path] = (identity, entries)
+    return dict(cached[1])
 
 
 def is_released(root: Path, slug: str, version: int) -> bool:

@@ -207,28 +207,64 @@ def build_sections(
     """
     values: dict[str, AnswerValue] = {qid: row.value for qid, row in answers.items()}
     visible = {q.id for q in visible_questions(definition, values)}
-    sections = []
-    for section in definition.sections:
-        views = []
-        for question in section.questions:
-            row = answers.get(question.id)
-            value = row.value if row else None
-            docs = _question_documents(question, value, documents, advice or {})
-            note = _source_note(question.id, value, prefills or {}, documents)
-            views.append(
-                QuestionView(
-                    question,
-                    value,
-                    row.row_version if row else 0,
-                    question.id in visible,
-                    not is_unanswered(value),
-                    docs,
-                    note,
-                    bool(note and row and row.source_document_id is not None),
-                )
-            )
-        sections.append(SectionView(section.id, section.title, section.help, views))
-    return sections
+    return [
+        SectionView(
+            section.id,
+            section.title,
+            section.help,
+            [
+                _view(question, answers, visible, documents, prefills or {}, advice or {})
+                for question in section.questions
+            ],
+        )
+        for section in definition.sections
+    ]
+
+
+def question_views(
+    definition: QuestionnaireDefinition,
+    answers: dict[str, Answer],
+    visible: set[str],
+    wanted: set[str],
+    documents: dict[str, tuple[Document, ReportFacts | None]],
+) -> list[QuestionView]:
+    """Return the views of the ``wanted`` questions in page order, as ``build_sections`` would
+    (``visible``: the ids of the visible questions, already computed by the caller)."""
+    return [
+        _view(question, answers, visible, documents, {}, {})
+        for question in definition.questions()
+        if question.id in wanted
+    ]
+
+
+def _view(
+    question: Question,
+    answers: dict[str, Answer],
+    visible: set[str],
+    documents: dict[str, tuple[Document, ReportFacts | None]],
+    prefills: Mapping[str, Prefill],
+    advice: Mapping[tuple[str, str], UploadAdvice],
+) -> QuestionView:
+    row = answers.get(question.id)
+    value = row.value if row else None
+    note = _source_note(question.id, value, prefills, documents)
+    return QuestionView(
+        question,
+        value,
+        row.row_version if row else 0,
+        question.id in visible,
+        not is_unanswered(value),
+        _question_documents(question, value, documents, advice),
+        note,
+        bool(note and row and row.source_document_id is not None),
+    )
+
+
+def visible_progress(visible: tuple[Question, ...], values: Mapping[str, AnswerValue]) -> Progress:
+    """Count answered required questions among the visible ones, as ``progress`` does."""
+    required = [question for question in visible if question.required]
+    answered = sum(1 for question in required if not is_unanswered(values.get(question.id)))
+    return Progress(answered, len(required))
 
 
 def progress(sections: list[SectionView]) -> Progress:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.questionnaires import library
+from app.questionnaires import library, releases
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.loader import LIBRARY_ROOT
 from app.questionnaires.releases import add_release, ensure_manifest, is_released, manifest
@@ -41,3 +41,19 @@ def test_a_questionnaire_with_only_a_draft_cannot_be_sent(root):
     with pytest.raises(DefinitionNotFound, match="no released version"):
         library.get_definition("fresh")
     assert "fresh" not in {loaded.definition.slug for loaded in library.latest_versions()}
+
+
+def test_the_manifest_is_parsed_again_only_after_it_changed(root, monkeypatch):
+    # Every portal save asks whether its version is released; that must not parse the file.
+    ensure_manifest(root)
+    parsed: list[str] = []
+    real_loads = releases.json.loads
+    monkeypatch.setattr(
+        releases.json, "loads", lambda text: parsed.append(text) or real_loads(text)
+    )
+    for _ in range(5):
+        assert is_released(root, "security-baseline", 1)
+    assert len(parsed) <= 1
+    assert add_release(root, "security-baseline", 2, "f" * 64)
+    assert is_released(root, "security-baseline", 2)  # a release is seen at once
+    assert len(parsed) <= 2

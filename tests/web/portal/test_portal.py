@@ -6,6 +6,7 @@ import html
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from app.audit.models import AuditEvent
@@ -123,6 +124,25 @@ def test_answers_save_and_come_back_and_conditional_questions_follow(client, ses
     assert 'value="no" checked' in page.text
     section = page.text.split('id="q-soc2_audit_status"')[1].split(">")[0]
     assert "hidden" not in section
+
+
+def test_an_autosave_reads_no_organisation_settings(client, session, settings):
+    # The saved-answer fragment does not show the organisation, and autosaves are frequent.
+    _request, token = send_request(session, settings)
+    open_portal(client, token)
+    data = {"q__holds_soc2_type2": "no", "v__holds_soc2_type2": "0"}
+    headers = {"HX-Request": "true", "X-CSRF-Token": portal_token(client)}
+    statements: list[str] = []
+    engine = session.connection().engine
+    listener = lambda _c, _cur, statement, *_a: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        saved = client.post("/portal/answers/holds_soc2_type2", data=data, headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert saved.status_code == 200
+    assert any(s.startswith("INSERT INTO answer") for s in statements)
+    assert not [s for s in statements if "organisation_settings" in s]
 
 
 def test_a_stale_save_from_another_tab_is_refused_not_lost(client, session, settings):
