@@ -25,8 +25,8 @@ from app.questionnaires.library import get_definition
 from app.reports import service as reports_service
 from app.requests import answer_store as answering
 from app.requests import portal_links
-from app.requests.domain.urgency import DUE_SOON_DAYS, Urgency, urgency_of
 from app.requests.domain.answer_words import answer_words
+from app.requests.domain.urgency import DUE_SOON_DAYS, Urgency, urgency_of
 from app.requests.errors import InvalidTransition, RequestNotFound
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.vendors.models import Vendor, VendorContact
