@@ -59,6 +59,10 @@ def test_a_critical_vendor_lacking_its_set_gets_findings_and_the_dashboard_filte
     assert "Complete Co" not in filtered  # low tier: it only owes the profile questionnaire
     review = client.get(f"/vendors/{lacking.id}/review").text
     assert "penetration-test summary" in review  # listed with the other findings
+    exported = client.get("/reviews/export.csv?missing=1").content.decode("utf-8-sig")
+    header, *rows = exported.splitlines()
+    assert header.endswith(",Missing requirements")
+    assert len(rows) == 1 and rows[0].startswith("Lacking Co,") and rows[0].endswith(",3")
 
 
 def test_answering_the_set_and_uploading_the_summary_clears_the_findings(session, settings):
