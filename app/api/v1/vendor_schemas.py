@@ -211,6 +211,9 @@ class VendorSummary(BaseModel):
     latest_decision: str | None
     latest_decision_at: datetime | None
     follow_up_on: date | None
+    missing_requirements: int = Field(
+        default=0, description="REQUIREMENT_MISSING findings: what the tier requires and lacks."
+    )
 
     @classmethod
     def of(cls, row: DashboardRow) -> VendorSummary:
@@ -235,6 +238,7 @@ class VendorSummary(BaseModel):
             latest_decision=row.latest_decision,
             latest_decision_at=row.latest_decision_at,
             follow_up_on=row.follow_up_on,
+            missing_requirements=row.missing_requirements,
         )
 
 

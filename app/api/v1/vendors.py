@@ -58,6 +58,9 @@ def dashboard_filters(
     currency: Annotated[Literal["", "expiring", "lapsed", "none"], Query()] = "",
     has_contradictions: bool = False,
     no_decision: bool = False,
+    missing_requirements: Annotated[
+        bool, Query(description="Only vendors lacking something their tier requires.")
+    ] = False,
     sort: SortKey = "name",
 ) -> DashboardFilters:
     """Read the dashboard's filters from the query string."""
@@ -69,6 +72,7 @@ def dashboard_filters(
         currency=currency,
         contradictions=has_contradictions,
         no_decision=no_decision,
+        missing=missing_requirements,
         sort=sort,
     )
 
