@@ -112,7 +112,7 @@ def test_editing_a_vendor_with_a_bad_trust_center_keeps_every_field(client, sess
     )
     assert response.status_code == 422
     url = read_field(response.text, "trust_center_url")
-    assert url.error == "Enter a web address starting with https://."
+    assert url.error == "Enter a web address like https://trust.example.com."
     assert url.value == "orchard.example/trust"
     assert read_field(response.text, "name").value == "Orchard Lane Ltd"
     assert read_field(response.text, "services_used").value == "Payroll"
