@@ -46,7 +46,7 @@ def test_only_the_facts_a_document_kind_carries_are_shown_or_doubted(client, ses
     # The SOC 3's doubtful Type does not count; the SOC 2's exception count does.
     banner = page[page.index("<strong>Provisional:</strong>") :][:1500]
     assert "1 fact was read with low confidence" in banner
-    assert f'Exceptions of <a href="#document-{soc2.id}">{soc2.filename}</a>' in banner
+    assert f'Exceptions of <a href="#facts-{soc2.id}">{soc2.filename}</a>' in banner
     assert "is not a" not in banner
 
 
