@@ -2,7 +2,8 @@
 
 Reads the raw (collapsed) stacks that ``py-spy record --gil -f raw`` writes and gives each
 sample to the first part whose frame it contains, top to bottom of the list below. Seeding, the
-links being opened, imports and samples without a stack are left out. Prints one line per part, with its share.
+links being opened, imports and samples without a stack are left out. Prints one line per
+part, with its share.
 
     .venv/bin/python bench/spy_breakdown.py save.txt [--other]
 """
