@@ -70,6 +70,7 @@ def test_asking_the_vendor_mails_a_fresh_link_that_opens_its_items(client, sessi
     landing = client.get(f"/portal/{token}", params={"next": "remediation"})
     assert landing.status_code == 200
     assert "Continue to the changes" in landing.text
+    assert "asked of Contoso Backup</h1>" in landing.text
     opened = client.post(
         "/portal/exchange",
         data={
