@@ -13,6 +13,7 @@ from app.remediation import service
 from app.remediation.domain.rules import RemediationChange
 from app.remediation.schemas import ItemForm
 from app.vendors.models import VendorContact
+from tests.api.helpers import API, caller
 from tests.factories import csrf_token, form_version, make_user, make_vendor, post_form, sign_in
 from tests.portal_helpers import LINK, open_portal, send_request
 
@@ -139,3 +140,22 @@ def test_sending_back_tells_the_vendor_again(client, session, settings):
     })  # fmt: skip
     assert sent.status_code == 303
     assert [m.to for m in _remediation_mails(session)] == ["vera@vendor.example"]
+
+
+def test_asking_through_the_api_tells_the_vendor_too(client, session, settings):
+    request, _ = send_request(session, settings, name="Api Asked Co")
+    _officer, headers = caller(session)
+    created = client.post(
+        f"{API}/vendors/{request.vendor_id}/remediation",
+        json={"required_change": "Publish a disclosure policy", "due_on": "2099-01-01"},
+        headers=headers,
+    )
+    asked = client.post(
+        f"{created.headers['location']}/changes/ask_vendor",
+        json={},
+        headers={**headers, "If-Match": created.headers["etag"]},
+    )
+    assert asked.status_code == 200, asked.text
+    mails = _remediation_mails(session)
+    assert [m.to for m in mails] == ["vera@vendor.example"]
+    assert "Publish a disclosure policy" in mails[0].text_body
