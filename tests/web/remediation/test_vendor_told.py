@@ -63,6 +63,8 @@ def test_asking_the_vendor_mails_a_fresh_link_that_opens_its_items(client, sessi
     match = LINK.search(mails[0].text_body)
     assert match is not None
     token = match.group(1)
+    assert f"/portal/{token}?next=remediation" in mails[0].text_body
+    assert f"/portal/{token}?next=remediation" in mails[0].html_body
     assert token != first_token
     session.refresh(request)
     assert request.token_hash == current_hash  # the link the vendor holds is not replaced
