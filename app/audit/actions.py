@@ -94,6 +94,7 @@ class AuditAction(StrEnum):
     remediation_risk_accepted = "remediation.risk_accepted"
     remediation_reopened = "remediation.reopened"
     remediation_note_added = "remediation.note_added"
+    remediation_vendor_told = "remediation.vendor_told"
     # refusals (rate-limited in what is recorded, so a flood cannot bloat the log)
     security_csrf_refused = "security.csrf_refused"
     security_rate_limited = "security.rate_limited"

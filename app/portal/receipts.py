@@ -56,7 +56,7 @@ def queue_receipt(session: Session, *, request: QuestionnaireRequest, settings: 
         "receipt",
         to=contact.email,
         subject=f"Receipt {context['reference']}: {context['title']}",
-        context=context,
+        context={**context, "logo_url": organisation_service.logo_url(organisation, settings)},
         purpose="receipt",
         sender=organisation.mail_sender,
         reply_to=organisation.reply_to,

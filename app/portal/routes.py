@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -24,6 +24,7 @@ from app.portal import receipts
 from app.portal import service as portal_service
 from app.portal.deps import PortalRequestDep, get_portal_request, portal_cookie_name
 from app.portal.saving import AnswerClash, SavedAnswer, save_or_clash
+from app.remediation.vendor_notice import REMEDIATION_LANDING
 from app.reports.models import DocumentIdentity
 from app.requests import answer_store as answering
 from app.requests.errors import IncompleteSubmission, RequestClosed
@@ -69,20 +70,35 @@ def receipt(request: Request, session: SessionDep, found: PortalRequestDep) -> R
 
 
 @router.get("/portal/{token}", name="portal.landing")
-def landing(request: Request, session: SessionDep, token: str) -> Response:
+def landing(
+    request: Request,
+    session: SessionDep,
+    token: str,
+    then: Annotated[str, Query(alias="next", max_length=32)] = "",
+) -> Response:
     # No side effects: mail scanners open every link, so using it takes a POST.
     found = portal_service.find_by_token(session, token)
     portal_service.check_link_state(found, utcnow())
     context = portal_service.landing_context(session, found)
-    return _page(request, "portal/landing.html", {**context, "token": token})
+    # A link about remediation items opens them instead of the questionnaire.
+    to_remediation = then == REMEDIATION_LANDING
+    return _page(
+        request,
+        "portal/landing.html",
+        {**context, "token": token, "to_remediation": to_remediation},
+    )
 
 
 @router.post("/portal/exchange", name="portal.exchange")
 def exchange(
-    request: Request, session: SessionDep, token: Annotated[str, Form(max_length=100)]
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str, Form(max_length=100)],
+    then: Annotated[str, Form(alias="next", max_length=32)] = "",
 ) -> Response:
     cookie, _ = portal_service.exchange(session, token)
-    response = RedirectResponse(request.url_for("portal.questionnaire").path, status_code=303)
+    page = "portal.remediation" if then == REMEDIATION_LANDING else "portal.questionnaire"
+    response = RedirectResponse(request.url_for(page).path, status_code=303)
     response.set_cookie(
         portal_cookie_name(request),
         cookie,

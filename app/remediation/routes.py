@@ -22,7 +22,7 @@ from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
 from app.core.versions import StaleEdit
-from app.remediation import queries, service
+from app.remediation import queries, service, vendor_notice
 from app.remediation.deps import ItemDep
 from app.remediation.domain.rules import RemediationChange, severity_of_finding
 from app.remediation.errors import ChangeNotAllowed
@@ -64,8 +64,11 @@ def _version(form: object) -> int:
     return int(value) if value.isdigit() else 0
 
 
-def _to_item(item: RemediationItem, note: str) -> RedirectResponse:
-    return RedirectResponse(f"/remediation/{item.id}?done={note}", status_code=303)
+def _to_item(
+    item: RemediationItem, note: str, notice: vendor_notice.VendorNotice | None = None
+) -> RedirectResponse:
+    told = "" if notice is None else f"&told={notice.not_told or 'sent'}"
+    return RedirectResponse(f"/remediation/{item.id}?done={note}{told}", status_code=303)
 
 
 @router.get("/remediation", name="remediation.list")
@@ -149,7 +152,7 @@ async def _apply(
     form = await request.form()
     values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
     try:
-        work(form)
+        outcome = work(form)
     except ValidationError as exc:
         errors = {f"{action}-{key}": message for key, message in form_errors(exc).items()}
     except InvalidInput as exc:
@@ -158,7 +161,8 @@ async def _apply(
         return render_item(request, session, user, item, values=values, action=action,
                            conflict=exc.message, status=409)  # fmt: skip
     else:
-        return _to_item(item, action)
+        notice = outcome if isinstance(outcome, vendor_notice.VendorNotice) else None
+        return _to_item(item, action, notice)
     return render_item(
         request, session, user, item, values=values, action=action, errors=errors, status=422
     )
@@ -191,10 +195,13 @@ async def change_item(
 
     def work(form: FormData) -> object:
         note = parse_form(note_form, form)
-        return service.change_status(
+        actor = user_actor(id_of(user))
+        service.change_status(
             session, item, change=change, expected_version=_version(form),
-            actor=user_actor(id_of(user)), user_id=user.id, text=note.text,
+            actor=actor, user_id=user.id, text=note.text,
         )  # fmt: skip
+        settings = request.app.state.settings
+        return vendor_notice.after_change(session, item, settings=settings, actor=actor)
 
     return await _apply(request, session, user, item, change.value, work)
 

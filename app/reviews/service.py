@@ -159,7 +159,8 @@ def dashboard_rows(
 ) -> list[DashboardRow]:
     """Return every row of the current dashboard view (for exports), up to a limit."""
     query = _base_query().where(*_conditions(filters, today)).order_by(*_ordering(filters.sort))
-    return [_to_row(row) for row in session.exec(query.limit(limit)).all()]
+    rows = [_to_row(row) for row in session.exec(query.limit(limit)).all()]
+    return _with_remediation(session, rows, today)
 
 
 def expiring(

@@ -39,10 +39,11 @@ from app.audit.actors import user_actor
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow
+from app.core.deps import SettingsDep
 from app.core.errors import InvalidInput
 from app.core.rows import id_of
 from app.core.versions import StaleEdit
-from app.remediation import queries, service
+from app.remediation import queries, service, vendor_notice
 from app.remediation.domain.rules import RemediationChange
 from app.remediation.models import RemediationItem
 from app.remediation.schemas import AcceptForm, ListFilters, NewItemForm, StatusFilter
@@ -244,9 +245,12 @@ def change_item(
     item: ItemDep,
     change: StaffChange,
     response: Response,
+    settings: SettingsDep,
     if_match: IfMatchHeader = None,
 ) -> RemediationOut:
-    """Ask the vendor, send an answer back (a note is required), or reopen a finished item."""
+    """Ask the vendor, send an answer back (a note is required), or reopen a finished item.
+
+    Asking or sending back e-mails the vendor's contact a link to its items when it can."""
     version = _checked(session, item, if_match)
     if change == "send_back" and not body.note:
         raise InvalidInput("Say what the vendor must still do.", details={"field": "note"})
@@ -257,6 +261,7 @@ def change_item(
         )  # fmt: skip
     except StaleEdit as exc:
         raise _stale(exc) from None
+    vendor_notice.after_change(session, item, settings=settings, actor=user_actor(id_of(user)))
     return _answer(session, item, response)
 
 

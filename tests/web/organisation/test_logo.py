@@ -15,6 +15,7 @@ from app.core.db import utcnow
 from app.mail.models import OutgoingMail
 from app.organisation import logo as logo_service
 from app.organisation.models import SETTINGS_ROW_ID, OrganisationSettings
+from app.portal.receipts import queue_receipt
 from app.reports import crypto
 from app.reports.storage import LocalStorage
 from app.reports.upkeep import sweep_orphans
@@ -72,6 +73,18 @@ def test_the_vendor_portal_the_invitation_and_the_reminder_show_the_logo(client,
     send_reminders(session, today=request.due_on - timedelta(days=1), settings=settings)
     reminder = session.exec(select(OutgoingMail).where(OutgoingMail.purpose == "reminder")).one()
     assert f'<img src="{settings.public_base_url}{path}"' in reminder.html_body
+
+
+def test_the_vendor_receipt_shows_the_logo_like_the_other_mails(client, session, settings):
+    sign_in(client, make_user(session, role=Role.admin))
+    assert _upload(client, PNG).status_code == 303
+    path = LOGO_SRC.search(client.get("/vendors").text).group(1)
+    request, _ = send_request(session, settings)
+    request.submitted_at = utcnow()
+    queue_receipt(session, request=request, settings=settings)
+    receipt = session.exec(select(OutgoingMail).where(OutgoingMail.purpose == "receipt")).one()
+    assert f'<img src="{settings.public_base_url}{path}"' in receipt.html_body
+    assert "Receipt reference" in receipt.html_body
 
 
 def test_svg_and_oversized_files_are_refused_beside_the_field_and_nothing_changes(client, session):

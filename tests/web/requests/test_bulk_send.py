@@ -108,16 +108,20 @@ def test_errors_keep_what_was_typed_and_sit_beside_the_fields(client, session):
     assert response.status_code == 422
     page = response.text
     assert 'id="due_on-error">The due date cannot be in the past.' in page
+    assert 'aria-describedby="due_on-error"' in page
+    assert 'href="#due_on">Due date: The due date cannot be in the past.' in page  # the summary
     assert f'value="{past}"' in page
     assert ">Please answer before the audit</textarea>" in page
     assert '<option value="soc-assurance" selected>' in page
     assert f'name="vendor_id" value="{harbour.id}" checked' in page
-    assert f'name="vendor_id" value="{orchard.id}" >' in page
+    assert f'name="vendor_id" value="{orchard.id}">' in page
     nothing_chosen = post_form(client, PAGE, {"questionnaire": "soc-assurance"})
     assert nothing_chosen.status_code == 422
     assert 'id="vendor_id-error">Choose at least one vendor.' in nothing_chosen.text
+    assert 'href="#vendor_id">Vendors: Choose at least one vendor.' in nothing_chosen.text
     no_questionnaire = post_form(client, PAGE, {"vendor_id": [orchard.id]})
     assert 'id="questionnaire-error">Choose the questionnaire to send.' in no_questionnaire.text
+    assert f'name="vendor_id" value="{orchard.id}" checked' in no_questionnaire.text
     assert session.exec(select(QuestionnaireRequest)).all() == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from datetime import timedelta
@@ -10,6 +11,8 @@ import openpyxl
 
 from app.auth.models import Role
 from app.core.db import utcnow
+from app.remediation import service as remediation_service
+from app.remediation.schemas import ItemForm
 from app.vendors.models import InherentTier
 from tests.factories import make_user, make_vendor, sign_in
 from tests.web.reviews.helpers import add_document, report_facts
@@ -35,6 +38,29 @@ def test_dashboard_csv_follows_the_filters_and_escapes_formulas(client, session,
     assert "'=HYPERLINK" in text
     assert "Other Tier Co" not in text
     assert text.splitlines()[0].startswith("Vendor,Inherent tier,Final score")
+
+
+def test_dashboard_exports_count_overdue_remediation_and_missing_requirements(
+    client, session, settings
+):
+    vendor = _vendor(session, settings, "Behind Co", tier=InherentTier.critical)
+    officer = make_user(session)
+    for days in (-5, -1, 20):
+        remediation_service.create_item(
+            session, vendor_id=vendor.id, actor=f"user:{officer.id}", user_id=officer.id,
+            form=ItemForm(required_change="Fix it", due_on=utcnow().date() + timedelta(days=days)),
+        )  # fmt: skip
+    sign_in(client, officer)
+    text = client.get("/reviews/export.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    behind = next(row for row in rows if row["Vendor"] == "Behind Co")
+    assert behind["Overdue remediation items"] == "2"
+    assert int(behind["Missing requirements"]) >= 1  # a critical vendor owes more than a report
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/reviews/export.xlsx").content))
+    header, *values = list(workbook.active.values)
+    row = dict(zip(header, next(v for v in values if v[0] == "Behind Co"), strict=True))
+    assert row["Overdue remediation items"] == 2
+    assert row["Missing requirements"] == int(behind["Missing requirements"])
 
 
 def test_dashboard_xlsx_has_no_formulas_and_keeps_numbers_as_numbers(client, session, settings):

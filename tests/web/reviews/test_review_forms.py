@@ -24,7 +24,7 @@ def _vendor(session, settings):
 
 
 def _error_beside(page: str, field_id: str) -> str:
-    match = re.search(rf'<p class="alert-inline" id="{field_id}-error">([^<]*)</p>', page)
+    match = re.search(rf'<p class="alert-inline[^"]*" id="{field_id}-error">([^<]*)</p>', page)
     assert match is not None, f"no error beside {field_id}"
     return match.group(1)
 
