@@ -20,6 +20,7 @@ from app.questionnaires.library import get_definition
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews.cadence import policy_in_force
 from app.reviews.reassessments import SendNote, primary_contact, send_questionnaires
+from app.scoring.domain.requirement_policy import DocumentRequirement, UploadRequired
 from app.vendors.models import Vendor
 
 OPEN_STATUSES = (
@@ -58,6 +59,11 @@ def _title(slug: str) -> str:
         return slug
 
 
+def _describe(item: DocumentRequirement) -> str:
+    """Say what a requirement asks for, naming questionnaires by their titles."""
+    return item.describe(_title) if isinstance(item, UploadRequired) else item.describe()
+
+
 def tier_set_for(vendor: Vendor) -> TierSet | None:
     """Return the set the vendor's tier requires, or None before its tier is assessed."""
     if vendor.inherent_tier is None:
@@ -69,7 +75,7 @@ def tier_set_for(vendor: Vendor) -> TierSet | None:
     return TierSet(
         tier.value,
         tuple(RequiredQuestionnaire(slug, _title(slug)) for slug in slugs),
-        tuple(item.describe() for item in documents),
+        tuple(_describe(item) for item in documents),
     )
 
 

@@ -22,6 +22,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import add_claims
 from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.library import latest_versions
 from app.reports import service as reports_service
 from app.reports.models import Document, DocumentKind, ReportFacts
 from app.requests import answer_store as answering
@@ -76,6 +77,9 @@ def load_inputs(
     inputs = {id_of(vendor): VendorInputs(vendor) for vendor in vendors}
     _add_documents(session, inputs, set(assurance_kinds))
     _add_claims(session, inputs, [status.value for status in answered])
+    titles = questionnaire_titles()
+    for item in inputs.values():
+        item.claims["questionnaire_titles"] = titles
     for latest in latest_scores(session, list(inputs)):
         inputs[latest.vendor_id].latest = latest
     return [inputs[vendor_id] for vendor_id in vendor_ids if vendor_id in inputs]
@@ -142,6 +146,11 @@ def _add_claims(session: Session, inputs: dict[int, VendorInputs], answered: lis
             definition,
             answers.get(request.id, {}),
         )
+
+
+def questionnaire_titles() -> dict[str, str]:
+    """Return the title of each released questionnaire, by slug (read once per scoring run)."""
+    return {loaded.definition.slug: loaded.definition.title for loaded in latest_versions()}
 
 
 def new_claims() -> dict[str, Any]:

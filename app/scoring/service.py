@@ -89,6 +89,7 @@ def vendor_claims(session: Session, vendor_id: int) -> dict[str, Any]:
         definition = answering.frozen_definition(request).definition
         values = answering.answer_values(answering.load_answers(session, request.id))
         batch.add_submission(claims, request.questionnaire_slug, definition, values)
+    claims["questionnaire_titles"] = batch.questionnaire_titles()
     return claims
 
 

@@ -314,6 +314,8 @@ class Answers(_Input):
         tuple[str, ...] | None, BeforeValidator(_as_list_or_none)
     ] = None
     uploads_answered: Names = ()
+    # Titles of the questionnaires in the library, by slug, so findings name them in words.
+    questionnaire_titles: dict[str, str] = Field(default_factory=dict)
 
 
 class VendorProfile(_Input):

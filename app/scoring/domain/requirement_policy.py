@@ -6,6 +6,7 @@ of the policy names the documents. Validated here, versioned with the scoring po
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -64,10 +65,10 @@ class UploadRequired(_RequirementModel):
     question: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}/[a-z0-9_]{1,100}$")
     label: str = Field(min_length=1, max_length=100)
 
-    def describe(self) -> str:
-        """Say what is required, in words."""
+    def describe(self, title: Callable[[str], str] = str) -> str:
+        """Say what is required, in words (``title`` names a questionnaire by its slug)."""
         slug = self.question.partition("/")[0]
-        return f"a {self.label}, uploaded in answer to the '{slug}' questionnaire"
+        return f"a {self.label}, uploaded in answer to the \u201c{title(slug)}\u201d questionnaire"
 
 
 DocumentRequirement = Annotated[

@@ -67,6 +67,11 @@ def _tier(ctx: FindingContext) -> str:
     return f"a {ctx.profile.inherent_tier} vendor"
 
 
+def _questionnaire(ctx: FindingContext, slug: str) -> str:
+    """Name a questionnaire by its title where the library gave one."""
+    return f"\u201c{ctx.answers.questionnaire_titles.get(slug, slug)}\u201d questionnaire"
+
+
 def _soc2_finding(item: Soc2Type2Required, ctx: FindingContext) -> Finding | None:
     needed = required_categories(ctx.profile)
     wanted = (
@@ -137,7 +142,7 @@ def _document_finding(
     slug, _, _question = item.question.partition("/")
     message = (
         f"Requirement: {_tier(ctx)} needs a {item.label}, uploaded in answer to the "
-        f"'{slug}' questionnaire; none has been uploaded."
+        f"{_questionnaire(ctx, slug)}; none has been uploaded."
     )
     return finding(CODE, "medium", message)
 
@@ -161,7 +166,7 @@ def _missing(
         finding(
             CODE,
             "medium",
-            f"Requirement: {_tier(ctx)} answers the '{slug}' questionnaire; "
+            f"Requirement: {_tier(ctx)} answers the {_questionnaire(ctx, slug)}; "
             "it has not submitted it.",
         )
         for slug in questionnaires

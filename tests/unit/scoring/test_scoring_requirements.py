@@ -33,8 +33,8 @@ def test_a_critical_vendor_missing_everything_gets_one_finding_per_requirement()
     )
     messages = missing(result)
     assert len(messages) == 4
-    assert "answers the 'security-baseline' questionnaire" in messages[0]
-    assert "answers the 'soc-assurance' questionnaire" in messages[1]
+    assert "answers the \u201csecurity-baseline\u201d questionnaire" in messages[0]
+    assert "answers the \u201csoc-assurance\u201d questionnaire" in messages[1]
     assert "needs a SOC 2 Type 2 report whose period ended within 15 months" in messages[2]
     assert messages[2].endswith("none is on file.")
     assert "penetration-test summary" in messages[3]
@@ -51,7 +51,19 @@ def test_a_low_vendor_needs_only_the_profile_questionnaire():
         missing(score(answers={"questionnaires_submitted": ["vendor-profile"]}, vendor=low)) == []
     )
     messages = missing(score(answers={"questionnaires_submitted": []}, vendor=low))
-    assert len(messages) == 1 and "'vendor-profile'" in messages[0]
+    assert len(messages) == 1 and "\u201cvendor-profile\u201d" in messages[0]
+
+
+def test_a_missing_questionnaire_is_named_by_its_title_when_the_library_gives_one():
+    answers = {
+        "questionnaires_submitted": [],
+        "questionnaire_titles": {"vendor-profile": "Vendor profile"},
+    }
+    messages = missing(score(answers=answers, vendor=profile(inherent_tier="low")))
+    assert messages == [
+        "Requirement: a low vendor answers the \u201cVendor profile\u201d questionnaire; "
+        "it has not submitted it."
+    ]
 
 
 def test_the_report_must_cover_the_criteria_the_profile_needs():

@@ -51,7 +51,11 @@ def test_a_critical_vendor_lacking_its_set_gets_findings_and_the_dashboard_filte
     add_document(session, settings, complete, facts=report_facts(RECENT))
     messages = _missing(session, lacking)
     assert len(messages) == 3  # two questionnaires and the penetration-test summary
-    assert any("'soc-assurance' questionnaire" in message for message in messages)
+    # Named by its title in the library, not by its slug.
+    assert any(
+        "\u201cSOC reports and independent assurance\u201d questionnaire" in message
+        for message in messages
+    )
     assert any("penetration-test summary" in message for message in messages)
     assert session.get(VendorReview, lacking.id).missing_requirements == 3
     sign_in(client, make_user(session, role=Role.risk_officer))
@@ -120,6 +124,8 @@ def test_sending_the_tier_set_skips_questionnaires_already_open(session, setting
     assert {row.created_by_id for row in rows} == {user.id}
     mail = session.exec(select(OutgoingMail).order_by(col(OutgoingMail.id).desc())).first()
     assert "penetration-test summary" in mail.text_body
+    # The vendor reads questionnaire titles, not the library's slugs.
+    assert "security-baseline" not in mail.text_body
     rows[0].status = RequestStatus.submitted
     session.add(rows[0])
     session.flush()
