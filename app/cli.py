@@ -51,6 +51,12 @@ _COMMANDS: dict[str, _Entry] = {
 }
 
 
+# A group's sub-command that has a lighter module of its own (a group of just that command).
+_SUBCOMMANDS: dict[tuple[str, str], str] = {
+    ("questionnaires", "lint"): "app.questionnaires.lint_cli:app",
+}
+
+
 def _load(name: str, entry: _Entry, app: typer.Typer) -> None:
     module_name, _, attribute = entry.target.partition(":")
     target = getattr(importlib.import_module(module_name), attribute)
@@ -80,7 +86,9 @@ def _start() -> None:
 
 def build_app(argv: list[str] | None = None) -> typer.Typer:
     """The command line; given ``argv``, only the command it invokes is imported."""
-    invoked = next((arg for arg in argv if not arg.startswith("-")), None) if argv else None
+    words = [arg for arg in argv if not arg.startswith("-")] if argv else []
+    invoked = words[0] if words else None
+    light = _SUBCOMMANDS.get((words[0], words[1])) if len(words) > 1 else None
     app = typer.Typer(
         help="Diligence: vendor security due diligence.",
         no_args_is_help=True,
@@ -89,7 +97,9 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
     )
     app.callback()(_start)
     for name, entry in _COMMANDS.items():
-        if argv is None or name == invoked:
+        if light is not None and name == invoked:
+            _load(name, _Entry(light, entry.help, entry.uses_database), app)
+        elif argv is None or name == invoked:
             _load(name, entry, app)
         else:
             _list_only(name, entry, app)

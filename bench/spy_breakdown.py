@@ -2,7 +2,8 @@
 
 Reads the raw (collapsed) stacks that ``py-spy record --gil -f raw`` writes and gives each
 sample to the first part whose frame it contains, top to bottom of the list below. Seeding, the
-links being opened and imports are left out. Prints one line per part, with its share.
+links being opened, imports and samples without a stack are left out. Prints one line per
+part, with its share.
 
     .venv/bin/python bench/spy_breakdown.py save.txt [--other]
 """
@@ -46,7 +47,8 @@ def breakdown(path: Path, show_other: bool) -> None:
     counts: collections.Counter[str] = collections.Counter()
     for line in path.read_text().splitlines():
         stack, _, number = line.rpartition(" ")
-        if not number.isdigit() or any(marker in stack for marker in SETUP):
+        # py-spy leaves some samples without a stack (it fell behind): they say nothing.
+        if not stack.strip() or not number.isdigit() or any(m in stack for m in SETUP):
             continue
         for name, markers in PARTS:
             if any(marker in stack for marker in markers):

@@ -73,7 +73,12 @@ def seed(url: str, count: int) -> list[Vendor]:
     """Create ``count`` vendors named as the report's organisation, each with a sent request."""
     migrate.upgrade(url)
     engine = create_db_engine(url, pool_size=1)
-    settings = Settings(env=Environment.test, database_url=url, base_url="http://bench.invalid")
+    settings = Settings(
+        env=Environment.test,
+        database_url=url,
+        base_url="http://bench.invalid",
+        organisation_name="Bench Buyer",  # sending is refused until the organisation is named
+    )
     vendors = []
     with session_scope(engine) as session:
         sender = auth_service.create_user(

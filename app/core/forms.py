@@ -85,7 +85,7 @@ def plain_message(error: ErrorDetails) -> str:
     if kind.startswith("bool_"):
         return "Tick the box or leave it empty."
     if kind.startswith("url_"):
-        return "Enter a web address starting with https://."
+        return "Enter a web address like https://www.example.com."
     return _sentence(message.removeprefix("Value error, "))
 
 

@@ -191,7 +191,11 @@ async def _upload_refused(request: Request, question_id: str, exc: InvalidInput)
     def page(session: Session) -> portal_service.PortalPage:
         return portal_service.build_page(session, get_portal_request(request, session))
 
-    context = {"page": await run_write(request.app, page), "errors": {question_id: exc.message}}
+    context = {
+        "page": await run_write(request.app, page),
+        "errors": {question_id: exc.message},
+        "upload_refused": True,
+    }
     return _page(
         request, "portal/questionnaire.html", {**context, "missing": []}, status=exc.status_code
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,14 +13,16 @@ from rich.console import Console
 from rich.text import Text
 
 from app.questionnaires.domain.definition import definition_to_yaml
-from app.questionnaires.domain.lint import Finding, Severity, lint_definition, lint_text
+from app.questionnaires.domain.lint import Severity, lint_definition
 from app.questionnaires.domain.parsing import parse_definition
-from app.questionnaires.errors import InvalidDefinition, QuestionnaireError, SpreadsheetImportError
+from app.questionnaires.errors import QuestionnaireError, SpreadsheetImportError
+from app.questionnaires.lint_cli import Report as _Report
+from app.questionnaires.lint_cli import fail as _fail
+from app.questionnaires.lint_cli import lint_command
+from app.questionnaires.lint_cli import print_reports as _print_reports
 from app.questionnaires.loader import (
-    definition_files,
     display_name,
     find_definition,
-    load_definition_file,
     released_versions,
 )
 from app.questionnaires.releases import ensure_manifest
@@ -33,10 +34,10 @@ app = typer.Typer(
     help="Questionnaire definitions: lint wording, import and export spreadsheets.",
     no_args_is_help=True,
 )
+app.command("lint")(lint_command)
 
 SUFFIXES = (".xlsx", ".csv", ".json")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 class SheetFormat(StrEnum):
@@ -44,117 +45,6 @@ class SheetFormat(StrEnum):
 
     XLSX = "xlsx"
     CSV = "csv"
-
-
-@dataclass(frozen=True)
-class _Report:
-    """One finding with where it was found, as the CLI prints it."""
-
-    finding: Finding
-    file: str | None = None
-    line: int | None = None
-    question: str | None = None
-    path: str | None = None
-
-    def as_json(self) -> dict[str, str | int | None]:
-        """Return the JSON object printed by `--json`."""
-        return {
-            "rule": self.finding.rule,
-            "severity": self.finding.severity.value,
-            "message": self.finding.message,
-            "suggestion": self.finding.suggestion,
-            "file": self.file,
-            "line": self.line,
-            "question": self.question,
-            "path": self.path,
-        }
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(Text(f"error: {message}"), soft_wrap=True)
-    return typer.Exit(code=1)
-
-
-def _lint_file(path: Path) -> list[_Report]:
-    try:
-        loaded = load_definition_file(path)
-    except InvalidDefinition as error:
-        return [
-            _Report(
-                Finding("invalid-definition", Severity.ERROR, problem.message, "Fix the file."),
-                file=problem.source,
-                line=problem.line,
-                path=problem.path or None,
-            )
-            for problem in error.problems
-        ]
-    name = display_name(path)
-    return [
-        _Report(
-            located.finding,
-            file=name,
-            line=loaded.parsed.line_for(located.path),
-            question=located.question_id,
-            path=located.path_text,
-        )
-        for located in lint_definition(loaded.definition)
-    ]
-
-
-def _expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = definition_files(path) or sorted(path.rglob("*.yaml"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise _fail(f"no such file or folder: {path}")
-    return files
-
-
-def _print_reports(reports: list[_Report], *, as_json: bool, checked: str) -> None:
-    if as_json:
-        typer.echo(json.dumps({"findings": [report.as_json() for report in reports]}, indent=2))
-        return
-    console = Console(highlight=False)
-    for report in reports:
-        where = report.file or "text"
-        if report.line is not None:
-            where += f":{report.line}"
-        line = Text(f"{where}: ")
-        line.append(report.finding.severity.value, style=_STYLES[report.finding.severity])
-        line.append(f" [{report.finding.rule}]")
-        if report.question:
-            line.append(f" {report.question}")
-        line.append(f": {report.finding.message}")
-        console.print(line, soft_wrap=True)
-        console.print(Text(f"    suggestion: {report.finding.suggestion}"), soft_wrap=True)
-    counts = dict.fromkeys(Severity, 0)
-    for report in reports:
-        counts[report.finding.severity] += 1
-    summary = ", ".join(f"{counts[severity]} {severity.value}" for severity in Severity)
-    console.print(Text(f"{checked}: {summary}"), soft_wrap=True)
-
-
-@app.command("lint")
-def lint_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Definition files or folders.")] = None,
-    text: Annotated[str | None, typer.Option("--text", help="Lint one question text.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print findings as JSON.")] = False,
-) -> None:
-    """Lint question wording in definition files, folders or one `--text`; exit 1 on errors."""
-    if text is None and not paths:
-        raise _fail("give one or more PATHs or --text 'QUESTION'")
-    reports = [_Report(finding) for finding in lint_text(text)] if text is not None else []
-    files = _expand(paths or [])
-    for file in files:
-        reports.extend(_lint_file(file))
-    checked = f"{len(files)} file(s)" if files else "1 question"
-    _print_reports(reports, as_json=as_json, checked=checked)
-    if any(report.finding.severity is Severity.ERROR for report in reports):
-        raise typer.Exit(code=1)
 
 
 def _load_mapping(path: Path | None) -> ColumnMapping | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
@@ -181,22 +182,29 @@ def _update_answer(
     session: Session, existing: Answer, value: Any, expected_version: int | None, source: int | None
 ) -> Answer:
     seen = existing.row_version if expected_version is None else expected_version
-    result = session.execute(
-        update(Answer)
-        .where(col(Answer.id) == existing.id, col(Answer.row_version) == seen)
-        .values(value=value, row_version=seen + 1, updated_at=utcnow(), source_document_id=source)
+    changes = {
+        "value": value,
+        "row_version": seen + 1,
+        "updated_at": utcnow(),
+        "source_document_id": source,
+    }
+    # A plain UPDATE on the save's connection (no ORM bulk update machinery, the busiest
+    # statement of the portal); the row read before is then given what was stored.
+    table = Answer.__table__  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        update(table)
+        .where(table.c.id == existing.id, table.c.row_version == seen)
+        .values(**changes)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         session.refresh(existing)
         raise AnswerConflict(
             "This answer was changed in another window or by a colleague; "
             "reload to see the latest version before saving again.",
             details={"current_version": existing.row_version},
         )
-    # The ORM UPDATE already set the new values on ``existing`` when it was current; read the
-    # row back only when the object was loaded before another transaction changed it.
-    if existing.row_version != seen + 1:
-        session.refresh(existing)
+    for name, stored in changes.items():
+        set_committed_value(existing, name, stored)
     return existing
 
 

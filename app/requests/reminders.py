@@ -190,6 +190,7 @@ def send_currency_notices(session: Session, *, today: date, settings: Settings) 
                 "current_until": current_until,
                 "days_left": days_left,
                 "organisation": organisation.name,
+                "logo_url": organisation_service.logo_url(organisation, settings),
             },
             sender=organisation.mail_sender,
             reply_to=organisation.reply_to,

@@ -12,6 +12,8 @@ from app.auth.deps import CurrentUserDep, require
 from app.auth.models import User
 from app.auth.permissions import Permission, can
 from app.core.db import SessionDep, utcnow
+from app.core.errors import InvalidInput
+from app.core.forms import input_errors
 from app.core.pagination import PageRequest
 from app.core.templating import templates
 from app.core.versions import ANY_VERSION, StaleEdit
@@ -176,6 +178,10 @@ def extend(
         context = requests_service.detail_context(session, found)
         context |= {"conflict": exc.message, "typed_due_on": due_on.isoformat()}
         return templates.TemplateResponse(request, "requests/detail.html", context, status_code=409)
+    except InvalidInput as exc:
+        context = requests_service.detail_context(session, found)
+        context |= {"extend_errors": input_errors(exc), "typed_due_on": due_on.isoformat()}
+        return templates.TemplateResponse(request, "requests/detail.html", context, status_code=422)
     return _back(found, "extended")
 
 

@@ -272,7 +272,9 @@ def extend_due_date(
     _require_open(request, "extended")
     now = utcnow()
     if due_on < now.date():
-        raise InvalidInput("The new due date cannot be in the past.")
+        raise InvalidInput(
+            "The new due date cannot be in the past: choose today or a later day.", field="due_on"
+        )
     previous = request.due_on
     request.due_on = due_on
     request.expires_at = max(request.expires_at or now, _link_expiry(due_on, now, settings))

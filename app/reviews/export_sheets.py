@@ -28,6 +28,7 @@ DASHBOARD_HEADERS = (
     "Decided at",
     "Follow-up on",
     "Next review",
+    "Missing requirements",
 )
 
 
@@ -56,6 +57,7 @@ def dashboard_sheet(rows: Sequence[DashboardRow]) -> Sheet:
                 row.latest_decision_at,
                 row.follow_up_on,
                 row.next_review_on,
+                row.missing_requirements,
             )
             for row in rows
         ),

@@ -53,7 +53,7 @@ class VendorForm(BaseModel):
     @classmethod
     def _web_address(cls, value: str) -> str:
         if value and not is_web_address(value):
-            raise ValueError("enter a web address starting with https://")
+            raise ValueError("enter a web address like https://trust.example.com")
         return value
 
     @field_validator("trust_center_terms")

@@ -97,7 +97,9 @@ def review_sees_findings_and_provenance(page: Page, check: PageChecker) -> None:
     page.get_by_role("heading", name=f"Review: {VENDOR}").wait_for()
     findings = page.locator("section", has=page.locator("#findings")).inner_text()
     assert "Ask the vendor whether training is switched off" in findings, findings
-    provenance = page.locator(".provenance").first.inner_text()
+    document = page.locator("details.document", has=page.locator(".provenance")).first
+    document.locator("summary").click()
+    provenance = document.locator(".provenance").inner_text()
     assert TRUST_CENTER in provenance and "non-disclosure agreement" in provenance, provenance
     check(page, "review-ai-vendor")
 

@@ -28,6 +28,7 @@ STAFF_PAGES = {
     "expiring": ("/reviews/expiring", "expir"),
     "audit-log": ("/admin/audit", "Audit log"),
     "vendors-list": ("/vendors", "Vendors"),
+    "controls": ("/controls", "Our controls"),
     "admin-people": ("/admin/users", "Administration"),
     "admin-organisation": ("/admin/organisation", "Organisation"),
     "account-password": ("/account/password", "Change your password"),

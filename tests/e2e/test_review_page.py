@@ -65,6 +65,15 @@ def no_sideways_scroll_on_a_small_phone(page: Page) -> None:
         page.set_viewport_size(DESKTOP)
 
 
+def a_document_link_opens_its_details(page: Page) -> None:
+    table = page.get_by_role("region", name="Documents at a glance")
+    table.get_by_role("link", name="Quillmark SOC 3.pdf").click()
+    opened = page.locator("details.document[open]")
+    opened.wait_for()
+    assert "Quillmark SOC 3.pdf" in opened.inner_text()
+    page.reload()
+
+
 def correct_the_doubtful_fact(page: Page, check: PageChecker) -> None:
     banner = page.get_by_role("note").filter(has_text="Provisional")
     assert "Exceptions of Quillmark SOC 2 Type 2 2025.pdf" in banner.inner_text()
@@ -127,6 +136,7 @@ def test_the_risk_officer_reviews_five_documents_and_decides(
     for name in ("Quillmark SOC 3.pdf", "ISO 27001 certificate.pdf", "Bridge letter Q1.pdf"):
         assert name in table, table
     check(page, "review-summary")
+    a_document_link_opens_its_details(page)
     correct_the_doubtful_fact(page, check)
     decide_with_conditions(page, check)
     summary_fits_two_screens(page)

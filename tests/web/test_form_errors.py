@@ -11,7 +11,14 @@ from app.auth.models import Role
 from app.reports.models import Document
 from app.requests.models import QuestionnaireRequest
 from app.vendors import service as vendors_service
-from tests.factories import csrf_token, make_user, make_vendor, post_form, sign_in
+from tests.factories import (
+    csrf_token,
+    form_version,
+    make_user,
+    make_vendor,
+    post_form,
+    sign_in,
+)
 from tests.form_pages import error_summary, read_field
 from tests.portal_helpers import open_portal, portal_token, send_request
 
@@ -105,7 +112,7 @@ def test_editing_a_vendor_with_a_bad_trust_center_keeps_every_field(client, sess
     )
     assert response.status_code == 422
     url = read_field(response.text, "trust_center_url")
-    assert url.error == "Enter a web address starting with https://."
+    assert url.error == "Enter a web address like https://trust.example.com."
     assert url.value == "orchard.example/trust"
     assert read_field(response.text, "name").value == "Orchard Lane Ltd"
     assert read_field(response.text, "services_used").value == "Payroll"
@@ -232,7 +239,22 @@ def test_a_vendor_upload_of_the_wrong_kind_comes_back_beside_the_upload_field(
     upload = read_field(response.text, "f-soc2_report_file")
     assert upload.is_invalid
     assert upload.error is not None and "not a PDF" in upload.error
+    assert "Your file was not kept:" in response.text
     # The questionnaire itself, with the vendor's answer still there.
     assert 'id="q-soc2_report_file"' in response.text
     assert 'value="yes" checked' in response.text
     assert session.exec(select(Document).where(Document.request_id == request.id)).all() == []
+
+
+def test_extending_to_a_past_date_says_so_beside_the_new_date(client, session, settings):
+    request, _token = send_request(session, settings)
+    sign_in(client, make_user(session, role=Role.procurement))
+    past = (date.today() - timedelta(days=3)).isoformat()
+    version = form_version(client, f"/requests/{request.id}", "/extend")
+    response = post_form(
+        client, f"/requests/{request.id}/extend", {"due_on": past, "version": version}
+    )
+    assert response.status_code == 422
+    field = read_field(response.text, "new-due")
+    assert field.value == past
+    assert field.error == "The new due date cannot be in the past: choose today or a later day."

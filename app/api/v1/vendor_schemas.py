@@ -214,6 +214,9 @@ class VendorSummary(BaseModel):
     overdue_remediation: int = Field(
         default=0, description="Remediation items past their due date and not yet finished."
     )
+    missing_requirements: int = Field(
+        default=0, description="REQUIREMENT_MISSING findings: what the tier requires and lacks."
+    )
 
     @classmethod
     def of(cls, row: DashboardRow) -> VendorSummary:
@@ -239,6 +242,7 @@ class VendorSummary(BaseModel):
             latest_decision_at=row.latest_decision_at,
             follow_up_on=row.follow_up_on,
             overdue_remediation=row.overdue_remediation,
+            missing_requirements=row.missing_requirements,
         )
 
 

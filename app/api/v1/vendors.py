@@ -61,6 +61,9 @@ def dashboard_filters(
     overdue_remediation: Annotated[
         bool, Query(description="Only vendors with a remediation item past its due date.")
     ] = False,
+    missing_requirements: Annotated[
+        bool, Query(description="Only vendors lacking something their tier requires.")
+    ] = False,
     sort: SortKey = "name",
 ) -> DashboardFilters:
     """Read the dashboard's filters from the query string."""
@@ -73,6 +76,7 @@ def dashboard_filters(
         contradictions=has_contradictions,
         no_decision=no_decision,
         overdue_remediation=overdue_remediation,
+        missing=missing_requirements,
         sort=sort,
     )
 

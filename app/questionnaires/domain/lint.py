@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from app.questionnaires.domain.definition import QuestionnaireDefinition
+from app.questionnaires.domain.data_path import DataPath, format_path
 from app.questionnaires.domain.lint_ai import (
     AI_RULE_TEXTS,
     ai_act_certification,
@@ -25,7 +25,9 @@ from app.questionnaires.domain.lint_ai import (
     soc2_for_ai,
 )
 from app.questionnaires.domain.terms import TOKEN, normalise
-from app.questionnaires.domain.yaml_source import DataPath, format_path
+
+if TYPE_CHECKING:  # linting one text (the command line) does not build the definition models
+    from app.questionnaires.domain.definition import QuestionnaireDefinition
 
 
 class Severity(StrEnum):

@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from app.questionnaires.domain.data_path import format_path
 from app.questionnaires.domain.definition import QuestionnaireDefinition
 from app.questionnaires.domain.definition_checks import check_definition
-from app.questionnaires.domain.yaml_source import LineMap, format_path, load_yaml_with_lines
+from app.questionnaires.domain.yaml_source import LineMap, load_yaml_with_lines
 from app.questionnaires.errors import DefinitionProblem, InvalidDefinition
 
 

@@ -15,9 +15,8 @@ from typing import Any
 
 import yaml
 
+from app.questionnaires.domain.data_path import DataPath, format_path
 from app.questionnaires.errors import DefinitionProblem, InvalidDefinition
-
-DataPath = tuple[str | int, ...]
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -49,17 +48,6 @@ class LineMap:
             if line is not None:
                 return line
         return None
-
-
-def format_path(path: Sequence[str | int]) -> str:
-    """Format a data path as `sections[2].questions[4].show_if`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
 
 
 def load_yaml_with_lines(text: str, source_name: str) -> tuple[Any, LineMap]:

@@ -202,7 +202,8 @@ def _letterhead_votes(doc: Document) -> list[Vote[str]]:
     lines = [(line.text, line.page) for line in doc.running_lines]
     lines += [(text, page) for text, page in zip(doc.line_texts, doc.line_pages, strict=True)]
     for text, page in lines:
-        match = _MEMBER_FIRM.search(text)
+        # The pattern needs the word; a substring test skips most lines at once.
+        match = _MEMBER_FIRM.search(text) if "member" in text else None
         if match and (name := clean_name(match.group("name"))) and name not in seen:
             seen.add(name)
             votes.append(Vote(name, 1.0, page, text, "member-firm"))

@@ -67,3 +67,16 @@ def test_a_light_command_does_not_load_the_web_stack_or_the_database(args):
 def test_a_database_command_still_loads_what_it_needs():
     # The probe itself can see heavy modules: a command that uses the database loads them.
     assert "sqlalchemy" in _modules_loaded_by("db", "--help")
+
+
+def test_linting_one_text_loads_neither_the_definition_models_nor_yaml_nor_rich():
+    # The wording rules alone: definition files (and their models) are read only when given.
+    heavy = ("app.questionnaires.domain.definition", "app.questionnaires.loader", "yaml", "rich")
+    probe = _PROBE.replace("HEAVY", repr(json.dumps(heavy)))
+    args = ("questionnaires", "lint", "--text", "Are you SOC 2 certified?")
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+    )
+    assert "soc-certification" in done.stdout
+    line = next(x for x in done.stderr.splitlines() if x.startswith("LOADED "))
+    assert json.loads(line.removeprefix("LOADED ")) == []

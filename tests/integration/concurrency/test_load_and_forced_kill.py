@@ -376,4 +376,4 @@ def test_mixed_load_gets_no_503_and_a_killed_server_leaves_nothing_unswept(deplo
         f"orphans after restart {len(orphans)} objects + {len(unfinished)} staged parts, "
         f"after sweep 0; {len(documents)} documents intact; {elapsed:.0f}s in all"
     )
-    assert elapsed < 180  # a bound against a hang, not a benchmark
+    assert elapsed < 300  # a bound against a hang, not a benchmark

@@ -141,6 +141,29 @@ def test_each_exception_costs_its_severity_family_weight(criteria, points):
     assert factor(result, "F5").points == points
 
 
+def test_managements_response_is_named_in_the_evidence_and_does_not_change_the_points():
+    exceptions = [
+        {
+            "control_id": "CC6.2.1",
+            "criteria": ["CC6.2"],
+            "page": 9,
+            "management_response": "Approvals are now recorded in the ticketing system.",
+        },
+        {"control_id": "CC7.1.1", "criteria": ["CC7.1"], "page": 11},
+    ]
+    answered = factor(score(report(exceptions_count=2, exceptions=exceptions)), "F5")
+    unanswered = [
+        {k: v for k, v in item.items() if k != "management_response"} for item in exceptions
+    ]
+    plain = factor(score(report(exceptions_count=2, exceptions=unanswered)), "F5")
+    assert answered.points == plain.points
+    assert "CC6.2.1 (high, −3, management responded)" in answered.message
+    assert "management's response to 1 of them" in answered.message
+    assert "responded" not in plain.message
+    snippets = {ref.page: ref.snippet for ref in answered.evidence if ref.page in (9, 11)}
+    assert snippets == {9: "CC6.2.1 (management responded)", 11: "CC7.1.1"}
+
+
 def test_counted_but_unlisted_exceptions_weigh_as_unmapped():
     result = score(report(exceptions_count=3))
     assert factor(result, "F5").points == 15 - 3 * 2

@@ -178,6 +178,7 @@ def test_a_new_report_carries_the_mapping_and_asks_the_owner_again(client, sessi
     page = client.get(f"/vendors/{vendor.id}/cuecs").text
     assert "Mapped on an earlier report with the same text" in page
     assert "(a new report: confirm again)" in page
+    assert "A newer report arrived: 1 CUEC(s) keep their control" in page
     assert "Ticket SEC-1" not in page  # the old period's confirmation does not count
     finding = next(
         item

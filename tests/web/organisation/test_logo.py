@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -17,6 +18,7 @@ from app.organisation.models import SETTINGS_ROW_ID, OrganisationSettings
 from app.reports import crypto
 from app.reports.storage import LocalStorage
 from app.reports.upkeep import sweep_orphans
+from app.requests.reminders import send_reminders
 from tests.factories import csrf_token, make_user, post_form, sign_in
 from tests.portal_helpers import send_request
 
@@ -55,11 +57,11 @@ def test_an_uploaded_logo_shows_in_the_staff_header_and_is_served_as_an_image(cl
     assert row.logo_key != row.logo_sha256
 
 
-def test_the_vendor_portal_and_the_invitation_show_the_logo(client, session, settings):
+def test_the_vendor_portal_the_invitation_and_the_reminder_show_the_logo(client, session, settings):
     sign_in(client, make_user(session, role=Role.admin))
     assert _upload(client, PNG).status_code == 303
     client.cookies.clear()
-    _request, token = send_request(session, settings)
+    request, token = send_request(session, settings)
     landing = client.get(f"/portal/{token}").text
     path = LOGO_SRC.search(landing).group(1)
     assert client.get(path).content == PNG  # without any session: mail clients send no cookie
@@ -67,6 +69,9 @@ def test_the_vendor_portal_and_the_invitation_show_the_logo(client, session, set
         select(OutgoingMail).where(OutgoingMail.purpose == "invitation")
     ).one()
     assert f'<img src="{settings.public_base_url}{path}"' in invitation.html_body
+    send_reminders(session, today=request.due_on - timedelta(days=1), settings=settings)
+    reminder = session.exec(select(OutgoingMail).where(OutgoingMail.purpose == "reminder")).one()
+    assert f'<img src="{settings.public_base_url}{path}"' in reminder.html_body
 
 
 def test_svg_and_oversized_files_are_refused_beside_the_field_and_nothing_changes(client, session):

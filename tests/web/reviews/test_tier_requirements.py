@@ -15,6 +15,7 @@ from app.reviews.tier_sets import send_tier_set
 from app.scoring import service as scoring_service
 from app.vendors import service as vendors_service
 from app.vendors.models import InherentTier
+from tests.api.helpers import API, caller
 from tests.factories import make_user, make_vendor, post_form, sign_in
 from tests.portal_helpers import send_request
 from tests.web.reviews.helpers import add_document, report_facts
@@ -59,6 +60,15 @@ def test_a_critical_vendor_lacking_its_set_gets_findings_and_the_dashboard_filte
     assert "Complete Co" not in filtered  # low tier: it only owes the profile questionnaire
     review = client.get(f"/vendors/{lacking.id}/review").text
     assert "penetration-test summary" in review  # listed with the other findings
+    exported = client.get("/reviews/export.csv?missing=1").content.decode("utf-8-sig")
+    header, *rows = exported.splitlines()
+    assert header.endswith(",Missing requirements")
+    assert len(rows) == 1 and rows[0].startswith("Lacking Co,") and rows[0].endswith(",3")
+    _user, headers = caller(session, Role.procurement)
+    listed = client.get(f"{API}/vendors?missing_requirements=true", headers=headers).json()
+    assert [(item["name"], item["missing_requirements"]) for item in listed["items"]] == [
+        ("Lacking Co", 3)
+    ]
 
 
 def test_answering_the_set_and_uploading_the_summary_clears_the_findings(session, settings):
