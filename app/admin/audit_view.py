@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.audit.actors import user_actor
 from app.audit.domain.wording import (
     CHANNEL_WORDS,
+    DOCUMENT_KIND_WORDS,
     SUBJECT_WORDS,
     action_words,
     detail_label,
@@ -169,6 +170,8 @@ def _detail(key: str, value: object, names: _Names) -> tuple[str, str]:
         return detail_label(key), names.questions[str(value)]
     if key == "channel" and str(value) in CHANNEL_WORDS:
         return detail_label(key), CHANNEL_WORDS[str(value)]
+    if key == "kind" and str(value) in DOCUMENT_KIND_WORDS:
+        return detail_label(key), DOCUMENT_KIND_WORDS[str(value)]
     return detail_label(key), detail_value(value)
 
 

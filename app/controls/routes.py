@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -21,6 +22,7 @@ from app.core.errors import InvalidInput
 from app.core.ratelimit import rate_limit
 from app.core.rows import id_of
 from app.core.templating import templates
+from app.reports.models import Document
 from app.reviews import exports
 from app.vendors.deps import VendorDep
 from app.vendors.models import Vendor
@@ -93,6 +95,16 @@ async def import_catalogue(
     )
 
 
+def _report_names(session: SessionDep, document_ids: Iterable[int]) -> dict[int, str]:
+    """Name each report by its file, as people know it."""
+    names: dict[int, str] = {}
+    for document_id in document_ids:
+        document = session.get(Document, document_id)
+        if document is not None:
+            names[document_id] = document.filename
+    return names
+
+
 def _cuecs_page(
     request: Request,
     session: SessionDep,
@@ -111,6 +123,7 @@ def _cuecs_page(
         "user": user,
         "vendor": vendor,
         "reports": by_document,
+        "report_names": _report_names(session, by_document),
         "controls": controls_service.list_controls(session),
         "failed": failed or {},
         "today": utcnow().date(),

@@ -45,7 +45,8 @@ def register_page(request: Request, session: SessionDep, _user: ReaderDep) -> Re
 @writes  # the export is audited
 def export_register(session: SessionDep, user: ExporterDep, fmt: Format) -> Response:
     today = utcnow().date()
-    sheet = register_sheet(service.register(session))
+    entries = service.register(session)
+    sheet = register_sheet(entries, service.document_names(session, entries))
     content = exports.to_csv(sheet) if fmt == "csv" else exports.to_xlsx([sheet])
     audit_service.record(
         session,

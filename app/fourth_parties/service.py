@@ -118,3 +118,14 @@ def register(session: Session) -> list[FourthParty]:
         for vendor_id, name, aliases, domain in known
     ]
     return build_register(mentions, held, vendors)
+
+
+def document_names(session: Session, entries: Sequence[FourthParty]) -> dict[int, str]:
+    """Return the file name of each report the register cites."""
+    ids = {dependent.document_id for entry in entries for dependent in entry.dependents}
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa_select(col(Document.id), col(Document.filename)).where(col(Document.id).in_(ids))
+    ).all()
+    return {int(row.id): str(row.filename) for row in rows}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from app.fourth_parties.domain.register import FourthParty
 from app.reviews.exports import ExportValue, Sheet
 
@@ -18,8 +20,11 @@ HEADERS = (
 )
 
 
-def register_sheet(entries: list[FourthParty]) -> Sheet:
-    """Return the register flattened for CSV: each dependent on its own row."""
+def register_sheet(entries: list[FourthParty], document_names: Mapping[int, str]) -> Sheet:
+    """Return the register flattened for CSV: each dependent on its own row.
+
+    ``document_names`` gives each report's file name, which is how people know it.
+    """
     rows: list[tuple[ExportValue, ...]] = []
     for entry in entries:
         head: tuple[ExportValue, ...] = (
@@ -36,7 +41,7 @@ def register_sheet(entries: list[FourthParty]) -> Sheet:
                     dependent.vendor_name,
                     dependent.tier or "",
                     dependent.method or "unknown",
-                    dependent.document_id,
+                    document_names.get(dependent.document_id, ""),
                 )
             )
     return Sheet("Fourth parties", HEADERS, tuple(rows))

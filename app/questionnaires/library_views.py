@@ -22,7 +22,7 @@ from app.questionnaires.domain.definition import (
     QuestionnaireDefinition,
 )
 from app.questionnaires.domain.lint import Finding, LocatedFinding, Severity, lint_definition
-from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, QuestionType
+from app.questionnaires.domain.vocabulary import NOT_APPLICABLE, TRUST_CENTER_TERMS, QuestionType
 from app.questionnaires.errors import DefinitionProblem, RowProblem
 
 _FIELD_NAMES = {"text": "question", "help": "help text", "label": "choice label"}
@@ -165,6 +165,11 @@ class PreviewQuestion:
     documents: tuple[()] = ()
     selected: tuple[str, ...] = ()
     is_not_applicable: bool = False
+
+    @property
+    def trust_center_terms(self) -> dict[str, str]:
+        """Return the terms a trust-center answer may state, as the portal lists them."""
+        return TRUST_CENTER_TERMS
 
 
 @dataclass(frozen=True)

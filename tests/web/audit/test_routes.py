@@ -131,3 +131,19 @@ def test_procurement_has_no_audit_log(client, session):
     sign_in(client, make_user(session, role=Role.procurement))
     assert client.get("/admin/audit").status_code == 403
     assert "Audit log" not in client.get("/").text
+
+
+def test_a_document_kind_reads_as_words(client, session):
+    vendor = make_vendor(session, name="Orchard Lane")
+    audit_service.record(
+        session,
+        actor="system",
+        action="document.uploaded",
+        subject_type="vendor",
+        subject_id=vendor.id,
+        data={"kind": "soc2_report", "filename": "orchard.pdf"},
+    )
+    sign_in(client, make_user(session, role=Role.auditor))
+    page = client.get("/admin/audit").text
+    assert "Kind: SOC 2 report" in page
+    assert "Kind: soc2 report" not in page

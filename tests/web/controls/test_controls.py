@@ -256,3 +256,15 @@ def test_the_api_lists_controls_and_a_vendors_cuecs_with_their_mapping(client, s
     assert by_text[KEYS]["control"] is None
     _procurement, limited = caller(session, Role.procurement)
     assert client.get(f"{API}/vendors/{vendor.id}/cuecs", headers=limited).status_code == 403
+
+
+def test_each_report_on_the_cuec_page_is_named_by_its_file(client, session, settings):
+    vendor = make_vendor(session, name="Lumenary Cloud")
+    facts = report_facts(TODAY - timedelta(days=40), cuec_list=[ACCESS])
+    document = add_document(
+        session, settings, vendor, facts=facts, filename="Lumenary SOC 2 Type 2 2026.pdf"
+    )
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    page = client.get(f"/vendors/{vendor.id}/cuecs").text
+    assert "<h2>Lumenary SOC 2 Type 2 2026.pdf</h2>" in page
+    assert f"Report {document.id}<" not in page

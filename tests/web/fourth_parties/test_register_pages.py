@@ -157,3 +157,16 @@ def test_a_staff_correction_of_the_subservice_organisations_wins(session, settin
     names = {entry.name for entry in service.register(session)}
     assert "Nimbus Cloud Hosting" in names
     assert "Misread Hostng" not in names
+
+
+def test_register_export_names_each_report_by_its_file(client, session, settings):
+    vendor = make_vendor(session, name="Orchard Co", inherent_tier=InherentTier.high)
+    facts = report_facts(END, subservice_organizations=["Nimbus Cloud Hosting, Inc."])
+    document = add_document(
+        session, settings, vendor, facts=facts, filename="Orchard SOC 2 Type 2.pdf"
+    )
+    sign_in(client, make_user(session))
+    lines = client.get("/fourth-parties/export.csv").content.decode("utf-8-sig").splitlines()
+    row = next(line for line in lines if line.startswith('"Nimbus Cloud Hosting, Inc."'))
+    assert row.endswith(",Orchard SOC 2 Type 2.pdf")
+    assert not row.endswith(f",{document.id}")

@@ -313,3 +313,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, path):
     response = client.get(path, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=")
+
+
+def test_every_released_questionnaire_previews_with_its_answer_fields(client, session):
+    sign_in(client, make_user(session, role=Role.procurement))
+    released = json.loads((LIBRARY_ROOT / "released.json").read_text())
+    for key in released:
+        slug, version = key.split("/")
+        page = client.get(f"/questionnaires/{slug}/{version}")
+        assert page.status_code == 200, key
+    # The trust-center question lists its terms in words, as the vendor sees them.
+    page = client.get("/questionnaires/ai-provider/v1").text
+    assert "Sign a non-disclosure agreement" in page
