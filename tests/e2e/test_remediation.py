@@ -49,7 +49,7 @@ def test_the_vendor_answers_an_item_through_its_link_and_the_officer_closes_it(
     officer.get_by_role("button", name="Create the item").click()
     officer.get_by_text("Item created.").wait_for()
     officer.get_by_role("button", name="Ask the vendor").click()
-    officer.get_by_text("Waiting for the vendor. It sees this item when it opens").wait_for()
+    officer.get_by_text("The vendor sees this item through its link now.").wait_for()
     check(officer, "remediation-item")
     item_url = officer.url.split("?")[0]
     sign_out(officer)
