@@ -93,7 +93,7 @@ def test_a_bad_contact_email_keeps_the_name_and_the_form_open(client, session):
     assert read_field(response.text, "c-title").value == "CISO"
     assert 'id="c-primary" name="is_primary" value="true" checked' in response.text
     # No validator jargon anywhere on the page.
-    assert "period" not in response.text
+    assert "should have a period" not in response.text
     assert "<details open><summary>Add a contact</summary>" in response.text
 
 
