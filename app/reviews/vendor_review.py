@@ -34,6 +34,7 @@ from app.reviews.document_views import (
 )
 from app.reviews.domain import evidence, rules, timeline
 from app.reviews.domain.fact_sheet import as_date, quote_excerpt
+from app.reviews.domain.rules import REQUIREMENT_MISSING
 from app.reviews.models import Decision
 from app.reviews.overrides import override_version
 from app.reviews.summary import summarise
@@ -104,9 +105,18 @@ class ReviewPage:
 
     @property
     def open_findings(self) -> list[dict[str, Any]]:
-        """The findings, most severe first."""
+        """The findings about the evidence, most severe first (what the tier's requirements
+        still lack is grouped apart: see `tier_gaps`)."""
         order = {"high": 0, "medium": 1, "low": 2}
-        return sorted(self.card.findings, key=lambda f: order.get(str(f.get("severity")), 3))
+        return sorted(
+            (f for f in self.card.findings if f.get("code") != REQUIREMENT_MISSING),
+            key=lambda f: order.get(str(f.get("severity")), 3),
+        )
+
+    @property
+    def tier_gaps(self) -> list[dict[str, Any]]:
+        """What the vendor's tier requires and it has not provided, one finding each."""
+        return [f for f in self.card.findings if f.get("code") == REQUIREMENT_MISSING]
 
 
 def _user_names(session: Session, ids: set[int]) -> dict[int, str]:

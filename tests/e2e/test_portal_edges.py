@@ -122,9 +122,11 @@ def test_a_file_over_the_size_limit_is_refused_with_an_explanation(
     assert f"up to {MAX_UPLOAD_MB} MB" in block.inner_text()
     block.get_by_label(re.compile("Choose a file")).set_input_files(too_big)
     block.get_by_role("button", name="Upload").click()
-    page.get_by_role("heading", name="The file is too large").wait_for()
+    # Refused on the questionnaire page itself, beside the upload field.
+    error = page.locator("#f-other_evidence_files-error")
+    error.wait_for()
+    assert f"the limit is {MAX_UPLOAD_MB} MB" in error.inner_text(), error.inner_text()
     check(page, "portal-upload-too-large")
-    page.get_by_role("link", name="Back to the questionnaire").click()
     page.get_by_role("heading", name="SOC reports and independent assurance").wait_for()
     assert page.locator("#q-other_evidence_files .documents").count() == 0
     check.console([e for e in errors if "413" not in e], "oversized upload")

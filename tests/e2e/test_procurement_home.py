@@ -98,7 +98,7 @@ def test_procurement_sends_to_several_vendors_and_a_replaced_link_explains_itsel
     buyer.get_by_label(alder).check()
     buyer.get_by_label(birch).check()
     buyer.get_by_role("button", name="Send to the chosen vendors").click()
-    buyer.get_by_text("The due date cannot be in the past.").wait_for()
+    buyer.locator("#due_on-error", has_text="The due date cannot be in the past.").wait_for()
     assert buyer.get_by_label("Personal message").input_value() == "Our yearly review"
     assert buyer.get_by_label(alder).is_checked()
     check(buyer, "bulk-send-errors")
