@@ -8,6 +8,7 @@ script builds the app for the command being invoked; the others are listed by th
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from typing import Annotated
@@ -126,6 +127,12 @@ def serve(
     from app.core.config import get_settings
     from app.core.serving import server_options
 
+    # The options win over the environment, for the links the app prints and mails too.
+    if port is not None:
+        os.environ["DILIGENCE_PORT"] = str(port)
+    if host is not None:
+        os.environ["DILIGENCE_HOST"] = host
+    get_settings.cache_clear()
     settings = get_settings()
     if setup:
         # One process instead of three: `make run` pays the start-up of the app only once.

@@ -117,10 +117,13 @@ def test_a_mistyped_setting_is_named_in_one_line_not_a_traceback(monkeypatch, ca
 def test_serve_with_setup_migrates_loads_the_demo_once_and_then_serves(cli_env, monkeypatch):
     served: list[dict[str, object]] = []
     monkeypatch.setattr("uvicorn.run", lambda target, **options: served.append(options))
+    monkeypatch.setenv("DILIGENCE_PORT", "8000")  # --port wins, in the links printed too
     runner = CliRunner()
     first = runner.invoke(app, ["serve", "--setup", "--port", "8765"])
     assert first.exit_code == 0, first.output
     assert "Diligence is ready" in first.output
+    assert "Open      http://127.0.0.1:8765" in first.output
+    assert re.search(r"http://127\.0\.0\.1:8765/portal/dlg_p_", first.output)
     assert re.search(r"Password  \S{16,}  \(shown once", first.output)
     assert "Diligence is starting at http://127.0.0.1:8765" in first.output
     again = runner.invoke(app, ["serve", "--setup", "--port", "8765"])
