@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +14,7 @@ from rich.text import Text
 from app.questionnaires.domain.definition import definition_to_yaml
 from app.questionnaires.domain.lint import Severity, lint_definition
 from app.questionnaires.domain.parsing import parse_definition
+from app.questionnaires.domain.sheet_format import SheetFormat
 from app.questionnaires.errors import QuestionnaireError, SpreadsheetImportError
 from app.questionnaires.lint_cli import Report as _Report
 from app.questionnaires.lint_cli import fail as _fail
@@ -38,13 +38,6 @@ app.command("lint")(lint_command)
 
 SUFFIXES = (".xlsx", ".csv", ".json")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-
-
-class SheetFormat(StrEnum):
-    """Spreadsheet formats for export."""
-
-    XLSX = "xlsx"
-    CSV = "csv"
 
 
 def _load_mapping(path: Path | None) -> ColumnMapping | None:

@@ -36,7 +36,6 @@ from app.core.rows import id_of
 from app.core.templating import templates
 from app.questionnaires import formats
 from app.questionnaires.authoring import editable_version
-from app.questionnaires.cli import SheetFormat
 from app.questionnaires.domain.definition import (
     content_hash,
     definition_to_yaml,
@@ -44,6 +43,7 @@ from app.questionnaires.domain.definition import (
 from app.questionnaires.domain.lint import lint_text
 from app.questionnaires.domain.mapping import ColumnMapping
 from app.questionnaires.domain.parsing import parse_definition
+from app.questionnaires.domain.sheet_format import SheetFormat
 from app.questionnaires.errors import (
     DefinitionNotFound,
     InvalidDefinition,

@@ -80,3 +80,11 @@ def test_linting_one_text_loads_neither_the_definition_models_nor_yaml_nor_rich(
     assert "soc-certification" in done.stdout
     line = next(x for x in done.stderr.splitlines() if x.startswith("LOADED "))
     assert json.loads(line.removeprefix("LOADED ")) == []
+
+
+def test_the_web_application_does_not_load_the_command_line_toolkit():
+    # The server starts on every `make run`; Typer and its console are for commands only.
+    probe = "import json, sys, app.main; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert not {"typer", "app.questionnaires.cli"} & loaded
