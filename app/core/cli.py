@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import typer
 from rich.console import Console
@@ -11,11 +12,19 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.core.config import get_settings
-from app.core.db import get_engine, session_scope
+from app.core.db import get_engine, session_scope, utcnow
 from app.core.errors import DiligenceError
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def as_of_date(today: str | None) -> date:
+    """Read a command's ``--today`` option (YYYY-MM-DD); without it, today in UTC."""
+    try:
+        return date.fromisoformat(today) if today else utcnow().date()
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

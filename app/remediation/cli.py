@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
 from app.audit.actors import CLI
-from app.core.cli import cli_session, console
-from app.core.db import utcnow
+from app.core.cli import as_of_date, cli_session, console
 from app.remediation.service import reopen_lapsed_acceptances
 
 app = typer.Typer(help="Remediation with the vendor.", no_args_is_help=True)
@@ -27,10 +25,7 @@ def reopen_expired(
     ] = None,
 ) -> None:
     """Reopen every accepted risk whose end date has come; safe to run repeatedly."""
-    try:
-        as_of = date.fromisoformat(today) if today else utcnow().date()
-    except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    as_of = as_of_date(today)
     with cli_session() as session:
         reopened = reopen_lapsed_acceptances(session, today=as_of, actor=CLI)
     console.print(f"{reopened} accepted risk(s) ended and reopened")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
-from app.core.cli import cli_session, console
+from app.core.cli import as_of_date, cli_session, console
 from app.core.config import get_settings
-from app.core.db import get_engine, utcnow
+from app.core.db import get_engine
 from app.mail.service import MailDispatcher
 from app.mail.transport import get_mailer
 from app.requests.reminders import send_reminders
@@ -24,10 +23,7 @@ def send(
     ] = None,
 ) -> None:
     """Queue and send every reminder due today; safe to run repeatedly."""
-    try:
-        as_of = date.fromisoformat(today) if today else utcnow().date()
-    except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    as_of = as_of_date(today)
     settings = get_settings()
     with cli_session() as session:
         run = send_reminders(session, today=as_of, settings=settings)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
 from app.audit.actors import CLI
-from app.core.cli import cli_session, console
+from app.core.cli import as_of_date, cli_session, console
 from app.core.config import get_settings
-from app.core.db import get_engine, utcnow
+from app.core.db import get_engine
 from app.mail.service import MailDispatcher
 from app.mail.transport import get_mailer
 from app.reviews.reassessments import send_due_reassessments
@@ -30,10 +29,7 @@ def send(
     ] = None,
 ) -> None:
     """Send the reassessments whose date has come; safe to run repeatedly (each goes once)."""
-    try:
-        as_of = date.fromisoformat(today) if today else utcnow().date()
-    except ValueError:
-        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    as_of = as_of_date(today)
     settings = get_settings()
     with cli_session() as session:
         run = send_due_reassessments(session, today=as_of, settings=settings, actor=CLI)
