@@ -9,6 +9,8 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from app.auth import mfa
@@ -139,8 +141,12 @@ def authorize(user: User, permission: Permission, *, hide: bool = False) -> None
     raise PermissionDenied("Your role does not allow this.")
 
 
-def enforce_route_access(request: Request, session: SessionDep) -> None:
-    """Check the permission table for the matched route; installed on the whole application."""
+async def enforce_route_access(request: Request, session: SessionDep) -> None:
+    """Check the permission table for the matched route; installed on the whole application.
+
+    Async, so that routes open to an audience (the portal, sign-in, health) take no worker
+    thread for it; only a staff route's user lookup, which queries, runs on one.
+    """
     route: Any = request.scope.get("route")
     name = getattr(route, "name", None)
     access = access_for(name, getattr(route, "path", request.url.path))
@@ -149,6 +155,12 @@ def enforce_route_access(request: Request, session: SessionDep) -> None:
         raise PermissionDenied("This page is not available.")
     if isinstance(access, Audience):
         return
+    await run_in_threadpool(_check_staff_access, request, session, access, name)
+
+
+def _check_staff_access(
+    request: Request, session: Session, access: Permission, route_name: str | None
+) -> None:
     user = get_optional_user(request, session)
     if user is None:
         raise NotAuthenticated("please sign in to continue")
@@ -156,7 +168,7 @@ def enforce_route_access(request: Request, session: SessionDep) -> None:
     check_token_scope(request, access)
     uses_cookie = getattr(request.state, "token_scopes", None) is None
     must_enrol = mfa.mfa_required(user, admins_must_enrol=_settings(request).require_mfa_for_admins)
-    if must_enrol and uses_cookie and name not in _ENROLMENT_ROUTES:
+    if must_enrol and uses_cookie and route_name not in _ENROLMENT_ROUTES:
         raise SecondFactorRequired("Set up a second factor first.")
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy import JSON, DateTime, Engine, event
@@ -20,6 +21,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 
 # Constraint names must be stable so that migrations can refer to them on every backend.
 logger = logging.getLogger(__name__)
@@ -208,25 +210,50 @@ def request_writes(request: Request) -> bool:
     return bool(getattr(endpoint, WRITES_ATTR, False))
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """Yield the request's session; it commits before the response is sent.
 
     Requests that change something begin as writers, so on SQLite they wait for the write lock
     (up to the busy timeout) instead of failing when another writer commits first; page views
     stay plain readers, which WAL never blocks.
+
+    Async on purpose: opening a session does no I/O, and many requests never query with it
+    (the portal's autosave writes through the writer thread, public pages read nothing), so
+    they pay no hop to a worker thread. Ending a transaction that did query runs on one.
     """
     engine: Engine = request.app.state.engine
-    if not request_writes(request):
-        with Session(engine, expire_on_commit=False) as reader:
-            try:
-                yield reader
-                reader.commit()
-            except BaseException:
-                reader.rollback()
-                raise
-        return
-    with session_scope(engine) as session:
+    if request_writes(request):
+        session = Session(write_engine(engine), expire_on_commit=False, info={WRITER_KEY: True})
+    else:
+        session = Session(engine, expire_on_commit=False)
+    try:
         yield session
+    except BaseException:
+        # Shielded: a cancelled request must still hand its connection back, rolled back.
+        with anyio.CancelScope(shield=True):
+            await _end_session(session, commit=False)
+        raise
+    await _end_session(session, commit=True)
+
+
+async def _end_session(session: Session, *, commit: bool) -> None:
+    if not session.in_transaction():
+        session.close()  # never touched the database: nothing to commit or roll back
+        return
+    await run_in_threadpool(_end_transaction, session, commit)
+
+
+def _end_transaction(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
