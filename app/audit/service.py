@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql.elements import ColumnElement
@@ -30,6 +30,10 @@ _PG_AUDIT_LOCK = 7_316_001  # advisory lock id that serialises appends on Postgr
 # transaction ends (SQLite: it holds the write lock; PostgreSQL: the advisory lock above), so the
 # next event of the same transaction (the writes of one group commit) need not read it again.
 _HEAD_KEY = "audit.appended_head"
+# The fields an event's hash covers, in the order the chain has always hashed them.
+_HASHED = ("sequence", "occurred_at", "actor", "action", "subject_type", "subject_id", "data")
+# Built once: every portal save appends an event.
+_APPEND = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -50,15 +54,14 @@ class ChainHead:
 
 
 def _content(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "sequence": event.sequence,
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor": event.actor,
-        "action": event.action,
-        "subject_type": event.subject_type,
-        "subject_id": event.subject_id,
-        "data": event.data,
-    }
+    return _hashed_content(
+        {name: getattr(event, name) for name in _HASHED}, event.occurred_at.isoformat()
+    )
+
+
+def _hashed_content(values: dict[str, Any], occurred_at: str) -> dict[str, Any]:
+    """What an event's hash covers: its fields, the time as ISO text."""
+    return {**values, "occurred_at": occurred_at}
 
 
 def record(
@@ -69,30 +72,33 @@ def record(
     subject_type: str = "",
     subject_id: str | int = "",
     data: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append an event to the chain within the caller's transaction.
+) -> ChainHead:
+    """Append an event to the chain within the caller's transaction; return the new head.
 
     ``actor`` is ``user:<id>``, ``cli``, ``system`` or ``portal:<request id>``; ``action`` is a
     feature's StrEnum value (``"document.downloaded"``); ``data`` holds what changed, never
     secrets, document contents or free-text answers.
     """
     last_sequence, last_hash = _current_head(session)
-    event = AuditEvent(
-        sequence=last_sequence + 1,
-        occurred_at=utcnow(),
-        actor=actor[:200],
-        action=str(action),
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        data=data or {},
-        prev_hash=last_hash,
-        hash="",
-    )
-    event.hash = event_hash(event.prev_hash, _content(event))
-    session.add(event)
+    occurred_at = utcnow()
+    values: dict[str, Any] = {
+        "sequence": last_sequence + 1,
+        "occurred_at": occurred_at,
+        "actor": actor[:200],
+        "action": str(action),
+        "subject_type": subject_type,
+        "subject_id": str(subject_id),
+        "data": data or {},
+    }
+    new_hash = event_hash(last_hash, _hashed_content(values, occurred_at.isoformat()))
+    # Callers rely on their pending rows being written by the time the event is (ids, and
+    # the event exists exactly when they do); a clean session makes this a no-op.
     session.flush()
-    session.info[_HEAD_KEY] = (event.sequence, event.hash)
-    return event
+    # A plain INSERT, not the unit of work: events are never read back or changed in the
+    # transaction that appends them, and this runs on every portal save.
+    session.connection().execute(_APPEND, {**values, "prev_hash": last_hash, "hash": new_hash})
+    session.info[_HEAD_KEY] = (values["sequence"], new_hash)
+    return ChainHead(sequence=values["sequence"], hash=new_hash)
 
 
 def _current_head(session: Session) -> tuple[int, str]:

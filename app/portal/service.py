@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
@@ -126,13 +126,17 @@ def exchange(session: Session, token: str) -> tuple[str, QuestionnaireRequest]:
     return cookie, request
 
 
+# Built once: every portal request runs it, and building a statement costs more than running it.
+_SESSION_AND_REQUEST = (
+    select(PortalSession, QuestionnaireRequest)
+    .join(QuestionnaireRequest, col(QuestionnaireRequest.id) == PortalSession.request_id)
+    .where(col(PortalSession.session_hash) == bindparam("session_hash"))
+)
+
+
 def resolve(session: Session, cookie: str) -> QuestionnaireRequest | None:
     """Return the request behind a portal session, checking the link on every request."""
-    found = session.exec(
-        select(PortalSession, QuestionnaireRequest)
-        .join(QuestionnaireRequest, col(QuestionnaireRequest.id) == PortalSession.request_id)
-        .where(PortalSession.session_hash == _hash(cookie))
-    ).first()
+    found = session.exec(_SESSION_AND_REQUEST, params={"session_hash": _hash(cookie)}).first()
     now = utcnow()
     if found is None:
         return None

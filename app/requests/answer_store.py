@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -60,9 +61,20 @@ def frozen_definition(request: QuestionnaireRequest) -> LoadedDefinition:
     return loaded
 
 
+# The statements of every portal save, built once: building one costs more than running it.
+_ANSWERS_OF_REQUEST = select(Answer).where(col(Answer.request_id) == bindparam("request_id"))
+_ANSWER_TABLE = Answer.__table__  # type: ignore[attr-defined]
+_UPDATE_ANSWER_IF_UNCHANGED = update(_ANSWER_TABLE).where(
+    _ANSWER_TABLE.c.id == bindparam("answer_id"),
+    _ANSWER_TABLE.c.row_version == bindparam("seen"),
+)
+_REQUEST_TABLE = QuestionnaireRequest.__table__  # type: ignore[attr-defined]
+_TOUCH_REQUEST = update(_REQUEST_TABLE).where(_REQUEST_TABLE.c.id == bindparam("request_id"))
+
+
 def load_answers(session: Session, request_id: int) -> dict[str, Answer]:
     """Return the saved answers of a request keyed by question id."""
-    rows = session.exec(select(Answer).where(Answer.request_id == request_id)).all()
+    rows = session.exec(_ANSWERS_OF_REQUEST, params={"request_id": request_id}).all()
     return {row.question_id: row for row in rows}
 
 
@@ -142,10 +154,7 @@ def save_answer(
         answer = _update_answer(session, existing, value, expected_version, source_document_id)
     if answers is not None:
         answers[question_id] = answer
-    if request.status in (RequestStatus.sent, RequestStatus.opened):
-        request.status = RequestStatus.in_progress
-    request.updated_at = now
-    session.add(request)
+    _touch_request(session, request, now)
     audit_service.record(
         session,
         actor=actor,
@@ -155,6 +164,20 @@ def save_answer(
         data={"question": question_id, "version": answer.row_version},
     )
     return answer
+
+
+def _touch_request(session: Session, request: QuestionnaireRequest, now: datetime) -> None:
+    """Mark the request as worked on: in progress from its first answer, updated now."""
+    if request.status in (RequestStatus.sent, RequestStatus.opened):
+        # Through the unit of work: the status shows on the vendor's dashboard row, which the
+        # flush listeners keep in step.
+        request.status = RequestStatus.in_progress
+        request.updated_at = now
+        session.add(request)
+        return
+    # Only the time changes on most saves, which no summary shows: a plain UPDATE is enough.
+    session.connection().execute(_TOUCH_REQUEST, {"request_id": request.id, "updated_at": now})
+    set_committed_value(request, "updated_at", now)
 
 
 def _insert_answer(
@@ -190,11 +213,8 @@ def _update_answer(
     }
     # A plain UPDATE on the save's connection (no ORM bulk update machinery, the busiest
     # statement of the portal); the row read before is then given what was stored.
-    table = Answer.__table__  # type: ignore[attr-defined]
     result = session.connection().execute(
-        update(table)
-        .where(table.c.id == existing.id, table.c.row_version == seen)
-        .values(**changes)
+        _UPDATE_ANSWER_IF_UNCHANGED, {**changes, "answer_id": existing.id, "seen": seen}
     )
     if result.rowcount != 1:
         session.refresh(existing)
