@@ -41,7 +41,8 @@ from app.reports.errors import ReadFailure, ReportReadError
 from app.reports.pdf_text import OcrBudget, PdfText, check_pdf_bytes, merge_parts, read_pdf_text
 
 _MIB = 1024 * 1024
-_PRELOAD = ["app.reports.reader_warmup"]
+# Tesseract too, which the reader imports only when it meets a scanned page.
+_PRELOAD = ["app.reports.reader_warmup", "tesserocr"]
 _READY = b"ready"
 # Page texts travel as one UTF-8 block; the reader drops NUL from page text.
 _PAGE_SEPARATOR = "\x00"

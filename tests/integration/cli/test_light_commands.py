@@ -42,8 +42,8 @@ sys.stderr.write("\\nLOADED " + json.dumps(sorted(m for m in heavy if m in sys.m
 """
 
 
-def _modules_loaded_by(*args: str) -> list[str]:
-    probe = _PROBE.replace("HEAVY", repr(json.dumps(HEAVY)))
+def _modules_loaded_by(*args: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    probe = _PROBE.replace("HEAVY", repr(json.dumps(heavy)))
     done = subprocess.run(
         [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
     )
@@ -62,6 +62,12 @@ def _modules_loaded_by(*args: str) -> list[str]:
 )
 def test_a_light_command_does_not_load_the_web_stack_or_the_database(args):
     assert _modules_loaded_by(*args) == []
+
+
+def test_reading_a_text_pdf_does_not_load_tesseract():
+    # Only a page without a text layer needs OCR, and then only in the reader child.
+    args = ("reports", "extract", str(CORPUS / "a01.pdf"))
+    assert _modules_loaded_by(*args, heavy=("tesserocr", "PIL")) == []
 
 
 def test_a_database_command_still_loads_what_it_needs():

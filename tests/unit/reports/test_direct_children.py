@@ -8,11 +8,14 @@ import sys
 import threading
 from pathlib import Path
 
-from app.reports import sandbox
+import pytest
+
+from app.reports import ocr, sandbox
 from app.reports.extraction import extract_facts_from_pdf
 from app.reports.sandbox import SandboxLimits, direct_children, read_pdf_text_sandboxed
 
 from . import fixture_pdfs
+from .scanned_pdfs import soc3_with_scanned_auditor_report
 
 ROOT = Path(__file__).resolve().parents[3]
 TWO_READERS = SandboxLimits(workers=2)
@@ -44,6 +47,16 @@ def test_a_report_reads_the_same_facts_and_pages_as_through_the_forkserver(tmp_p
     # Pages shared out between the two readers come back whole and in order.
     pages = read_pdf_text_sandboxed(intl_report, limits=TWO_READERS).pages
     assert direct["pages"] == list(pages) and len(pages) > 1
+
+
+@pytest.mark.skipif(ocr.tessdata_dir() is None, reason="Tesseract's English data is not installed")
+def test_a_scanned_page_is_read_with_ocr_as_through_the_forkserver(tmp_path):
+    # The direct reader loads Tesseract itself, after its limits are in force.
+    scanned = soc3_with_scanned_auditor_report()
+    direct = _probe(tmp_path, "read", scanned)
+    facts = json.loads(extract_facts_from_pdf(scanned, limits=TWO_READERS).to_json())
+    assert direct["facts"] == facts
+    assert "OCR_USED" in [warning["code"] for warning in facts["warnings"]]
 
 
 def test_a_compression_bomb_is_stopped_by_the_memory_limit(tmp_path):
