@@ -270,12 +270,8 @@ def _reader_context() -> ForkContext | ForkServerContext:
     # no other thread alive, which is the case in a one-shot command's main thread, the
     # child is an exact, consistent copy of a process that has imported the reader.
     if _direct_children and threading.active_count() == 1:
-        return _direct_context()
+        return multiprocessing.get_context("fork")
     return _fork_context()
-
-
-def _direct_context() -> ForkContext:
-    return multiprocessing.get_context("fork")
 
 
 _start_lock = threading.Lock()
