@@ -15,6 +15,7 @@ from app.reports.domain.facts import FIELD_NAMES, ExtractionResult
 from app.reports.errors import ReportReadError
 from app.reports.evaluation import LabelsError, evaluate_folder, load_labels
 from app.reports.extraction import extract_facts_from_pdf
+from app.reports.sandbox import direct_children
 
 app = typer.Typer(
     help="Read facts from SOC reports and other assurance documents.", no_args_is_help=True
@@ -39,7 +40,10 @@ def extract(
     except OSError as error:
         _fail(f"cannot read {path}: {error.strerror or error}")
     try:
-        result = extract_facts_from_pdf(data)
+        # One document in the main thread, then exit: the forkserver would cost more than
+        # the reading.
+        with direct_children():
+            result = extract_facts_from_pdf(data)
     except ReportReadError as error:
         _fail(f"{path.name}: {error}")
     if as_json:
@@ -65,7 +69,10 @@ def evaluate(
         _fail(str(error))
     if not folder.is_dir():
         _fail(f"not a folder: {folder}")
-    result = evaluate_folder(labels, folder, informative=informative)
+    # The files are read one after another in the main thread, with no progress display
+    # (whose refresh thread would send the readers back to the forkserver).
+    with direct_children():
+        result = evaluate_folder(labels, folder, informative=informative)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
     else:

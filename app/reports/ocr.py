@@ -14,9 +14,12 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
-import tesserocr
+
+if TYPE_CHECKING:
+    import tesserocr
 
 INSTALL_HINT = "install Debian's tesseract-ocr and tesseract-ocr-eng packages"
 _LANGUAGE = "eng"
@@ -50,6 +53,10 @@ def page_reader() -> Iterator[PageReader | None]:
         return
     # Documents are read by one child per core already; OCR threads would only compete.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # Imported lazily: loading Tesseract takes ~25 ms, which only a document with scanned
+    # pages needs (the forkserver preloads it for the server's readers).
+    import tesserocr
+
     try:
         api = tesserocr.PyTessBaseAPI(path=folder + os.sep, lang=_LANGUAGE)
     except RuntimeError:

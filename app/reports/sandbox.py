@@ -10,6 +10,11 @@ reader_warmup.py), applies its limits at once and then waits for a document. The
 runs only code from this package, so the caller's main module is hidden while a child
 starts: multiprocessing would otherwise re-run the main script (a web server's launcher,
 a CLI, a benchmark) in every child.
+
+A one-shot command that reads one document (or a few, one after another) and exits would
+spend more time starting the forkserver than reading; it reads inside `direct_children()`,
+and its children are forked straight from its own process instead, with the same limits
+and protocol (see `_reader_context`).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext
+from multiprocessing.context import ForkContext, ForkServerContext
 from multiprocessing.process import BaseProcess
 from typing import Literal
 
@@ -36,7 +41,8 @@ from app.reports.errors import ReadFailure, ReportReadError
 from app.reports.pdf_text import OcrBudget, PdfText, check_pdf_bytes, merge_parts, read_pdf_text
 
 _MIB = 1024 * 1024
-_PRELOAD = ["app.reports.reader_warmup"]
+# Tesseract too, which the reader imports only when it meets a scanned page.
+_PRELOAD = ["app.reports.reader_warmup", "tesserocr"]
 _READY = b"ready"
 # Page texts travel as one UTF-8 block; the reader drops NUL from page text.
 _PAGE_SEPARATOR = "\x00"
@@ -104,6 +110,7 @@ class _SparePool:
             taken = [child for child in self._spares if child.limits == wanted][:count]
             self._spares = [child for child in self._spares if child not in taken]
         fresh = [child for child in taken if child.process.is_alive()]
+        _retire([child for child in taken if child not in fresh])
         return fresh + [_start_child(wanted) for _ in range(count - len(fresh))]
 
     def refill(self, limits: SandboxLimits, count: int) -> None:
@@ -160,6 +167,32 @@ class _SparePool:
 _pool = _SparePool()
 atexit.register(_pool.finish_refills)
 _context: ForkServerContext | None = None
+_direct_children = False
+# The reader's side of every child still open here; see _close_siblings.
+_open_connections: set[Connection] = set()
+
+
+@contextmanager
+def direct_children() -> Iterator[None]:
+    """Within this block, fork reader children straight from this process, not the forkserver.
+
+    For a one-shot command that reads a document or a few in its main thread and then
+    exits: starting the forkserver (a fresh interpreter that imports the reader and warms
+    PDFium) costs several times the reading of a typical report, while forking this process,
+    which has already imported the reader, costs a few milliseconds. Each child still
+    applies its limits before it reads and reads one document only; its memory limit counts
+    the address space it inherits, so this suits a small process, not a large server. No
+    spare children are started ahead here: that needs the refill thread, and fork is safe
+    only from a process without other threads. A long-running server or worker must not use
+    this; any thread found at fork time sends that child through the forkserver anyway.
+    """
+    global _direct_children
+    before = _direct_children
+    _direct_children = True
+    try:
+        yield
+    finally:
+        _direct_children = before
 
 
 def _fork_context() -> ForkServerContext:
@@ -177,7 +210,9 @@ def warm_up(limits: SandboxLimits = DEFAULT_LIMITS) -> None:
 
 
 def prepare_next_document(limits: SandboxLimits = DEFAULT_LIMITS) -> None:
-    """Start the children for the next document in the background."""
+    """Start the children for the next document in the background (not for direct children)."""
+    if _direct_children:
+        return
     _pool.refill_in_background(limits, max(1, limits.workers))
 
 
@@ -211,13 +246,32 @@ def read_pdf_text_sandboxed(
 
 
 def _start_child(limits: _ChildLimits) -> _Child:
-    context = _fork_context()
+    context = _reader_context()
     parent_end, child_end = context.Pipe(duplex=True)
+    # Before the start, so that a direct child also closes its copy of its own parent end.
+    _open_connections.add(parent_end)
     process = context.Process(target=_child_main, args=(child_end, *limits), daemon=True)
-    with _main_module_hidden():
-        process.start()
-    child_end.close()
+    try:
+        with _main_module_hidden():
+            process.start()
+    except BaseException:
+        _open_connections.discard(parent_end)
+        parent_end.close()
+        raise
+    finally:
+        child_end.close()
     return _Child(process=process, connection=parent_end, limits=limits)
+
+
+def _reader_context() -> ForkContext | ForkServerContext:
+    """Fork directly when this process asked for it and fork is safe here, else the forkserver."""
+    # fork copies only the calling thread: a lock held by any other thread at that moment
+    # (the allocator's, logging's, a refill's) would stay locked for ever in the child. With
+    # no other thread alive, which is the case in a one-shot command's main thread, the
+    # child is an exact, consistent copy of a process that has imported the reader.
+    if _direct_children and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return _fork_context()
 
 
 _start_lock = threading.Lock()
@@ -238,6 +292,7 @@ def _main_module_hidden() -> Iterator[None]:
 def _retire(children: list[_Child]) -> None:
     """Close used or unwanted children; multiprocessing reaps them on its next start."""
     for child in children:
+        _open_connections.discard(child.connection)
         child.connection.close()
         if child.process.is_alive():
             child.process.kill()
@@ -326,6 +381,7 @@ def _crash_error(exitcode: int | None, limits: SandboxLimits) -> ReportReadError
 
 
 def _child_main(connection: Connection, memory_bytes: int, cpu_seconds: int) -> None:
+    _close_siblings()
     _apply_limits(memory_bytes, cpu_seconds)
     try:
         connection.send_bytes(_READY)
@@ -355,6 +411,19 @@ def _read_part(
         return ("memory", "", "memory"), None
     except Exception as error:
         return ("error", f"unreadable PDF: {type(error).__name__}", "unreadable"), None
+
+
+def _close_siblings() -> None:
+    """Close the parent's ends of every pipe, this child's own included, that a direct fork
+    copied into this child.
+
+    Otherwise this reader could read a sibling's reply meant for the parent, and it (or a
+    sibling) would never see the end of its pipe if the parent died. A forkserver child has
+    none: the forkserver never starts children of its own, so its set is empty.
+    """
+    for connection in _open_connections:
+        connection.close()
+    _open_connections.clear()
 
 
 def _apply_limits(memory_bytes: int, cpu_seconds: int) -> None:

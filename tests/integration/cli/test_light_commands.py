@@ -42,8 +42,8 @@ sys.stderr.write("\\nLOADED " + json.dumps(sorted(m for m in heavy if m in sys.m
 """
 
 
-def _modules_loaded_by(*args: str) -> list[str]:
-    probe = _PROBE.replace("HEAVY", repr(json.dumps(HEAVY)))
+def _modules_loaded_by(*args: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    probe = _PROBE.replace("HEAVY", repr(json.dumps(heavy)))
     done = subprocess.run(
         [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
     )
@@ -62,6 +62,12 @@ def _modules_loaded_by(*args: str) -> list[str]:
 )
 def test_a_light_command_does_not_load_the_web_stack_or_the_database(args):
     assert _modules_loaded_by(*args) == []
+
+
+def test_reading_a_text_pdf_does_not_load_tesseract():
+    # Only a page without a text layer needs OCR, and then only in the reader child.
+    args = ("reports", "extract", str(CORPUS / "a01.pdf"))
+    assert _modules_loaded_by(*args, heavy=("tesserocr", "PIL")) == []
 
 
 def test_a_database_command_still_loads_what_it_needs():
@@ -88,3 +94,33 @@ def test_the_web_application_does_not_load_the_command_line_toolkit():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert not {"typer", "app.questionnaires.cli"} & loaded
+
+
+_FORKSERVER_PROBE = """
+import multiprocessing.forkserver, sys
+from app.cli import main
+sys.argv = ["diligence", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nFORKSERVER " + str(multiprocessing.forkserver._forkserver._forkserver_pid))
+"""
+
+
+def test_reading_reports_from_the_command_line_starts_no_forkserver(tmp_path):
+    # A one-shot command forks its readers itself: a forkserver would cost more than the read.
+    labels = [{"file": "a01.pdf", "doc_kind": "soc_report"}]
+    (tmp_path / "labels.json").write_text(json.dumps(labels))
+    for args in (
+        ("reports", "extract", str(CORPUS / "a01.pdf")),
+        ("reports", "evaluate", str(tmp_path / "labels.json"), str(CORPUS)),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", _FORKSERVER_PROBE, *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert "Lumenary Cloud" in done.stdout or "overall: 1/1" in done.stdout, done.stderr
+        assert done.stderr.splitlines()[-1] == "FORKSERVER None"
