@@ -158,7 +158,6 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "reviews.clear_override": Permission.scores_write,
     "reviews.correct_fact_form": Permission.scores_write,
     "reviews.correct_fact": Permission.scores_write,
-    "reviews.assign_cuecs": Permission.scores_write,
     "reviews.confirm_alias": Permission.scores_write,
     "reviews.send_tier_set": Permission.questionnaires_write,
     # Opening a restricted-use report; DILIGENCE_REPORT_VIEWER_ROLES narrows it further.

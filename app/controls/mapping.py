@@ -8,7 +8,7 @@ scoring reads them (the CUEC_UNLINKED finding).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,7 +22,8 @@ from app.controls.models import Control, CuecLink
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, NotFound, PermissionDenied
 from app.core.rows import id_of
-from app.reviews.cuecs import CuecLine, cuec_lines
+from app.core.versions import check_version, fingerprint
+from app.reviews.cuecs import CuecLine, cuec_lines, noted_owners
 from app.scoring import service as scoring_service
 from app.vendors.models import Vendor
 from app.vendors.service import get_vendor_for_update
@@ -40,6 +41,8 @@ class CuecMapping:
     control: Control | None
     link: CuecLink | None  # this report's own row; None when carried over or unmapped
     carried: bool  # mapped on an earlier report with the same text: confirm again
+    # An owner typed as free text before CUECs were mapped to controls: a hint for mapping.
+    noted_owner: str = ""
 
     @property
     def in_place(self) -> bool | None:
@@ -73,6 +76,7 @@ def cuec_mappings(session: Session, vendor_id: int) -> list[CuecMapping]:
     }
     own = {(link.document_id, link.cuec_key): link for link in links}
     latest_by_key = {link.cuec_key: link for link in links}  # ordered by id: the newest wins
+    noted = noted_owners(session, vendor_id)
     mappings: list[CuecMapping] = []
     for line in cuec_lines(session, vendor_id):
         link = own.get((line.document_id, line.key))
@@ -86,9 +90,21 @@ def cuec_mappings(session: Session, vendor_id: int) -> list[CuecMapping]:
                 controls.get(chosen.control_id) if chosen else None,
                 link,
                 carried=earlier is not None,
+                noted_owner=noted.get((line.document_id, line.key), ""),
             )
         )
     return mappings
+
+
+def mapping_version(mappings: Iterable[CuecMapping], document_id: int) -> str:
+    """The version of one report's mapping as its form shows it (hidden form field)."""
+    return fingerprint(
+        sorted(
+            (item.key, item.control.id if item.control else None)
+            for item in mappings
+            if item.document_id == document_id
+        )
+    )
 
 
 def _line(session: Session, vendor_id: int, document_id: int, key: str) -> CuecLine:
@@ -117,15 +133,21 @@ def link_cuecs(
     choices: Mapping[str, int | None],
     user: User,
     as_of: date,
+    expected_version: str | None,
 ) -> int:
     """Map a report's CUECs (by key) to our controls; return how many mappings changed.
 
     A CUEC mapped to another control loses its confirmation; None removes this report's
     mapping (one carried over from an earlier report stays until another control is chosen).
+    A mapping saved from a page opened before someone else changed it is refused (StaleEdit).
     """
     assert vendor.id is not None
     get_vendor_for_update(session, vendor.id)  # concurrent saves queue on the vendor's row
-    current = {(m.document_id, m.key): m for m in cuec_mappings(session, vendor.id)}
+    listed = cuec_mappings(session, vendor.id)
+    check_version(
+        expected_version, mapping_version(listed, document_id), what="this report's CUEC mapping"
+    )
+    current = {(m.document_id, m.key): m for m in listed}
     changed = 0
     for key, control_id in choices.items():
         mapping = current.get((document_id, key))

@@ -22,6 +22,7 @@ from app.core.errors import InvalidInput
 from app.core.ratelimit import rate_limit
 from app.core.rows import id_of
 from app.core.templating import templates
+from app.core.versions import StaleEdit, submitted_version
 from app.reports.models import Document
 from app.reviews import exports
 from app.vendors.deps import VendorDep
@@ -124,6 +125,9 @@ def _cuecs_page(
         "vendor": vendor,
         "reports": by_document,
         "report_names": _report_names(session, by_document),
+        "versions": {
+            document_id: mapping.mapping_version(items, document_id) for document_id in by_document
+        },
         "controls": controls_service.list_controls(session),
         "failed": failed or {},
         "today": utcnow().date(),
@@ -156,10 +160,13 @@ async def link(
             choices=choices,
             user=user,
             as_of=utcnow().date(),
+            expected_version=submitted_version(form),
         )
-    except InvalidInput as exc:
-        failed = {"link": document_id, "message": exc.message}
-        return _cuecs_page(request, session, user, vendor, failed=failed, status=422)
+    except (InvalidInput, StaleEdit) as exc:
+        # The page comes back with what was chosen and, when stale, what is saved now.
+        failed = {"link": document_id, "message": exc.message, "choices": choices}
+        status = 409 if isinstance(exc, StaleEdit) else 422
+        return _cuecs_page(request, session, user, vendor, failed=failed, status=status)
     return RedirectResponse(f"/vendors/{vendor.id}/cuecs?saved=1#report-{document_id}", 303)
 
 

@@ -26,9 +26,9 @@ from app.core.versions import StaleEdit, submitted_version
 from app.evidence import corrections
 from app.reports.deps import document_storage
 from app.reports.service import CORRECTABLE_FIELDS, safe_filename
-from app.reviews import cuecs, documents, vendor_review
+from app.reviews import documents, vendor_review
 from app.reviews.domain import evidence
-from app.reviews.pages import render_correction, render_review
+from app.reviews.pages import render_correction
 from app.reviews.schemas import CORRECTION_MESSAGES, CorrectionForm, plain_errors
 from app.vendors import service as vendors_service
 
@@ -203,51 +203,3 @@ def confirm_alias(session: SessionDep, user: ScorerDep, document_id: int) -> Res
     return RedirectResponse(
         f"/vendors/{document.vendor_id}/review?done=alias#document-{document_id}", status_code=303
     )
-
-
-@router.post("/documents/{document_id}/cuecs", name="reviews.assign_cuecs")
-async def assign_cuecs(
-    request: Request, session: SessionDep, user: ScorerDep, document_id: int
-) -> Response:
-    document = documents.get_document(session, document_id)
-    vendor = vendors_service.get_vendor(session, document.vendor_id)
-    assert vendor is not None
-    form = await request.form()
-    owners = {
-        str(name).removeprefix("owner-"): str(value)
-        for name, value in form.multi_items()
-        if str(name).startswith("owner-")
-    }
-    try:
-        cuecs.assign_owners(
-            session,
-            vendor=vendor,
-            document_id=document_id,
-            owners=owners,
-            user_id=id_of(user),
-            as_of=utcnow().date(),
-            expected_version=submitted_version(form),
-        )
-    except InvalidInput as exc:
-        return render_review(
-            request,
-            session,
-            user,
-            vendor,
-            failed="cuecs",
-            errors={"cuecs": exc.message},
-            status=422,
-        )
-    except StaleEdit as exc:
-        typed = {f"owner-{key}": owner for key, owner in owners.items()}
-        return render_review(
-            request,
-            session,
-            user,
-            vendor,
-            failed="cuecs",
-            errors={"cuecs": exc.message},
-            values=typed,
-            status=409,
-        )
-    return RedirectResponse(f"/vendors/{vendor.id}/review?done=cuecs#cuecs", status_code=303)

@@ -89,7 +89,11 @@ class Reassessment(SQLModel, table=True):
 
 
 class CuecOwner(SQLModel, table=True):
-    """Who on our side runs one complementary user entity control of a vendor's report."""
+    """An owner typed as free text for one CUEC, before CUECs were mapped to our controls.
+
+    No longer written: a CUEC's owner is its control's (``app.controls``). Kept, and shown on
+    the mapping page as a hint, so that nothing recorded earlier is lost.
+    """
 
     __tablename__ = "cuec_owner"
     __table_args__ = (sa.UniqueConstraint("document_id", "cuec_key"),)

@@ -31,7 +31,7 @@ from app.reports.models import Document, ReportFacts
 from app.requests.models import QuestionnaireRequest, RequestStatus
 from app.reviews.cadence import next_review_for
 from app.reviews.domain import rules
-from app.reviews.models import CuecOwner, Decision, VendorReview
+from app.reviews.models import Decision, VendorReview
 from app.scoring import service as scoring_service
 from app.scoring.batch import newest_score_ids
 from app.scoring.models import Score
@@ -39,7 +39,7 @@ from app.vendors.models import InherentTier, Vendor
 
 _PENDING_KEY = "vendor_review_pending"
 _PENDING_FACTS_KEY = "vendor_review_pending_documents"
-_TRACKED = (Score, Decision, QuestionnaireRequest, Document, CuecOwner)
+_TRACKED = (Score, Decision, QuestionnaireRequest, Document)
 # Vendors whose summaries are read and written together (a bulk rescore touches thousands).
 _GROUP_SIZE = 500
 # The summary shows only a request's status: other edits to a request (each answer the vendor

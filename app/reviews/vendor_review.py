@@ -84,9 +84,11 @@ class ReviewPage:
     next_review_on: date | None = None
     review_months: int | None = None
 
-    def cuec_version(self, document_id: int) -> str:
-        """The version the CUEC owners form of one report carries."""
-        return cuecs_service.owners_version(self.cuecs, document_id)
+    @property
+    def cuecs_mapped(self) -> frozenset[str]:
+        """Keys of the CUECs mapped to one of our controls (their owner is the control's)."""
+        linked = self.vendor.profile.get("cuec_controls_linked")
+        return frozenset(str(key) for key in linked) if isinstance(linked, list) else frozenset()
 
     @property
     def document_names(self) -> dict[str, str]:

@@ -50,7 +50,6 @@ _PROFILE_FLAGS = (
     "icfr_relevant",
     "ai_features",
     "ai_processes_our_data",
-    "cuec_owners_assigned",
 )
 
 
@@ -65,7 +64,9 @@ def vendor_profile(vendor: Vendor) -> VendorProfile:
     linked = vendor.profile.get("cuec_controls_linked")
     return VendorProfile(
         inherent_tier=(vendor.inherent_tier or DEFAULT_TIER).value,
-        cuec_controls_linked=tuple(linked) if isinstance(linked, list) else None,
+        # A CUEC is owned on our side once it is mapped to one of our controls: none mapped
+        # yet is an empty list, not "not checked".
+        cuec_controls_linked=tuple(linked) if isinstance(linked, list) else (),
         product_names=tuple(n.strip() for n in names),
         organization_names=(vendor.name, *vendor.aliases),
         organization_domain=vendor.domain or None,

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from app.auth.models import Role
+from app.controls.models import Control, CuecLink
 from app.core.db import utcnow
 from app.reports.models import ReportFacts
 from app.requests import answer_store
@@ -147,17 +148,23 @@ def test_a_fact_corrected_meanwhile_is_not_silently_corrected_again(client, sess
     assert facts.corrections["opinion"]["value"] == "qualified"
 
 
-def test_cuec_owners_saved_from_a_stale_page_are_refused(client, session, settings):
+def test_a_cuec_mapping_saved_from_a_stale_page_is_refused(client, session, settings):
     vendor, document = reviewed_vendor(session, settings)
+    access = Control(ref="AC-02", name="Access reviews", owner_email="ana@example.com")
+    keys = Control(ref="KM-01", name="Key management", owner_email="ben@example.com")
+    session.add_all([access, keys])
+    session.flush()
     sign_in(client, make_user(session))
-    key = cuec_key("Customers review user access quarterly.")
-    path = f"/documents/{document.id}/cuecs"
-    seen = form_version(client, f"/vendors/{vendor.id}/review", action=path)
-    assert post_form(client, path, {f"owner-{key}": "IT", "version": seen}).status_code == 303
-    refused = post_form(client, path, {f"owner-{key}": "Security team", "version": seen})
+    field = f"control-{cuec_key('Customers review user access quarterly.')}"
+    path = f"/vendors/{vendor.id}/cuecs/{document.id}"
+    seen = form_version(client, f"/vendors/{vendor.id}/cuecs", action=path)
+    assert post_form(client, path, {field: str(access.id), "version": seen}).status_code == 303
+    refused = post_form(client, path, {field: str(keys.id), "version": seen})
     assert refused.status_code == 409
-    assert 'value="Security team"' in refused.text
-    assert "now saved: IT" in refused.text
+    assert f'value="{keys.id}" selected' in refused.text  # what was chosen is kept
+    assert "Now saved: AC-02: Access reviews" in refused.text
+    link = session.exec(select(CuecLink).where(CuecLink.document_id == document.id)).one()
+    assert link.control_id == access.id
 
 
 def test_a_due_date_changed_meanwhile_is_not_silently_replaced(client, session, settings):

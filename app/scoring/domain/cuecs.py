@@ -31,18 +31,27 @@ def cuec_texts(facts: DocumentFacts) -> list[str]:
 
 
 def unlinked_cuec_findings(ctx: FindingContext) -> list[Finding]:
-    """Report the CUECs of the report relied on that no control of ours is mapped to."""
+    """Report the CUECs of the report relied on that no control of ours is mapped to.
+
+    A CUEC's owner on our side is the owner of the control it is mapped to. A profile that
+    says nothing of mappings but that every CUEC has an owner (``cuec_owners_assigned``, as
+    the scoring command's input may) counts as every CUEC mapped.
+    """
     best, linked = ctx.best, ctx.profile.cuec_controls_linked
-    if best is None or linked is None:
-        return []  # nobody said which CUECs are mapped: nothing to check
+    if best is None or not best.has_cuecs:
+        return []
+    if linked is None and ctx.profile.cuec_owners_assigned is True:
+        return []
     texts = cuec_texts(best)
-    unlinked = [text for text in texts if cuec_key(text) not in set(linked)]
+    mapped = set(linked or ())
+    unlinked = [text for text in texts if cuec_key(text) not in mapped]
     if not unlinked:
         return []
     quoted = "; ".join(f"'{text}'" for text in unlinked[:SHOWN])
     more = f" and {len(unlinked) - SHOWN} more" if len(unlinked) > SHOWN else ""
     message = (
         f"{len(unlinked)} of the {len(texts)} complementary user entity controls of "
-        f"{best.document_id} are not mapped to one of our controls: {quoted}{more}."
+        f"{best.display_name} are not mapped to one of our controls, so nobody on our side "
+        f"owns them: {quoted}{more}."
     )
-    return [finding("CUEC_UNLINKED", "medium", message, best, "cuec_list")]
+    return [finding("CUEC_UNLINKED", "medium", message, best, "cuecs", "cuec_list")]

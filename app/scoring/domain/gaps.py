@@ -103,20 +103,6 @@ def subservice_findings(ctx: FindingContext) -> list[Finding]:
     ]
 
 
-def cuec_findings(ctx: FindingContext) -> list[Finding]:
-    """Report complementary user entity controls that have no owner on our side."""
-    best = ctx.best
-    if best is None or not best.has_cuecs or ctx.profile.cuec_owners_assigned is True:
-        return []
-    listed = (
-        f"{len(best.cuec_list)} complementary user entity controls"
-        if best.cuec_list
-        else ("complementary user entity controls")
-    )
-    message = f"{best.display_name} lists {listed}; no internal owners are recorded for them."
-    return [finding("CUECS_UNASSIGNED", "medium", message, best, "cuecs", "cuec_list")]
-
-
 def newer_report_findings(ctx: FindingContext) -> list[Finding]:
     """Point out a later report of the same family that scores lower than the one used."""
     best = ctx.best
@@ -145,5 +131,5 @@ def newer_report_findings(ctx: FindingContext) -> list[Finding]:
 
 def gap_findings(ctx: FindingContext) -> list[Finding]:
     """Run every coverage-gap check, in a fixed order."""
-    checks = (bridge_findings, subservice_findings, cuec_findings, newer_report_findings)
+    checks = (bridge_findings, subservice_findings, newer_report_findings)
     return [item for check in checks for item in check(ctx)]

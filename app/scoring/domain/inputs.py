@@ -332,8 +332,10 @@ class VendorProfile(_Input):
     # The service we use includes AI features, and whether our data reaches them.
     ai_features: bool = False
     ai_processes_our_data: bool = False
+    # Every CUEC has an owner on our side, for a profile that lists no mappings (the scoring
+    # command's input); the application passes the mapped keys instead.
     cuec_owners_assigned: bool | None = None
-    # Keys of the CUECs mapped to one of our controls (see `cuecs`); None: not checked.
+    # Keys of the CUECs mapped to one of our controls (see `cuecs`); None: not said.
     cuec_controls_linked: Annotated[tuple[str, ...] | None, BeforeValidator(_as_list_or_none)] = (
         None
     )

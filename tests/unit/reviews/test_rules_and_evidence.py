@@ -24,7 +24,7 @@ def test_reports_are_labelled_the_way_reviewers_name_them():
 
 def test_only_answer_versus_document_findings_are_contradictions():
     assert rules.is_contradiction("SOC2_TYPE2_CLAIM_TYPE1")
-    assert not rules.is_contradiction("CUECS_UNASSIGNED")
+    assert not rules.is_contradiction("CUEC_UNLINKED")
 
 
 def test_corrections_are_parsed_by_the_kind_of_fact():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from scoring_builders import bridge, certificate, codes, profile, report, score
 
+from app.scoring.domain.cuecs import cuec_key
+
 
 def _only(result, code):
     matches = [item for item in result.findings if item.code == code]
@@ -162,10 +164,19 @@ def test_cuecs_without_an_owner_on_our_side_are_flagged():
     listed = report(
         cuec_list=["Customers review user access quarterly.", {"text": "Customers use MFA."}]
     )
-    assert "2 complementary" in _only(score(listed), "CUECS_UNASSIGNED").message
+    message = _only(score(listed), "CUEC_UNLINKED").message
+    assert "2 of the 2 complementary" in message and "Customers use MFA." in message
+
+
+def test_only_the_cuecs_not_mapped_to_our_controls_are_flagged():
+    listed = report(cuec_list=["Customers review user access quarterly.", "Customers use MFA."])
+    mapped = profile(cuec_controls_linked=[cuec_key("Customers use MFA.")])
+    message = _only(score(listed, vendor=mapped), "CUEC_UNLINKED").message
+    assert "1 of the 2" in message and "Customers use MFA." not in message
 
 
 def test_cuecs_with_owners_assigned_are_not_flagged():
+    # The scoring command's profile may say so without listing mappings.
     result = score(report(cuecs=True), vendor=profile(cuec_owners_assigned=True))
     assert result.findings == ()
 

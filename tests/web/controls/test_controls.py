@@ -15,7 +15,7 @@ from app.core.db import utcnow
 from app.scoring import service as scoring_service
 from app.scoring.domain.cuecs import cuec_key
 from tests.api.helpers import API, caller
-from tests.factories import csrf_token, make_user, make_vendor, post_form, sign_in
+from tests.factories import csrf_token, form_version, make_user, make_vendor, post_form, sign_in
 from tests.web.reviews.helpers import add_document, report_facts
 
 TODAY = utcnow().date()
@@ -102,8 +102,10 @@ def test_mapping_cuecs_clears_the_unlinked_finding_and_the_owner_confirms(
     sign_in(client, owner)
     review = client.get(f"/vendors/{vendor.id}/review").text
     assert f"/vendors/{vendor.id}/cuecs" in review  # the one link from the review page
+    path = f"/vendors/{vendor.id}/cuecs/{document.id}"
     form = {f"control-{cuec_key(ACCESS)}": str(access.id), f"control-{cuec_key(KEYS)}": ""}
-    assert post_form(client, f"/vendors/{vendor.id}/cuecs/{document.id}", form).status_code == 303
+    form["version"] = form_version(client, f"/vendors/{vendor.id}/cuecs", action=path)
+    assert post_form(client, path, form).status_code == 303
     finding = next(
         item
         for item in scoring_service.latest_score(session, vendor.id).findings
@@ -111,7 +113,8 @@ def test_mapping_cuecs_clears_the_unlinked_finding_and_the_owner_confirms(
     )
     assert "1 of the 2" in finding["message"] and KEYS in finding["message"]
     form[f"control-{cuec_key(KEYS)}"] = str(access.id)
-    post_form(client, f"/vendors/{vendor.id}/cuecs/{document.id}", form)
+    form["version"] = form_version(client, f"/vendors/{vendor.id}/cuecs", action=path)
+    assert post_form(client, path, form).status_code == 303
     assert "CUEC_UNLINKED" not in _codes(session, vendor)
     page = client.get(f"/vendors/{vendor.id}/cuecs").text
     assert "Awaiting ana@ex.com" in page

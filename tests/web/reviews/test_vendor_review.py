@@ -8,10 +8,13 @@ from sqlmodel import select
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role
+from app.controls.models import Control
 from app.core.db import utcnow
 from app.reports.models import ReportFacts
 from app.requests.models import Answer, RequestStatus
+from app.reviews.models import CuecOwner
 from app.scoring import service as scoring_service
+from app.scoring.domain.cuecs import cuec_key
 from app.vendors.models import Vendor
 from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
 from tests.portal_helpers import send_request
@@ -118,27 +121,53 @@ def test_a_correction_that_does_not_fit_the_fact_is_refused(client, session, set
     assert "whole number" in response.text
 
 
-def test_assigning_every_cuec_an_owner_marks_the_profile_and_clears_the_finding(
-    client, session, settings
-):
+def test_a_cuec_without_a_control_has_no_owner_until_it_is_mapped(client, session, settings):
     vendor, document = _reviewed_vendor(session, settings)
-    codes = {f["code"] for f in scoring_service.latest_score(session, vendor.id).findings}
-    assert "CUECS_UNASSIGNED" in codes
+    unlinked = [
+        f
+        for f in scoring_service.latest_score(session, vendor.id).findings
+        if f["code"] == "CUEC_UNLINKED"
+    ]
+    assert len(unlinked) == 1
+    # Named as the reviewer knows the report, never by a database id.
+    assert f" of {document.id} " not in unlinked[0]["message"]
+    assert "Customers review user access quarterly." in unlinked[0]["message"]
     sign_in(client, make_user(session))
-    page = client.get(f"/vendors/{vendor.id}/review")
-    assert "Customers review user access quarterly." in page.text
-    from app.reviews.cuecs import cuec_key
-
+    page = client.get(f"/vendors/{vendor.id}/review").text
+    cuecs = page[page.index('id="cuecs"') :]
+    assert "1 of 1 without an owner" in cuecs and "Not mapped to a control" in cuecs
+    # One place records who owns a CUEC: the mapping to our controls.
+    assert f"/vendors/{vendor.id}/cuecs" in cuecs and "Save owners" not in cuecs
+    control = Control(ref="AC-02", name="Access reviews", owner_email="ana@example.com")
+    session.add(control)
+    session.flush()
     key = cuec_key("Customers review user access quarterly.")
-    path = f"/documents/{document.id}/cuecs"
-    version = form_version(client, f"/vendors/{vendor.id}/review", action=path)
-    response = post_form(client, path, {f"owner-{key}": "IT Service Desk", "version": version})
-    assert response.status_code == 303
-    session.refresh(vendor)
-    assert vendor.profile["cuec_owners_assigned"] is True
+    path = f"/vendors/{vendor.id}/cuecs/{document.id}"
+    seen = form_version(client, f"/vendors/{vendor.id}/cuecs", action=path)
+    mapped = post_form(client, path, {f"control-{key}": str(control.id), "version": seen})
+    assert mapped.status_code == 303
     codes = {f["code"] for f in scoring_service.latest_score(session, vendor.id).findings}
-    assert "CUECS_UNASSIGNED" not in codes
-    assert "IT Service Desk" in client.get(f"/vendors/{vendor.id}/review").text
+    assert "CUEC_UNLINKED" not in codes
+    page = client.get(f"/vendors/{vendor.id}/review").text
+    assert "Every CUEC has an owner" in page[page.index('id="cuecs"') :]
+
+
+def test_an_owner_typed_before_mapping_is_shown_as_a_hint_for_mapping(client, session, settings):
+    vendor, document = _reviewed_vendor(session, settings)
+    text = "Customers review user access quarterly."
+    session.add(
+        CuecOwner(
+            vendor_id=vendor.id,
+            document_id=document.id,
+            cuec_key=cuec_key(text),
+            cuec_text=text,
+            owner="IT Service Desk",
+        )
+    )
+    session.flush()
+    sign_in(client, make_user(session))
+    page = client.get(f"/vendors/{vendor.id}/cuecs").text
+    assert "Owner noted before mapping: IT Service Desk" in page
 
 
 def test_procurement_cannot_correct_facts_or_assign_cuec_owners(client, session, settings):
@@ -150,7 +179,6 @@ def test_procurement_cannot_correct_facts_or_assign_cuec_owners(client, session,
         ).status_code
         == 403
     )
-    assert post_form(client, f"/documents/{document.id}/cuecs", {}).status_code == 403
 
 
 def test_a_correction_is_audit_logged(client, session, settings):
