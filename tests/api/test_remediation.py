@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from app.audit.models import AuditEvent
@@ -153,3 +154,37 @@ def test_ask_the_vendor_send_back_and_reopen_are_kept_in_the_history(client, ses
         "open", "waiting_for_vendor", "closed", "open",
     ]  # fmt: skip
     assert history[1]["text"] == "Please send the policy." and history[1]["who"] == officer.email
+
+
+def _action_body(action: str) -> dict[str, str]:
+    if action == "accept":
+        return {"reason": "Low exposure", "accepted_until": _due(90)}
+    return {"note": "Please send the policy."}
+
+
+@pytest.mark.parametrize(
+    "action", ["accept", "close", "changes/ask_vendor", "changes/send_back", "changes/reopen"]
+)
+def test_every_action_needs_the_current_etag(client, session, action):
+    _officer, headers = caller(session)
+    created = _create(client, headers, make_vendor(session))
+    path, etag = created.headers["location"], created.headers["etag"]
+    url, body = f"{path}/{action}", _action_body(action)
+    assert_error(client.post(url, json=body, headers=headers), 428, "precondition_required")
+    edited = client.patch(path, json={"severity": "low"}, headers={**headers, "If-Match": etag})
+    assert edited.status_code == 200, edited.text
+    stale = client.post(url, json=body, headers={**headers, "If-Match": etag})
+    error = assert_error(stale, 412, "precondition_failed")
+    assert error["details"] == {"current_etag": edited.headers["etag"]}
+    assert client.get(path, headers=headers).json()["version"] == 2
+
+
+def test_an_invalid_change_is_refused_before_if_match_is_asked_for(client, session):
+    _officer, headers = caller(session)
+    path = _create(client, headers, make_vendor(session)).headers["location"]
+    no_date = client.post(f"{path}/accept", json={"reason": "Low exposure"}, headers=headers)
+    assert_error(no_date, 422)
+    unknown = client.post(f"{path}/changes/archive", json={}, headers=headers)
+    assert_error(unknown, 422)
+    missing = client.post(f"{API}/remediation/999999/close", json={}, headers=headers)
+    assert_error(missing, 404)

@@ -6,13 +6,14 @@ Changes follow the rules of the pages: an item changes only from the version its
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from app.api.concurrency import check_if_match, etag_of
+from app.api.concurrency import GuardedChange, etag_of, with_etag
 from app.api.deps import (
     IdempotencyDep,
     IfMatchHeader,
@@ -22,7 +23,6 @@ from app.api.deps import (
     require_json,
     v1_router,
 )
-from app.api.errors import PreconditionFailed
 from app.api.idempotency import Created
 from app.api.schemas import CREATE_ERRORS, ETAG_HEADER, UPDATE_ERRORS, Page
 from app.api.v1.loaders import MAX_ID, VendorDep
@@ -42,7 +42,6 @@ from app.core.db import SessionDep, utcnow
 from app.core.deps import SettingsDep
 from app.core.errors import InvalidInput
 from app.core.rows import id_of
-from app.core.versions import StaleEdit
 from app.remediation import queries, service, vendor_notice
 from app.remediation.domain.rules import RemediationChange
 from app.remediation.models import RemediationItem
@@ -52,6 +51,7 @@ router = v1_router("remediation")
 ReaderDep = Annotated[User, api_user(Permission.decisions_read)]
 WriterDep = Annotated[User, api_user(Permission.decisions_write)]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+STALE_ITEM = "The item changed since you read it. GET it again, reapply your change and retry."
 
 
 def load_item(item_id: ItemId, session: SessionDep) -> RemediationItem:
@@ -66,23 +66,18 @@ def _view(session: Session, item: RemediationItem) -> RemediationOut:
     return RemediationOut.of(queries.item_row(session, item), today=utcnow().date())
 
 
-def _checked(session: Session, item: RemediationItem, if_match: str | None) -> int:
-    """Check If-Match against the item as read now; return the version the change starts from."""
-    check_if_match(if_match, etag_of(_view(session, item)))
-    return item.version
-
-
-def _answer(session: Session, item: RemediationItem, response: Response) -> RemediationOut:
-    view = _view(session, item)
-    response.headers["ETag"] = etag_of(view)
-    return view
-
-
-def _stale(exc: StaleEdit) -> PreconditionFailed:
-    return PreconditionFailed(
-        "The item changed since you read it. GET it again, reapply your change and retry.",
-        details=exc.details,
+def guard_item(
+    item: ItemDep, session: SessionDep, response: Response, if_match: IfMatchHeader = None
+) -> GuardedChange[RemediationItem, RemediationOut]:
+    """Return the item in the path, to change only from the ETag the client read."""
+    return GuardedChange(
+        item, partial(_view, session), if_match, response, stale_message=STALE_ITEM
     )
+
+
+# Once If-Match matched, ``item.version`` is the version the client read; the service refuses
+# the write if the row moved since (412).
+ItemChangeDep = Annotated[GuardedChange[RemediationItem, RemediationOut], Depends(guard_item)]
 
 
 @router.get("/remediation", name="api.remediation.list")
@@ -146,7 +141,7 @@ def get_item(
     session: SessionDep, _user: ReaderDep, item: ItemDep, response: Response
 ) -> RemediationOut:
     """Read an item; the ETag header guards a later change."""
-    return _answer(session, item, response)
+    return with_etag(_view(session, item), response)
 
 
 @router.patch(
@@ -156,23 +151,15 @@ def get_item(
     dependencies=[Depends(require_json)],
 )
 def update_item(
-    body: RemediationPatch,
-    session: SessionDep,
-    user: WriterDep,
-    item: ItemDep,
-    response: Response,
-    if_match: IfMatchHeader = None,
+    body: RemediationPatch, session: SessionDep, user: WriterDep, guarded: ItemChangeDep
 ) -> RemediationOut:
     """Change what must change, the owner, due date or severity; If-Match is required."""
-    version = _checked(session, item, if_match)
-    try:
-        service.edit_item(
-            session, item, form=body.applied_to(item), expected_version=version,
+    return guarded.apply(
+        lambda item: service.edit_item(
+            session, item, form=body.applied_to(item), expected_version=item.version,
             actor=user_actor(id_of(user)), user_id=user.id,
-        )  # fmt: skip
-    except StaleEdit as exc:
-        raise _stale(exc) from None
-    return _answer(session, item, response)
+        )
+    )  # fmt: skip
 
 
 @router.post(
@@ -182,24 +169,16 @@ def update_item(
     dependencies=[Depends(require_json)],
 )
 def accept_item(
-    body: AcceptIn,
-    session: SessionDep,
-    user: WriterDep,
-    item: ItemDep,
-    response: Response,
-    if_match: IfMatchHeader = None,
+    body: AcceptIn, session: SessionDep, user: WriterDep, guarded: ItemChangeDep
 ) -> RemediationOut:
     """Accept the risk until a date with a reason; the item reopens by itself on that date."""
-    version = _checked(session, item, if_match)
-    try:
-        service.accept_risk(
+    return guarded.apply(
+        lambda item: service.accept_risk(
             session, item, form=AcceptForm.model_validate(body.model_dump()),
-            expected_version=version, user=user,
+            expected_version=item.version, user=user,
             actor=user_actor(id_of(user)), today=utcnow().date(),
-        )  # fmt: skip
-    except StaleEdit as exc:
-        raise _stale(exc) from None
-    return _answer(session, item, response)
+        )
+    )  # fmt: skip
 
 
 @router.post(
@@ -209,23 +188,15 @@ def accept_item(
     dependencies=[Depends(require_json)],
 )
 def close_item(
-    body: CloseIn,
-    session: SessionDep,
-    user: WriterDep,
-    item: ItemDep,
-    response: Response,
-    if_match: IfMatchHeader = None,
+    body: CloseIn, session: SessionDep, user: WriterDep, guarded: ItemChangeDep
 ) -> RemediationOut:
     """Close an item once its change is verified; If-Match is required."""
-    version = _checked(session, item, if_match)
-    try:
-        service.change_status(
-            session, item, change=RemediationChange.close, expected_version=version,
+    return guarded.apply(
+        lambda item: service.change_status(
+            session, item, change=RemediationChange.close, expected_version=item.version,
             actor=user_actor(id_of(user)), user_id=user.id, text=body.note,
-        )  # fmt: skip
-    except StaleEdit as exc:
-        raise _stale(exc) from None
-    return _answer(session, item, response)
+        )
+    )  # fmt: skip
 
 
 # Changes staff make besides accept and close; the vendor answers through its portal link.
@@ -242,27 +213,24 @@ def change_item(
     body: ChangeIn,
     session: SessionDep,
     user: WriterDep,
-    item: ItemDep,
+    guarded: ItemChangeDep,
     change: StaffChange,
-    response: Response,
     settings: SettingsDep,
-    if_match: IfMatchHeader = None,
 ) -> RemediationOut:
     """Ask the vendor, send an answer back (a note is required), or reopen a finished item.
 
     Asking or sending back e-mails the vendor's contact a link to its items when it can."""
-    version = _checked(session, item, if_match)
-    if change == "send_back" and not body.note:
-        raise InvalidInput("Say what the vendor must still do.", details={"field": "note"})
-    try:
+
+    def make_change(item: RemediationItem) -> None:
+        if change == "send_back" and not body.note:
+            raise InvalidInput("Say what the vendor must still do.", details={"field": "note"})
         service.change_status(
-            session, item, change=RemediationChange(change), expected_version=version,
+            session, item, change=RemediationChange(change), expected_version=item.version,
             actor=user_actor(id_of(user)), user_id=user.id, text=body.note,
         )  # fmt: skip
-    except StaleEdit as exc:
-        raise _stale(exc) from None
-    vendor_notice.after_change(session, item, settings=settings, actor=user_actor(id_of(user)))
-    return _answer(session, item, response)
+        vendor_notice.after_change(session, item, settings=settings, actor=user_actor(id_of(user)))
+
+    return guarded.apply(make_change)
 
 
 @router.get("/remediation/{item_id}/history", name="api.remediation.history")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.api.concurrency import check_if_match, etag_of
+from app.api.concurrency import GuardedChange, etag_of, with_etag
 from app.api.deps import (
     IdempotencyDep,
     IfMatchHeader,
@@ -29,11 +29,23 @@ from app.core.versions import ANY_VERSION
 from app.mail.deps import MailDispatcherDep
 from app.requests import answer_store as answering
 from app.requests import service as requests_service
-from app.requests.models import RequestStatus
+from app.requests.models import QuestionnaireRequest, RequestStatus
 
 router = v1_router("requests")
 ReaderDep = Annotated[User, api_user(Permission.questionnaires_read)]
 SenderDep = Annotated[User, api_user(Permission.questionnaires_write)]
+
+
+def guard_request(
+    found: LockedRequestDep, response: Response, if_match: IfMatchHeader = None
+) -> GuardedChange[QuestionnaireRequest, RequestOut]:
+    """Return the request in the path, locked, to change only from the ETag the client read."""
+    return GuardedChange(found, RequestOut.of, if_match, response)
+
+
+RequestChangeDep = Annotated[
+    GuardedChange[QuestionnaireRequest, RequestOut], Depends(guard_request)
+]
 
 
 @router.get("/requests", name="api.requests.list")
@@ -95,9 +107,7 @@ def send_request(
 )
 def get_request(found: RequestDep, _user: ReaderDep, response: Response) -> RequestOut:
     """Read a request; the ETag header guards a later update."""
-    view = RequestOut.of(found)
-    response.headers["ETag"] = etag_of(view)
-    return view
+    return with_etag(RequestOut.of(found), response)
 
 
 @router.patch(
@@ -111,23 +121,19 @@ def extend_request(
     body: RequestPatch,
     session: SessionDep,
     user: SenderDep,
-    found: LockedRequestDep,
-    response: Response,
-    if_match: IfMatchHeader = None,
+    guarded: RequestChangeDep,
 ) -> RequestOut:
     """Extend the due date; If-Match must carry the ETag of your last read."""
-    check_if_match(if_match, etag_of(RequestOut.of(found)))
-    requests_service.extend_due_date(
-        session,
-        request=found,
-        due_on=body.due_on,
-        actor=user,
-        settings=request.app.state.settings,
-        expected_version=ANY_VERSION,  # If-Match is checked above
+    return guarded.apply(
+        lambda found: requests_service.extend_due_date(
+            session,
+            request=found,
+            due_on=body.due_on,
+            actor=user,
+            settings=request.app.state.settings,
+            expected_version=ANY_VERSION,  # the guard has checked If-Match
+        )
     )
-    view = RequestOut.of(found)
-    response.headers["ETag"] = etag_of(view)
-    return view
 
 
 @router.post(

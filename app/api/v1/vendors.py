@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.api.concurrency import check_if_match, etag_of
+from app.api.concurrency import GuardedChange, etag_of, with_etag
 from app.api.deps import (
     IdempotencyDep,
     IfMatchHeader,
@@ -37,7 +37,7 @@ from app.core.rows import id_of
 from app.reviews import service as reviews_service
 from app.reviews.schemas import Band, DashboardFilters, RequestFilter
 from app.vendors import service as vendors_service
-from app.vendors.models import InherentTier
+from app.vendors.models import InherentTier, Vendor
 from app.vendors.schemas import ContactForm
 
 router = v1_router("vendors")
@@ -45,9 +45,14 @@ ReaderDep = Annotated[User, api_user(Permission.vendors_read)]
 WriterDep = Annotated[User, api_user(Permission.vendors_write)]
 
 
-def _etag_response(view: VendorOut, response: Response) -> VendorOut:
-    response.headers["ETag"] = etag_of(view)
-    return view
+def guard_vendor(
+    vendor: LockedVendorDep, response: Response, if_match: IfMatchHeader = None
+) -> GuardedChange[Vendor, VendorOut]:
+    """Return the vendor in the path, locked, to change only from the ETag the client read."""
+    return GuardedChange(vendor, VendorOut.of, if_match, response)
+
+
+VendorChangeDep = Annotated[GuardedChange[Vendor, VendorOut], Depends(guard_vendor)]
 
 
 def dashboard_filters(
@@ -133,7 +138,7 @@ def create_vendor(
 )
 def get_vendor(vendor: VendorDep, _user: ReaderDep, response: Response) -> VendorOut:
     """Read a vendor; the ETag header guards a later update."""
-    return _etag_response(VendorOut.of(vendor), response)
+    return with_etag(VendorOut.of(vendor), response)
 
 
 @router.patch(
@@ -143,18 +148,14 @@ def get_vendor(vendor: VendorDep, _user: ReaderDep, response: Response) -> Vendo
     dependencies=[Depends(require_json)],
 )
 def update_vendor(
-    body: VendorPatch,
-    session: SessionDep,
-    user: WriterDep,
-    vendor: LockedVendorDep,
-    response: Response,
-    if_match: IfMatchHeader = None,
+    body: VendorPatch, session: SessionDep, user: WriterDep, guarded: VendorChangeDep
 ) -> VendorOut:
     """Change some fields of a vendor; If-Match must carry the ETag of your last read."""
-    check_if_match(if_match, etag_of(VendorOut.of(vendor)))
-    form = body.applied_to(vendor)
-    vendors_service.update_vendor(session, vendor, form, actor=user_actor(id_of(user)))
-    return _etag_response(VendorOut.of(vendor), response)
+    return guarded.apply(
+        lambda vendor: vendors_service.update_vendor(
+            session, vendor, body.applied_to(vendor), actor=user_actor(id_of(user))
+        )
+    )
 
 
 @router.get("/vendors/{vendor_id}/contacts", name="api.contacts.list")
