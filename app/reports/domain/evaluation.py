@@ -8,12 +8,11 @@ legal suffixes, so "Moss Adams LLP" and "Moss Adams" are the same firm.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.reports.domain.facts import FIELD_NAMES
+from app.reports.domain.names import normalize_name
 
 # Fields a document of each kind carries; the others are empty by nature, so counting them
 # would reward a reader for finding nothing.
@@ -39,43 +38,6 @@ INFORMATIVE_FIELDS: Mapping[str, tuple[str, ...]] = {
     "other": ("doc_kind",),
 }
 
-_LEGAL_SUFFIXES = frozenset(
-    {
-        "inc",
-        "incorporated",
-        "llc",
-        "llp",
-        "ltd",
-        "limited",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "pc",
-        "pllc",
-        "cpa",
-        "cpas",
-        "lp",
-        "plc",
-        "gmbh",
-        "ag",
-        "sa",
-        "bv",
-        "srl",
-        "sl",
-        "pty",
-    }
-)
-
-
-def normalise_name(value: str) -> str:
-    """Lowercase a name, drop punctuation and trailing legal suffixes ("Acme, Inc." -> "acme")."""
-    text = unicodedata.normalize("NFKC", value).lower()
-    words = re.sub(r"[^\w\s&]", " ", text.replace(".", "")).split()
-    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
-        words.pop()
-    return " ".join(words)
-
 
 def _accepted(label: object) -> list[object]:
     if isinstance(label, Mapping) and "any" in label:
@@ -86,17 +48,17 @@ def _accepted(label: object) -> list[object]:
 
 def _spellings(entry: object) -> list[str]:
     if isinstance(entry, str):
-        return [normalise_name(entry)]
+        return [normalize_name(entry)]
     if isinstance(entry, Sequence):
-        return [normalise_name(str(item)) for item in entry]
-    return [normalise_name(str(entry))]
+        return [normalize_name(str(item)) for item in entry]
+    return [normalize_name(str(entry))]
 
 
 def _same_organisations(found: Sequence[object], wanted: Sequence[object]) -> bool:
     """Each wanted organisation is found once under one of its spellings, and nothing else."""
     if len(found) != len(wanted):
         return False
-    remaining = [normalise_name(str(item)) for item in found]
+    remaining = [normalize_name(str(item)) for item in found]
     for entry in wanted:
         spellings = _spellings(entry)
         match = next((name for name in remaining if name in spellings), None)
@@ -108,12 +70,12 @@ def _same_organisations(found: Sequence[object], wanted: Sequence[object]) -> bo
 
 def _same_value(found: object, wanted: object) -> bool:
     if isinstance(wanted, str):
-        return isinstance(found, str) and normalise_name(found) == normalise_name(wanted)
+        return isinstance(found, str) and normalize_name(found) == normalize_name(wanted)
     if isinstance(wanted, Sequence):
         if not isinstance(found, Sequence) or isinstance(found, str):
             return False
-        return sorted(normalise_name(str(v)) for v in found) == sorted(
-            normalise_name(str(v)) for v in wanted
+        return sorted(normalize_name(str(v)) for v in found) == sorted(
+            normalize_name(str(v)) for v in wanted
         )
     return found == wanted
 

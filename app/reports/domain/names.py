@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -27,7 +28,7 @@ _PUNCT = re.compile(r"[^\w\s&]")
 _SUFFIX_WORDS = {
     "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "corp", "corporation",
     "co", "pc", "pllc", "plc", "gmbh", "ag", "sa", "nv", "bv", "pty", "cpa", "cpas",
-    "se", "srl", "oy", "company",
+    "se", "srl", "sl", "oy", "company",
 }  # fmt: skip
 _GENERIC = {
     "the", "company", "management", "service organization", "subservice organization",
@@ -36,8 +37,13 @@ _GENERIC = {
 
 
 def normalize_name(name: str) -> str:
-    """Return a comparison key: no punctuation, case or trailing legal suffixes."""
-    flat = name.replace("’", "'").replace("'s ", " ").replace(".", "")
+    """Return a comparison key: no punctuation, case or trailing legal suffixes.
+
+    The one key every comparison of organisation names uses (reading, scoring, evaluation).
+    """
+    flat = (
+        unicodedata.normalize("NFKC", name).replace("’", "'").replace("'s ", " ").replace(".", "")
+    )
     words = _PUNCT.sub(" ", flat).lower().split()
     words = ["and" if word == "&" else word for word in words]
     while len(words) > 1 and words[-1] in _SUFFIX_WORDS:

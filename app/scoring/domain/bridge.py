@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from app.scoring.domain.inputs import DocumentFacts, normalize_name
+from app.reports.domain.names import normalize_name
+from app.scoring.domain.inputs import DocumentFacts
 from app.scoring.domain.policy import BridgePolicy
 
 BridgeStatus = Literal["valid", "overlong", "hole", "vague", "no_coverage", "older_report"]

@@ -6,9 +6,9 @@ nobody on our side owns, and newer reports weaker than the one the score relies 
 
 from __future__ import annotations
 
+from app.reports.domain.names import normalize_name
 from app.scoring.domain.bridge import BridgeCheck, best_bridge, is_bridge_for
 from app.scoring.domain.findings import FindingContext, finding
-from app.scoring.domain.inputs import normalize_name
 from app.scoring.domain.results import Finding, Severity
 
 

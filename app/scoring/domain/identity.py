@@ -14,7 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.scoring.domain.inputs import DocumentFacts, VendorProfile, normalize_name
+from app.reports.domain.names import normalize_name
+from app.scoring.domain.inputs import DocumentFacts, VendorProfile
 
 SUBSERVICE = "subservice"  # a subservice organisation's own report, filed for the vendor
 _POSSESSIVE_TAIL = re.compile(r"['’]s?(?:\s|$).*$")

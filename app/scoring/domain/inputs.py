@@ -29,35 +29,6 @@ YesNo = Literal["yes", "no"]
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 
 _UNKNOWN_WORDS = {"", "unknown", "none", "null", "n/a"}
-_LEGAL_SUFFIXES = {
-    "inc",
-    "incorporated",
-    "llc",
-    "llp",
-    "ltd",
-    "limited",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "pc",
-    "cpas",
-    "cpa",
-    "plc",
-    "lp",
-    "gmbh",
-    "sa",
-    "ag",
-    "bv",
-}
-
-
-def normalize_name(name: str) -> str:
-    """Reduce an organisation name to a comparable key (case, punctuation, legal suffixes)."""
-    words = re.sub(r"[^a-z0-9& ]+", " ", name.lower().replace(".", "")).split()
-    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
-        words.pop()
-    return " ".join(words)
 
 
 def _blank_to_none(value: object) -> object:

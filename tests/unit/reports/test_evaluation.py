@@ -8,7 +8,7 @@ import shutil
 from typer.testing import CliRunner
 
 from app.reports.cli import app
-from app.reports.domain.evaluation import field_is_right, normalise_name, score_file
+from app.reports.domain.evaluation import field_is_right, normalize_name, score_file
 
 from .conftest import CORPUS
 
@@ -16,10 +16,10 @@ runner = CliRunner()
 
 
 def test_names_match_without_punctuation_case_or_legal_suffix():
-    assert normalise_name("Moss Adams, LLP") == normalise_name("moss adams")
-    assert normalise_name("Ｈａｃｋｅｒ Bay, Inc.") == "hacker bay"
-    assert normalise_name("Jay Maru, CPA") == "jay maru"
-    assert normalise_name("Ernst & Young LLP") != normalise_name("Young LLP")
+    assert normalize_name("Moss Adams, LLP") == normalize_name("moss adams")
+    assert normalize_name("Ｈａｃｋｅｒ Bay, Inc.") == "hacker bay"
+    assert normalize_name("Jay Maru, CPA") == "jay maru"
+    assert normalize_name("Ernst & Young LLP") != normalize_name("Young LLP")
 
 
 def test_any_label_accepts_either_reading():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from scoring_builders import labels, report
 
-from app.scoring.domain.inputs import normalize_name, parse_answers, parse_facts, parse_profile
+from app.reports.domain.names import normalize_name
+from app.scoring.domain.inputs import parse_answers, parse_facts, parse_profile
 from app.scoring.errors import InputError
 
 
