@@ -40,6 +40,11 @@ def get_control(session: Session, control_id: int) -> Control | None:
     return session.get(Control, control_id)
 
 
+def get_control_by_ref(session: Session, ref: str) -> Control | None:
+    """Return the control with this identifier (as typed in the catalogue), or None."""
+    return _by_ref(session, ref.strip())
+
+
 def _by_ref(session: Session, ref: str) -> Control | None:
     return session.exec(select(Control).where(func.lower(Control.ref) == ref.lower())).first()
 

@@ -18,6 +18,7 @@ from app.audit.actors import vendor_actor
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.auth.passwords import generate_password
+from app.controls import service as controls_service
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.core.rows import id_of
@@ -106,6 +107,11 @@ class DemoLoadResult:
 
 
 DEMO_ACTOR = actors.DEMO
+_DEMO_CONTROLS = (
+    ("AC-01", "Quarterly review of who can reach vendor systems"),
+    ("IAM-02", "Single sign-on with a second factor for every vendor account"),
+    ("BC-03", "Our own backups of data exported from vendor services"),
+)
 DEMO_ORGANISATION_NAME = "Northwind Mutual (demo)"
 
 
@@ -130,6 +136,12 @@ def load_demo(session: Session) -> DemoLoadResult:
         )
     # Invitations need a sender's name; a real organisation renames itself on the Organisation page.
     organisation_service.name_if_unnamed(session, DEMO_ORGANISATION_NAME, actor=DEMO_ACTOR)
+    # A few of our own controls, so that the CUECs of the sample reports can be mapped at once.
+    for ref, control_name in _DEMO_CONTROLS:
+        if controls_service.get_control_by_ref(session, ref) is None:
+            controls_service.save_control(
+                session, ref=ref, name=control_name, owner_email=DEMO_ADMIN_EMAIL, actor=DEMO_ACTOR
+            )
     created = 0
     for name, domain, services, data, tier, status in _DEMO_VENDORS:
         if session.exec(select(Vendor).where(Vendor.name == name)).first() is not None:
