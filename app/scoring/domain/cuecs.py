@@ -48,10 +48,11 @@ def unlinked_cuec_findings(ctx: FindingContext) -> list[Finding]:
     if not unlinked:
         return []
     quoted = "; ".join(f"'{text}'" for text in unlinked[:SHOWN])
-    more = f" and {len(unlinked) - SHOWN} more" if len(unlinked) > SHOWN else ""
+    # The quotes end the sentence themselves (the texts end with a full stop).
+    more = f" and {len(unlinked) - SHOWN} more." if len(unlinked) > SHOWN else ""
     message = (
         f"{len(unlinked)} of the {len(texts)} complementary user entity controls of "
         f"{best.display_name} are not mapped to one of our controls, so nobody on our side "
-        f"owns them: {quoted}{more}."
+        f"owns them: {quoted}{more}"
     )
     return [finding("CUEC_UNLINKED", "medium", message, best, "cuecs", "cuec_list")]
