@@ -14,7 +14,7 @@ from app.scoring.domain.inputs import DocumentFacts
 from app.scoring.domain.results import Finding
 
 WHOLE_SECTION = "All complementary user entity controls listed in this report"
-SHOWN = 3  # CUECs quoted in a finding's message; the rest are counted
+SHOWN = 1  # CUECs quoted in a finding's message (it shows on the review summary); the rest counted
 
 
 def cuec_key(text: str) -> str:

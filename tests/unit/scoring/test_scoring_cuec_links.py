@@ -23,7 +23,7 @@ def test_unmapped_cuecs_are_named_and_counted_beyond_three():
     [found] = unlinked(score(report(cuec_list=TEXTS, cuecs=True), vendor=linked))
     assert found.severity == "medium"
     assert found.message.startswith("4 of the 5 complementary user entity controls of report")
-    assert f"'{TEXTS[1]}'" in found.message and "and 1 more." in found.message
+    assert f"'{TEXTS[1]}'" in found.message and "and 3 more." in found.message
     assert TEXTS[0] not in found.message
 
 

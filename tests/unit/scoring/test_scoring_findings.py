@@ -165,7 +165,7 @@ def test_cuecs_without_an_owner_on_our_side_are_flagged():
         cuec_list=["Customers review user access quarterly.", {"text": "Customers use MFA."}]
     )
     message = _only(score(listed), "CUEC_UNLINKED").message
-    assert "2 of the 2 complementary" in message and "Customers use MFA." in message
+    assert "2 of the 2 complementary" in message and "and 1 more." in message
 
 
 def test_only_the_cuecs_not_mapped_to_our_controls_are_flagged():
