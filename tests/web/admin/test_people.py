@@ -13,6 +13,7 @@ from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.mail.models import OutgoingMail
 from tests.factories import TEST_PASSWORD, make_user, post_form, sign_in
+from tests.form_pages import error_summary, read_field
 
 LINK = re.compile(r"https?://[^\s)\"<]+/welcome/(dlg_s_[A-Za-z0-9_-]+)")
 NEW_PASSWORD = "marmalade tractor overcoat"
@@ -197,3 +198,55 @@ def test_a_wrong_current_password_or_a_weak_one_is_refused_beside_the_field(clie
     assert 'id="password-error"' in page.text and "too common" in page.text
     client.cookies.clear()
     sign_in(client, user)  # the old password still works
+
+
+def test_every_problem_of_a_password_change_is_shown_at_once_beside_its_field(client, session):
+    user = make_user(session, role=Role.procurement)
+    sign_in(client, user)
+    typed = {"current": "wrong password Qx7", "password": "tiny Zq9", "confirm": "tiny Zr8"}
+    page = post_form(client, "/account/password", typed)
+    assert page.status_code == 422
+    current = read_field(page.text, "current")
+    assert current.is_invalid and current.error == "The current password is not correct."
+    password = read_field(page.text, "password")
+    assert password.is_invalid
+    assert password.error == "The password must have at least 12 characters."
+    confirm = read_field(page.text, "confirm")
+    assert confirm.is_invalid and confirm.error == "The two passwords are not the same."
+    summary = error_summary(page.text)
+    assert summary.startswith("Please correct these 3 things:")
+    # Passwords are never written back into the page.
+    for secret in typed.values():
+        assert secret not in page.text
+    assert (current.value, password.value, confirm.value) == ("", "", "")
+    # Nothing changed, and nothing was recorded as a change.
+    assert AuditAction.user_password_changed not in _actions(session, user)
+    client.cookies.clear()
+    sign_in(client, user)
+
+
+def test_a_wrong_current_password_and_a_mismatched_confirmation_are_both_reported(client, session):
+    user = make_user(session, role=Role.auditor)
+    sign_in(client, user)
+    page = post_form(
+        client,
+        "/account/password",
+        {"current": "wrong password here", "password": NEW_PASSWORD, "confirm": "other words"},
+    )
+    assert page.status_code == 422
+    assert read_field(page.text, "current").error == "The current password is not correct."
+    assert read_field(page.text, "password").error is None
+    assert read_field(page.text, "confirm").error == "The two passwords are not the same."
+
+
+def test_a_set_password_link_reports_a_weak_password_and_a_mismatch_together(client, session):
+    sign_in(client, make_user(session, role=Role.admin))
+    post_form(client, "/admin/users", {"email": "kim@acme.example", "role": "auditor"})
+    token = _last_link(session)
+    client.cookies.clear()
+    page = post_form(client, f"/welcome/{token}", {"password": "short", "confirm": "other"})
+    assert page.status_code == 422
+    assert read_field(page.text, "password").error == (
+        "The password must have at least 12 characters."
+    )
+    assert read_field(page.text, "confirm").error == "The two passwords are not the same."
