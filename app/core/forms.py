@@ -8,6 +8,7 @@ at the top. Messages speak to the person at the keyboard, never in validator jar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -46,6 +47,15 @@ def parse_form(model: type[ModelT], form: FormData, *, lists: tuple[str, ...] = 
             if isinstance(value, str) and value.strip() != "":
                 data[key] = value
     return model.model_validate(data)
+
+
+def parse_fields(model: type[ModelT], fields: Mapping[str, str]) -> ModelT:
+    """Build a model from fields a route already read with ``Form()``, blank ones not given.
+
+    For routes that take their fields as plain strings so a malformed value (a date a script
+    or an old browser typed) comes back beside its field instead of as FastAPI's bare 422.
+    """
+    return model.model_validate({key: value for key, value in fields.items() if value.strip()})
 
 
 def typed_values(form: FormData, *, lists: tuple[str, ...] = ()) -> dict[str, object]:
