@@ -25,6 +25,7 @@ FORM = "form"
 """The key of an error that belongs to the whole form rather than to one field."""
 
 EMAIL_HINT = "Enter an e-mail address like name@example.com."
+DATE_HINT = "Enter a date like 2031-12-31."
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def plain_message(error: ErrorDetails) -> str:
     if kind in ("enum", "literal_error"):
         return "Choose one of the listed options."
     if kind.startswith(("date_", "datetime_")):
-        return "Enter a date like 2031-12-31."
+        return DATE_HINT
     if kind.startswith(("int_", "float_", "decimal_")):
         return "Enter a number."
     if kind.startswith("bool_"):
