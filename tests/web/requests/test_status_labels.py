@@ -3,6 +3,8 @@ other label of the product, while the CSS classes keep the stored value."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from app.auth.models import Role, User
@@ -55,3 +57,11 @@ def test_the_dashboard_names_request_statuses_tiers_and_no_request_as_labels(
     assert ">Critical</option>" in page.text
     # The signed-in person's role in the header, too.
     assert " · Risk officer</span>" in page.text
+
+
+def test_the_dashboard_export_names_the_request_status_as_the_page_does(client, session, settings):
+    _request_in_progress(session, settings)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    text = client.get("/reviews/export.csv").content.decode("utf-8-sig")
+    row = next(row for row in csv.DictReader(io.StringIO(text)) if row["Vendor"] == "Orchard Lane")
+    assert row["Request status"] == "In progress"
