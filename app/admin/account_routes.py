@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.admin import service as admin_service
@@ -17,6 +17,7 @@ from app.auth.passwords import PASSWORDS_DIFFER, check_password_policy
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
 from app.core.forms import FormState
+from app.core.ratelimit import rate_limit
 from app.core.templating import templates
 
 router = APIRouter(tags=["account"])
@@ -44,7 +45,11 @@ def password_form(request: Request, saved: bool = False) -> Response:
     return _password_page(request, FormState(), saved=saved)
 
 
-@router.post("/account/password", name="account.change_password")
+@router.post(
+    "/account/password",
+    name="account.change_password",
+    dependencies=[Depends(rate_limit("password_change", per="user"))],
+)
 def change_password(
     request: Request,
     session: SessionDep,

@@ -305,6 +305,9 @@ def change_password(
     """
     problems = _password_change_problems(user, current=current, new=new, confirmation=confirmation)
     if problems:
+        if user.password_hash is not None and "current" in problems:
+            # Kept although the change is refused: the caller commits the refusal's page.
+            _audit(session, user, AuditAction.user_password_change_refused)
         raise PasswordChangeRefused(problems)
     user.password_hash = hash_password(new)
     session.add(user)

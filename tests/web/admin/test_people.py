@@ -11,6 +11,7 @@ from app.audit.actions import AuditAction
 from app.audit.models import AuditEvent
 from app.auth import service as auth_service
 from app.auth.models import Role, User
+from app.auth.passwords import verify_password
 from app.mail.models import OutgoingMail
 from tests.factories import TEST_PASSWORD, make_user, post_form, sign_in
 from tests.form_pages import error_summary, read_field
@@ -250,3 +251,25 @@ def test_a_set_password_link_reports_a_weak_password_and_a_mismatch_together(cli
         "The password must have at least 12 characters."
     )
     assert read_field(page.text, "confirm").error == "The two passwords are not the same."
+
+
+def test_a_wrong_current_password_is_audit_logged_and_guesses_are_limited(client, session):
+    user = make_user(session, role=Role.procurement)
+    sign_in(client, user)
+    guess = {"current": "a guess at it", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    statuses = [post_form(client, "/account/password", guess).status_code for _ in range(10)]
+    assert statuses == [422] * 10
+    refused = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == AuditAction.user_password_change_refused,
+            AuditEvent.subject_id == str(user.id),
+        )
+    ).all()
+    assert len(refused) == 10
+    # Even the right password waits: a stolen session cannot guess on at leisure.
+    right = {"current": TEST_PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    blocked = post_form(client, "/account/password", right)
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
+    session.refresh(user)
+    assert verify_password(user.password_hash, TEST_PASSWORD)
