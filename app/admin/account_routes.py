@@ -5,23 +5,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.admin import service as admin_service
 from app.auth import service as auth_service
 from app.auth.deps import require, session_cookie_name
-from app.auth.errors import InvalidCredentials, WeakPassword
+from app.auth.errors import PasswordChangeRefused, WeakPassword
 from app.auth.models import User
+from app.auth.passwords import PASSWORDS_DIFFER, check_password_policy
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
+from app.core.forms import FormState
+from app.core.ratelimit import rate_limit
 from app.core.templating import templates
 
 router = APIRouter(tags=["account"])
 # Every staff role holds dashboard.view: each person changes their own password.
 StaffDep = Annotated[User, require(Permission.dashboard_view)]
 Secret = Annotated[str, Form(max_length=1024)]
-NOT_THE_SAME = "The two passwords are not the same."
+NOT_THE_SAME = PASSWORDS_DIFFER.capitalize() + "."
 
 
 def _sentence(message: str) -> str:
@@ -29,9 +32,9 @@ def _sentence(message: str) -> str:
 
 
 def _password_page(
-    request: Request, errors: dict[str, str], *, saved: bool = False, status: int = 200
+    request: Request, form: FormState, *, saved: bool = False, status: int = 200
 ) -> Response:
-    context = {"errors": errors, "saved": saved, "values": {}}
+    context = {"errors": form.errors, "saved": saved, "values": form.values}
     return templates.TemplateResponse(
         request, "admin/change_password.html", context, status_code=status
     )
@@ -39,10 +42,14 @@ def _password_page(
 
 @router.get("/account/password", name="account.password_form")
 def password_form(request: Request, saved: bool = False) -> Response:
-    return _password_page(request, {}, saved=saved)
+    return _password_page(request, FormState(), saved=saved)
 
 
-@router.post("/account/password", name="account.change_password")
+@router.post(
+    "/account/password",
+    name="account.change_password",
+    dependencies=[Depends(rate_limit("password_change", per="user"))],
+)
 def change_password(
     request: Request,
     session: SessionDep,
@@ -51,17 +58,20 @@ def change_password(
     password: Secret = "",
     confirm: Secret = "",
 ) -> Response:
-    if password != confirm:
-        return _password_page(request, {"confirm": NOT_THE_SAME}, status=422)
     cookie = request.cookies.get(session_cookie_name(request.app.state.settings))
     try:
         auth_service.change_password(
-            session, user=user, current=current, new=password, keep_session=cookie
+            session,
+            user=user,
+            current=current,
+            new=password,
+            confirmation=confirm,
+            keep_session=cookie,
         )
-    except InvalidCredentials as exc:
-        return _password_page(request, {"current": _sentence(exc.message)}, status=422)
-    except WeakPassword as exc:
-        return _password_page(request, {"password": _sentence(exc.message)}, status=422)
+    except PasswordChangeRefused as exc:
+        # Every problem beside its field; passwords are never shown again, so no values.
+        errors = {name: _sentence(message) for name, message in exc.problems.items()}
+        return _password_page(request, FormState(errors=errors), status=422)
     return RedirectResponse("/account/password?saved=true", status_code=303)
 
 
@@ -89,8 +99,16 @@ def link_set_password(
     request: Request, session: SessionDep, token: str, password: Secret = "", confirm: Secret = ""
 ) -> Response:
     person = admin_service.check_link(session, token)
+    # Both problems at once: a weak password and a confirmation that differs.
+    errors: dict[str, str] = {}
+    try:
+        check_password_policy(password, email=person.email)
+    except WeakPassword as exc:
+        errors["password"] = _sentence(exc.message)
     if password != confirm:
-        return _link_page(request, person, token, {"confirm": NOT_THE_SAME}, status=422)
+        errors["confirm"] = NOT_THE_SAME
+    if errors:
+        return _link_page(request, person, token, errors, status=422)
     try:
         admin_service.set_password_with_link(session, token, password)
     except WeakPassword as exc:

@@ -25,6 +25,8 @@ class AuditAction(StrEnum):
     user_invited = "user.invited"
     user_enabled = "user.enabled"
     user_password_changed = "user.password_changed"  # noqa: S105 - an action name
+    # A change refused because the current password given was wrong (a stolen session guessing).
+    user_password_change_refused = "user.password_change_refused"  # noqa: S105 - an action name
     user_password_link_issued = "user.password_link_issued"  # noqa: S105 - an action name
     user_password_link_used = "user.password_link_used"  # noqa: S105 - an action name
     api_token_created = "api_token.created"  # noqa: S105 - an action name

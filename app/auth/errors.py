@@ -1,5 +1,7 @@
 """Errors of staff sign-in and user management."""
 
+from collections.abc import Mapping
+
 from app.core.errors import Conflict, DiligenceError, InvalidInput, NotFound
 
 
@@ -19,6 +21,20 @@ class UnknownUser(NotFound):
 
 class WeakPassword(InvalidInput):
     code = "weak_password"
+
+
+class PasswordChangeRefused(InvalidInput):
+    """A change of one's own password with one or more problems, each keyed by its form field.
+
+    All of them are reported at once, so the person fixes everything in one go.
+    """
+
+    code = "password_change_refused"
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        first_field, first_message = next(iter(problems.items()))
+        super().__init__(first_message, field=first_field)
+        self.problems = dict(problems)
 
 
 class SsoFailed(DiligenceError):

@@ -21,6 +21,7 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 MIN_PASSWORD_LENGTH = 12
 # Bounds the hashing cost of a single request; far above any passphrase people type.
 MAX_PASSWORD_LENGTH = 256
+PASSWORDS_DIFFER = "the two passwords are not the same"
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("data") / "common-passwords.txt"
 # Verifying against this keeps sign-in time the same whether or not the account exists.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))

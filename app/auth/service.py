@@ -14,9 +14,21 @@ from app.audit import actors
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.audit.actors import user_actor
-from app.auth.errors import InvalidCredentials, UnknownUser, UserExists, WeakPassword
+from app.auth.errors import (
+    InvalidCredentials,
+    PasswordChangeRefused,
+    UnknownUser,
+    UserExists,
+    WeakPassword,
+)
 from app.auth.models import Role, StaffSession, User
-from app.auth.passwords import check_password_policy, hash_password, needs_rehash, verify_password
+from app.auth.passwords import (
+    PASSWORDS_DIFFER,
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from app.core.db import utcnow, write_beside
 from app.core.rows import id_of
 
@@ -276,20 +288,27 @@ def enable_user(session: Session, *, email: str, actor: str = "system") -> User:
 
 
 def change_password(
-    session: Session, *, user: User, current: str, new: str, keep_session: str | None = None
+    session: Session,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    confirmation: str | None = None,
+    keep_session: str | None = None,
 ) -> int:
     """Change one's own password after checking the current one.
 
-    Every other session of the account ends (a thief's among them); the browser whose cookie is
-    ``keep_session`` stays signed in. Return how many sessions ended.
+    Every problem (a wrong current password, a weak new one, a ``confirmation`` that differs)
+    is raised together in one PasswordChangeRefused, keyed by form field. Every other session
+    of the account ends (a thief's among them); the browser whose cookie is ``keep_session``
+    stays signed in. Return how many sessions ended.
     """
-    if user.password_hash is None:
-        raise WeakPassword("this account signs in with single sign-on and has no password")
-    if not verify_password(user.password_hash, current):
-        raise InvalidCredentials("the current password is not correct")
-    if current == new:
-        raise WeakPassword("the new password must differ from the current one")
-    check_password_policy(new, email=user.email)
+    problems = _password_change_problems(user, current=current, new=new, confirmation=confirmation)
+    if problems:
+        if user.password_hash is not None and "current" in problems:
+            # Kept although the change is refused: the caller commits the refusal's page.
+            _audit(session, user, AuditAction.user_password_change_refused)
+        raise PasswordChangeRefused(problems)
     user.password_hash = hash_password(new)
     session.add(user)
     now = utcnow()
@@ -304,6 +323,26 @@ def change_password(
         session.add(row)
     _audit(session, user, AuditAction.user_password_changed, data={"sessions_ended": len(others)})
     return len(others)
+
+
+def _password_change_problems(
+    user: User, *, current: str, new: str, confirmation: str | None
+) -> dict[str, str]:
+    if user.password_hash is None:
+        return {"current": "this account signs in with single sign-on and has no password"}
+    problems: dict[str, str] = {}
+    if not verify_password(user.password_hash, current):
+        problems["current"] = "the current password is not correct"
+    elif current == new:
+        problems["password"] = "the new password must differ from the current one"  # noqa: S105
+    if "password" not in problems:
+        try:
+            check_password_policy(new, email=user.email)
+        except WeakPassword as exc:
+            problems["password"] = exc.message
+    if confirmation is not None and confirmation != new:
+        problems["confirm"] = PASSWORDS_DIFFER
+    return problems
 
 
 def _audit(

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
@@ -19,6 +20,7 @@ from app.controls import mapping, memo, memo_pdf
 from app.controls import service as controls_service
 from app.core.db import SessionDep, utcnow, writes
 from app.core.errors import InvalidInput
+from app.core.forms import form_errors, parse_fields
 from app.core.ratelimit import rate_limit
 from app.core.rows import id_of
 from app.core.templating import templates
@@ -170,6 +172,12 @@ async def link(
     return RedirectResponse(f"/vendors/{vendor.id}/cuecs?saved=1#report-{document_id}", 303)
 
 
+class CheckedOnForm(BaseModel):
+    """The day an owner checked a control, read from text so a malformed one is answered."""
+
+    checked_on: date | None = None
+
+
 @router.post("/vendors/{vendor_id}/cuecs/{document_id}/{key}/confirm", name="controls.confirm")
 def confirm(
     request: Request,
@@ -180,11 +188,17 @@ def confirm(
     key: str,
     in_place: Annotated[str, Form(max_length=3)] = "",
     evidence: Annotated[str, Form(max_length=10000)] = "",
-    checked_on: Annotated[date | None, Form()] = None,
+    checked_on: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     today = utcnow().date()
-    problems = mapping.check_confirmation(in_place, evidence, checked_on, today)
-    if problems or checked_on is None:
+    try:
+        checked = parse_fields(CheckedOnForm, {"checked_on": checked_on}).checked_on
+        unreadable: dict[str, str] = {}
+    except ValidationError as exc:
+        checked, unreadable = None, form_errors(exc)
+    # An unreadable date says how to write one rather than asking for a date.
+    problems = mapping.check_confirmation(in_place, evidence, checked, today) | unreadable
+    if problems or checked is None:
         values = {"in_place": in_place, "evidence": evidence, "checked_on": checked_on}
         failed = {"key": key, "errors": problems, "values": values}
         return _cuecs_page(request, session, user, vendor, failed=failed, status=422)
@@ -193,7 +207,7 @@ def confirm(
         vendor=vendor,
         document_id=document_id,
         key=key,
-        confirmation=mapping.Confirmation(in_place == "yes", evidence, checked_on),
+        confirmation=mapping.Confirmation(in_place == "yes", evidence, checked),
         user=user,
     )
     return RedirectResponse(f"/vendors/{vendor.id}/cuecs?confirmed=1#cuec-{key}", 303)

@@ -8,6 +8,7 @@ at the top. Messages speak to the person at the keyboard, never in validator jar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -24,6 +25,7 @@ FORM = "form"
 """The key of an error that belongs to the whole form rather than to one field."""
 
 EMAIL_HINT = "Enter an e-mail address like name@example.com."
+DATE_HINT = "Enter a date like 2031-12-31."
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,15 @@ def parse_form(model: type[ModelT], form: FormData, *, lists: tuple[str, ...] = 
             if isinstance(value, str) and value.strip() != "":
                 data[key] = value
     return model.model_validate(data)
+
+
+def parse_fields(model: type[ModelT], fields: Mapping[str, str]) -> ModelT:
+    """Build a model from fields a route already read with ``Form()``, blank ones not given.
+
+    For routes that take their fields as plain strings so a malformed value (a date a script
+    or an old browser typed) comes back beside its field instead of as FastAPI's bare 422.
+    """
+    return model.model_validate({key: value for key, value in fields.items() if value.strip()})
 
 
 def typed_values(form: FormData, *, lists: tuple[str, ...] = ()) -> dict[str, object]:
@@ -79,7 +90,7 @@ def plain_message(error: ErrorDetails) -> str:
     if kind in ("enum", "literal_error"):
         return "Choose one of the listed options."
     if kind.startswith(("date_", "datetime_")):
-        return "Enter a date like 2031-12-31."
+        return DATE_HINT
     if kind.startswith(("int_", "float_", "decimal_")):
         return "Enter a number."
     if kind.startswith("bool_"):

@@ -46,6 +46,9 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "upload": "30/hour",
     "export": "10/hour",
     "password_reset": "5/hour",
+    # Changing one's own password checks the current one: a stolen session must not be able
+    # to guess it at leisure.
+    "password_change": "10/hour",
     # Per user across their API tokens: room for busy automation, a stop for a runaway loop.
     "api": "1200/minute",
 }

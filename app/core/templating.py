@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,20 @@ def _format_date(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def _label(value: object) -> str:
+    """Show a stored value (an enum member) as the product writes labels: "In progress".
+
+    A value whose type names its own words (``RequestStatus.label``) shows those; any other
+    ``risk_officer`` becomes "Risk officer". CSS classes keep using the raw value.
+    """
+    own = getattr(value, "label", None)
+    if isinstance(own, str):
+        return own
+    raw = value.value if isinstance(value, Enum) else value
+    words = str(raw).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
     """Build the environment used for pages and e-mails."""
     env = Environment(
@@ -51,6 +66,7 @@ def build_environment(directory: Path = TEMPLATE_DIR) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["date"] = _format_date
+    env.filters["label"] = _label
     env.globals["static_url"] = static_url
     return env
 

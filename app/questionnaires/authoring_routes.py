@@ -41,7 +41,7 @@ ReleaserDep = Annotated[User, require(Permission.questionnaires_release)]
 ReaderDep = Annotated[User, require(Permission.questionnaires_read)]
 MAX_FIELDS: Final = 6000
 _REASON: Final = re.compile(r"^reason__(.+)$")
-TYPES: Final = [kind.value for kind in QuestionType]
+TYPES: Final = list(QuestionType)
 
 
 @router.get("/questionnaires/new", name="questionnaires.new_form")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, UniqueConstraint
@@ -21,6 +21,23 @@ class RequestStatus(StrEnum):
     changes_requested = "changes_requested"
     accepted = "accepted"
     cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        """The status as pages show it, in sentence case like every other label."""
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: Final = {
+    RequestStatus.draft: "Draft",
+    RequestStatus.sent: "Sent",
+    RequestStatus.opened: "Opened",
+    RequestStatus.in_progress: "In progress",
+    RequestStatus.submitted: "Submitted",
+    RequestStatus.changes_requested: "Changes requested",
+    RequestStatus.accepted: "Accepted",
+    RequestStatus.cancelled: "Cancelled",
+}
 
 
 class QuestionnaireRequest(SQLModel, table=True):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from app.auth.deps import CurrentUserDep, require
 from app.auth.models import User
 from app.auth.permissions import Permission, can
 from app.core.db import SessionDep, utcnow
 from app.core.errors import InvalidInput
-from app.core.forms import input_errors
+from app.core.forms import form_errors, input_errors, parse_fields
 from app.core.pagination import PageRequest
 from app.core.templating import templates
 from app.core.versions import ANY_VERSION, StaleEdit
@@ -21,6 +21,7 @@ from app.mail.deps import MailDispatcherDep
 from app.requests import service as requests_service
 from app.requests.bulk_routes import router as bulk_router
 from app.requests.models import QuestionnaireRequest, RequestStatus
+from app.requests.schemas import ExtendForm
 
 router = APIRouter(tags=["requests"])
 # First: "/requests/send-many" must not be read as a request id.
@@ -162,25 +163,27 @@ def extend(
     session: SessionDep,
     user: SenderDep,
     found: RequestDep,
-    due_on: Annotated[date, Form()],
+    due_on: Annotated[str, Form(max_length=100)] = "",
     version: Annotated[str | None, Form(max_length=100)] = None,
 ) -> Response:
     try:
+        data = parse_fields(ExtendForm, {"due_on": due_on})
         requests_service.extend_due_date(
             session,
             request=found,
-            due_on=due_on,
+            due_on=data.due_on,
             actor=user,
             settings=request.app.state.settings,
             expected_version=version if version != ANY_VERSION else None,
         )
     except StaleEdit as exc:
         context = requests_service.detail_context(session, found)
-        context |= {"conflict": exc.message, "typed_due_on": due_on.isoformat()}
+        context |= {"conflict": exc.message, "typed_due_on": due_on}
         return templates.TemplateResponse(request, "requests/detail.html", context, status_code=409)
-    except InvalidInput as exc:
+    except (ValidationError, InvalidInput) as exc:
+        errors = form_errors(exc) if isinstance(exc, ValidationError) else input_errors(exc)
         context = requests_service.detail_context(session, found)
-        context |= {"extend_errors": input_errors(exc), "typed_due_on": due_on.isoformat()}
+        context |= {"extend_errors": errors, "typed_due_on": due_on}
         return templates.TemplateResponse(request, "requests/detail.html", context, status_code=422)
     return _back(found, "extended")
 

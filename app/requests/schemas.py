@@ -19,6 +19,12 @@ class SendForm(BaseModel):
     message: Annotated[str, StringConstraints(max_length=5000)] = ""
 
 
+class ExtendForm(BaseModel):
+    """A new due date for one request."""
+
+    due_on: date
+
+
 class BulkSendForm(BaseModel):
     """One questionnaire, one due date and one message for several vendors."""
 

@@ -53,7 +53,7 @@ def dashboard_sheet(rows: Sequence[DashboardRow]) -> Sheet:
                 row.exceptions_count,
                 row.open_findings,
                 row.has_contradictions,
-                row.request_status,
+                row.request_status_label if row.request_status else "",
                 DECISION_LABELS.get(row.latest_decision or "", ""),
                 row.latest_decision_at,
                 row.follow_up_on,

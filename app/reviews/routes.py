@@ -19,6 +19,7 @@ from app.core.rows import id_of
 from app.core.templating import templates
 from app.core.versions import StaleEdit, submitted_version
 from app.mail.deps import MailDispatcherDep
+from app.requests.models import RequestStatus
 from app.reviews import decisions, overrides
 from app.reviews import service as reviews_service
 from app.reviews.deps import FiltersDep
@@ -27,6 +28,7 @@ from app.reviews.export_routes import router as export_router
 from app.reviews.pages import render_review
 from app.reviews.schemas import (
     OVERRIDE_MESSAGES,
+    REQUEST_STATUSES,
     SORT_LABELS,
     DecisionForm,
     OverrideForm,
@@ -65,6 +67,9 @@ def dashboard(
         "params": filters.query_params(),
         "today": today,
         "tiers": list(InherentTier),
+        "request_statuses": [
+            RequestStatus(status) for status in REQUEST_STATUSES if status != "none"
+        ],
         "sorts": SORT_LABELS,
         "can_export": can(user.role, Permission.exports_create),
     }

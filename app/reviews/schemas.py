@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.requests.models import RequestStatus
 from app.reviews.domain.reassessment import REVIEW_STATE_LABELS, ReviewState, review_state
 from app.reviews.domain.rules import DECISION_LABELS, days_left
 from app.reviews.models import DecisionOutcome
@@ -101,6 +102,11 @@ class DashboardRow:
 
     def review_label(self, today: date) -> str:
         return REVIEW_STATE_LABELS.get(self.review_state(today), "")
+
+    @property
+    def request_status_label(self) -> str:
+        """The latest request's status as pages show it, or "No request"."""
+        return RequestStatus(self.request_status).label if self.request_status else "No request"
 
     @property
     def decision_label(self) -> str:

@@ -258,3 +258,37 @@ def test_extending_to_a_past_date_says_so_beside_the_new_date(client, session, s
     field = read_field(response.text, "new-due")
     assert field.value == past
     assert field.error == "The new due date cannot be in the past: choose today or a later day."
+
+
+def test_extending_to_an_unreadable_date_keeps_it_and_says_how_to_write_one(
+    client, session, settings
+):
+    # A browser's date input cannot send this; a script or an old browser can.
+    request, _token = send_request(session, settings)
+    sign_in(client, make_user(session, role=Role.procurement))
+    before = request.due_on
+    version = form_version(client, f"/requests/{request.id}", "/extend")
+    response = post_form(
+        client, f"/requests/{request.id}/extend", {"due_on": "31/03/2027", "version": version}
+    )
+    assert response.status_code == 422
+    field = read_field(response.text, "new-due")
+    assert field.value == "31/03/2027"
+    assert field.is_invalid
+    assert field.error == "Enter a date like 2031-12-31."
+    # The request's page, not the bare error page.
+    assert "Error 422" not in response.text
+    assert f"/requests/{request.id}/extend" in response.text
+    session.refresh(request)
+    assert request.due_on == before
+
+
+def test_extending_without_a_date_asks_for_one_beside_the_field(client, session, settings):
+    request, _token = send_request(session, settings)
+    sign_in(client, make_user(session, role=Role.procurement))
+    version = form_version(client, f"/requests/{request.id}", "/extend")
+    response = post_form(
+        client, f"/requests/{request.id}/extend", {"due_on": "", "version": version}
+    )
+    assert response.status_code == 422
+    assert read_field(response.text, "new-due").error == "Fill in this field."

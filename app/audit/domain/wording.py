@@ -29,6 +29,7 @@ ACTION_WORDS: Final[Mapping[str, str]] = {
     AuditAction.user_invited: "invited",
     AuditAction.user_enabled: "re-enabled the account of",
     AuditAction.user_password_changed: "changed the password of",
+    AuditAction.user_password_change_refused: "gave a wrong current password when changing that of",
     AuditAction.user_password_link_issued: "issued a password link for",
     AuditAction.user_password_link_used: "set a password with the link for",
     AuditAction.api_token_created: "created the API token",

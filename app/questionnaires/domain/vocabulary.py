@@ -21,6 +21,24 @@ class QuestionType(StrEnum):
     FILE_UPLOAD = "file_upload"
     TRUST_CENTER = "trust_center"
 
+    @property
+    def label(self) -> str:
+        """The type as the editor names it ("Yes or no"), in sentence case."""
+        return QUESTION_TYPE_LABELS[self]
+
+
+QUESTION_TYPE_LABELS: Final = {
+    QuestionType.YES_NO: "Yes or no",
+    QuestionType.SINGLE_CHOICE: "Single choice",
+    QuestionType.MULTIPLE_CHOICE: "Multiple choice",
+    QuestionType.SHORT_TEXT: "Short text",
+    QuestionType.LONG_TEXT: "Long text",
+    QuestionType.DATE: "Date",
+    QuestionType.NUMBER: "Number",
+    QuestionType.FILE_UPLOAD: "File upload",
+    QuestionType.TRUST_CENTER: "Link to a trust center",
+}
+
 
 CHOICE_TYPES: Final = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
 DOCUMENT_TYPES: Final = frozenset({QuestionType.FILE_UPLOAD, QuestionType.TRUST_CENTER})

@@ -11,8 +11,10 @@ from app.audit.actions import AuditAction
 from app.audit.models import AuditEvent
 from app.auth import service as auth_service
 from app.auth.models import Role, User
+from app.auth.passwords import verify_password
 from app.mail.models import OutgoingMail
 from tests.factories import TEST_PASSWORD, make_user, post_form, sign_in
+from tests.form_pages import error_summary, read_field
 
 LINK = re.compile(r"https?://[^\s)\"<]+/welcome/(dlg_s_[A-Za-z0-9_-]+)")
 NEW_PASSWORD = "marmalade tractor overcoat"
@@ -197,3 +199,77 @@ def test_a_wrong_current_password_or_a_weak_one_is_refused_beside_the_field(clie
     assert 'id="password-error"' in page.text and "too common" in page.text
     client.cookies.clear()
     sign_in(client, user)  # the old password still works
+
+
+def test_every_problem_of_a_password_change_is_shown_at_once_beside_its_field(client, session):
+    user = make_user(session, role=Role.procurement)
+    sign_in(client, user)
+    typed = {"current": "wrong password Qx7", "password": "tiny Zq9", "confirm": "tiny Zr8"}
+    page = post_form(client, "/account/password", typed)
+    assert page.status_code == 422
+    current = read_field(page.text, "current")
+    assert current.is_invalid and current.error == "The current password is not correct."
+    password = read_field(page.text, "password")
+    assert password.is_invalid
+    assert password.error == "The password must have at least 12 characters."
+    confirm = read_field(page.text, "confirm")
+    assert confirm.is_invalid and confirm.error == "The two passwords are not the same."
+    summary = error_summary(page.text)
+    assert summary.startswith("Please correct these 3 things:")
+    # Passwords are never written back into the page.
+    for secret in typed.values():
+        assert secret not in page.text
+    assert (current.value, password.value, confirm.value) == ("", "", "")
+    # Nothing changed, and nothing was recorded as a change.
+    assert AuditAction.user_password_changed not in _actions(session, user)
+    client.cookies.clear()
+    sign_in(client, user)
+
+
+def test_a_wrong_current_password_and_a_mismatched_confirmation_are_both_reported(client, session):
+    user = make_user(session, role=Role.auditor)
+    sign_in(client, user)
+    page = post_form(
+        client,
+        "/account/password",
+        {"current": "wrong password here", "password": NEW_PASSWORD, "confirm": "other words"},
+    )
+    assert page.status_code == 422
+    assert read_field(page.text, "current").error == "The current password is not correct."
+    assert read_field(page.text, "password").error is None
+    assert read_field(page.text, "confirm").error == "The two passwords are not the same."
+
+
+def test_a_set_password_link_reports_a_weak_password_and_a_mismatch_together(client, session):
+    sign_in(client, make_user(session, role=Role.admin))
+    post_form(client, "/admin/users", {"email": "kim@acme.example", "role": "auditor"})
+    token = _last_link(session)
+    client.cookies.clear()
+    page = post_form(client, f"/welcome/{token}", {"password": "short", "confirm": "other"})
+    assert page.status_code == 422
+    assert read_field(page.text, "password").error == (
+        "The password must have at least 12 characters."
+    )
+    assert read_field(page.text, "confirm").error == "The two passwords are not the same."
+
+
+def test_a_wrong_current_password_is_audit_logged_and_guesses_are_limited(client, session):
+    user = make_user(session, role=Role.procurement)
+    sign_in(client, user)
+    guess = {"current": "a guess at it", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    statuses = [post_form(client, "/account/password", guess).status_code for _ in range(10)]
+    assert statuses == [422] * 10
+    refused = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == AuditAction.user_password_change_refused,
+            AuditEvent.subject_id == str(user.id),
+        )
+    ).all()
+    assert len(refused) == 10
+    # Even the right password waits: a stolen session cannot guess on at leisure.
+    right = {"current": TEST_PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    blocked = post_form(client, "/account/password", right)
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
+    session.refresh(user)
+    assert verify_password(user.password_hash, TEST_PASSWORD)

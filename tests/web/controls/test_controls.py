@@ -16,6 +16,7 @@ from app.scoring import service as scoring_service
 from app.scoring.domain.cuecs import cuec_key
 from tests.api.helpers import API, caller
 from tests.factories import csrf_token, form_version, make_user, make_vendor, post_form, sign_in
+from tests.form_pages import read_field
 from tests.web.reviews.helpers import add_document, report_facts
 
 TODAY = utcnow().date()
@@ -154,6 +155,37 @@ def test_only_the_controls_owner_confirms(client, session, settings):
     confirm = f"/vendors/{vendor.id}/cuecs/{document.id}/{cuec_key(ACCESS)}/confirm"
     form = {"in_place": "yes", "evidence": "x", "checked_on": TODAY.isoformat()}
     assert post_form(client, confirm, form).status_code == 403
+    assert session.exec(select(CuecLink)).one().confirmed_at is None
+
+
+def test_an_unreadable_checked_date_keeps_what_was_typed_and_says_how_to_write_one(
+    client, session, settings
+):
+    owner = make_user(session, role=Role.risk_officer, email="ana@ex.com")
+    access = _control(session, "AC-02", "ana@ex.com")
+    vendor, document = _vendor(session, settings, [ACCESS])
+    session.add(
+        CuecLink(
+            vendor_id=vendor.id,
+            document_id=document.id,
+            cuec_key=cuec_key(ACCESS),
+            cuec_text=ACCESS,
+            control_id=access.id,
+        )
+    )
+    session.flush()
+    sign_in(client, owner)
+    confirm = f"/vendors/{vendor.id}/cuecs/{document.id}/{cuec_key(ACCESS)}/confirm"
+    typed = {"in_place": "yes", "evidence": "Ticket SEC-88", "checked_on": "3rd of March"}
+    page = post_form(client, confirm, typed)
+    assert page.status_code == 422
+    key = cuec_key(ACCESS)
+    checked = read_field(page.text, f"checked-{key}")
+    assert checked.value == "3rd of March" and checked.is_invalid
+    # This form names its messages "checked-error-<key>", outside the forms macros.
+    assert f'id="checked-error-{key}">Enter a date like 2031-12-31.</p>' in page.text
+    assert "Ticket SEC-88" in page.text
+    assert "Error 422" not in page.text
     assert session.exec(select(CuecLink)).one().confirmed_at is None
 
 
