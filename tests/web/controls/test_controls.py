@@ -36,6 +36,19 @@ def _control(session, ref, owner):
     return control
 
 
+def _map(session, vendor, document, text, control):
+    session.add(
+        CuecLink(
+            vendor_id=vendor.id,
+            document_id=document.id,
+            cuec_key=cuec_key(text),
+            cuec_text=text,
+            control_id=control.id,
+        )
+    )
+    session.flush()
+
+
 def _vendor(session, settings, cuecs, *, end=TODAY - timedelta(days=40), vendor=None):
     vendor = vendor or make_vendor(session, name="Lumenary Cloud")
     facts = report_facts(end, cuec_list=cuecs)
@@ -140,16 +153,7 @@ def test_mapping_cuecs_clears_the_unlinked_finding_and_the_owner_confirms(
 def test_only_the_controls_owner_confirms(client, session, settings):
     access = _control(session, "AC-02", "ana@ex.com")
     vendor, document = _vendor(session, settings, [ACCESS])
-    session.add(
-        CuecLink(
-            vendor_id=vendor.id,
-            document_id=document.id,
-            cuec_key=cuec_key(ACCESS),
-            cuec_text=ACCESS,
-            control_id=access.id,
-        )
-    )
-    session.flush()
+    _map(session, vendor, document, ACCESS, access)
     sign_in(client, make_user(session, role=Role.risk_officer, email="bob@ex.com"))
     assert "Confirm AC-02" not in client.get(f"/vendors/{vendor.id}/cuecs").text
     confirm = f"/vendors/{vendor.id}/cuecs/{document.id}/{cuec_key(ACCESS)}/confirm"
@@ -164,16 +168,7 @@ def test_an_unreadable_checked_date_keeps_what_was_typed_and_says_how_to_write_o
     owner = make_user(session, role=Role.risk_officer, email="ana@ex.com")
     access = _control(session, "AC-02", "ana@ex.com")
     vendor, document = _vendor(session, settings, [ACCESS])
-    session.add(
-        CuecLink(
-            vendor_id=vendor.id,
-            document_id=document.id,
-            cuec_key=cuec_key(ACCESS),
-            cuec_text=ACCESS,
-            control_id=access.id,
-        )
-    )
-    session.flush()
+    _map(session, vendor, document, ACCESS, access)
     sign_in(client, owner)
     confirm = f"/vendors/{vendor.id}/cuecs/{document.id}/{cuec_key(ACCESS)}/confirm"
     typed = {"in_place": "yes", "evidence": "Ticket SEC-88", "checked_on": "3rd of March"}
@@ -271,16 +266,7 @@ def test_the_memo_reads_as_an_auditor_expects_in_xlsx_and_pdf(client, session, s
 def test_the_api_lists_controls_and_a_vendors_cuecs_with_their_mapping(client, session, settings):
     access = _control(session, "AC-02", "ana@ex.com")
     vendor, document = _vendor(session, settings, [ACCESS, KEYS])
-    session.add(
-        CuecLink(
-            vendor_id=vendor.id,
-            document_id=document.id,
-            cuec_key=cuec_key(ACCESS),
-            cuec_text=ACCESS,
-            control_id=access.id,
-        )
-    )
-    session.flush()
+    _map(session, vendor, document, ACCESS, access)
     _user, headers = caller(session, Role.risk_officer)
     controls = client.get(f"{API}/controls", headers=headers).json()
     assert [item["ref"] for item in controls["items"]] == ["AC-02"]
