@@ -31,6 +31,8 @@ from app.requests.answer_pages import build_sections
 from app.requests.domain.answer_input import read_answers
 from app.requests.models import Answer
 from app.requests.schemas import SendForm
+from app.reviews.document_views import merged_facts
+from app.reviews.domain import fact_sheet
 from app.reviews.models import VendorReview
 from app.reviews.tier_sets import tier_set_for
 from app.vendors import service as vendors_service
@@ -59,6 +61,7 @@ def _detail_page(
 ) -> Response:
     """Render the vendor's page; a form in error is shown open, as typed, with its messages."""
     assert vendor.id is not None
+    documents = reports_service.list_documents(session, vendor_id=vendor.id)
     context = {
         "user": user,
         "vendor": vendor,
@@ -66,7 +69,15 @@ def _detail_page(
         "requests": requests_service.list_requests(
             session, page=PageRequest.of(1, 50), vendor_id=vendor.id
         ),
-        "documents": reports_service.list_documents(session, vendor_id=vendor.id),
+        "documents": documents,
+        # What each document was read as, named as the review page names it ("ISO/IEC 27001").
+        "read_as": {
+            id_of(document): fact_sheet.kind_label(
+                facts.doc_kind, merged_facts(facts), document.kind.value
+            )
+            for document, facts in documents
+            if facts is not None
+        },
         "review": session.get(VendorReview, vendor.id),
         "tier_set": tier_set_for(vendor),
         "questionnaires": [loaded.definition for loaded in latest_versions()],

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from app.auth.models import Role
+from app.core.db import utcnow
+from app.reports.models import DocumentKind
 from tests.factories import form_version, make_user, make_vendor, sign_in
 from tests.form_pages import error_summary, read_field
+from tests.web.reviews.helpers import add_document, report_facts
 
 
 def test_vendor_list_shows_an_empty_state(client, session):
@@ -179,3 +184,36 @@ def test_the_vendor_profile_intake_derives_the_inherent_tier_and_scoring_flags(c
     incomplete = post_form(client, f"/vendors/{vendor.id}/profile", data)
     assert incomplete.status_code == 422
     assert "Please answer the marked questions" in incomplete.text
+
+
+def test_the_vendor_page_names_what_each_document_was_read_as(client, session, settings):
+    vendor = make_vendor(session, name="Lumenary Cloud")
+    end = utcnow().date() - timedelta(days=40)
+    add_document(session, settings, vendor, facts=report_facts(end), filename="soc2.pdf")
+    bridge = {"doc_kind": "bridge_letter", "period_end": end, "bridge_through": end}
+    add_document(
+        session,
+        settings,
+        vendor,
+        kind=DocumentKind.bridge_letter,
+        facts=bridge,
+        filename="bridge.pdf",
+        content=b"bridge",
+    )
+    iso = {"doc_kind": "iso_certificate", "standard": "ISO/IEC 27001:2022"}
+    add_document(
+        session,
+        settings,
+        vendor,
+        kind=DocumentKind.iso27001_certificate,
+        facts=iso,
+        filename="iso.pdf",
+        content=b"iso",
+    )
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    page = client.get(f"/vendors/{vendor.id}").text
+    read = page[page.index("What was read") :]
+    read = read[: read.index("</table>")]
+    assert "SOC 2 Type 2, period end" in read
+    assert "Bridge letter" in read and "bridge letter" not in read
+    assert "ISO/IEC 27001:2022" in read and "iso certificate" not in read
