@@ -29,11 +29,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from common import production_environment
-from portal_load import BENCH_RATE_LIMITS, QUESTIONS, VendorState, _next_value, seed
-from sqlalchemy import event
+from portal_load import BENCH_RATE_LIMITS, QUESTIONS, SLUG, VendorState, _next_value, seed
+from sqlalchemy import event, insert
 
 from app.core.config import get_settings
+from app.core.db import create_db_engine
 from app.main import create_app
+from app.questionnaires.library import get_definition
+from app.requests.models import Answer
 
 Headers = list[tuple[bytes, bytes]]
 VERSION = re.compile(rb'name="v__([a-z_]+)" value="(\d+)"')
@@ -146,6 +149,24 @@ async def drive(
     return counts
 
 
+def _answer_others(url: str, states: list[VendorState], count: int) -> None:
+    """Store answers to ``count`` other questions of every request, as a vendor well into a
+    long questionnaire has: each save then reads that many answers back."""
+    definition = get_definition(SLUG).definition
+    others = [q.id for q in definition.questions() if q.id not in QUESTIONS][:count]
+    engine = create_db_engine(url, pool_size=1)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Answer.__table__),  # type: ignore[attr-defined]
+            [
+                {"request_id": state.request_id, "question_id": question_id, "value": "yes"}
+                for state in states
+                for question_id in others
+            ],
+        )
+    engine.dispose()
+
+
 def build_app(workdir: Path, url: str) -> Any:
     """Create the application with a production server's environment."""
     env = production_environment(url, workdir, DILIGENCE_RATE_LIMITS=BENCH_RATE_LIMITS)
@@ -161,6 +182,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         workdir = Path(tmp)
         url = f"sqlite:///{workdir / 'portal.db'}"
         states = seed(url, args.vendors)
+        if args.answered:
+            _answer_others(url, states, args.answered)
         app = build_app(workdir, url)
         statements = [0]
         shown: list[str] = []
@@ -201,6 +224,9 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--show-sql", action="store_true", help="print the SQL of one save")
+    parser.add_argument(
+        "--answered", type=int, default=0, help="answers to other questions stored beforehand"
+    )
     args = parser.parse_args()
     result = run_and_report(args)
     print(json.dumps({"benchmark": "portal_save_cpu", "cpu_count": os.cpu_count(), **result}))

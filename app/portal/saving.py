@@ -70,8 +70,9 @@ def save_from_form(
         raise InvalidAnswer(
             f"{question.text}: this page is out of date; reload it and enter your answer again."
         )
-    answers = answering.load_answers(session, request.id)
-    visible_before = _visible_ids(definition, answering.answer_values(answers))
+    # Plain values for visibility and progress; ORM rows only for what is written or drawn.
+    values = answering.load_values(session, request.id)
+    visible_before = _visible_ids(definition, values)
     answer = answering.save_answer(
         session,
         request=request,
@@ -79,9 +80,8 @@ def save_from_form(
         value=value,
         expected_version=seen,
         actor=vendor_actor(id_of(request)),
-        answers=answers,
     )
-    values = answering.answer_values(answers)
+    values[question_id] = answer.value
     visible = visible_questions(definition, values)
     visible_after = {question.id for question in visible}
     flipped = visible_before ^ visible_after
@@ -93,7 +93,8 @@ def save_from_form(
     )
     documents = documents_of(session, request.id) if has_files else {}
     # Only the questions that flipped are drawn again, from the visibility computed above.
-    changed = question_views(definition, answers, visible_after, flipped, documents)
+    shown = answering.load_answers_to(session, request.id, flipped) if flipped else {}
+    changed = question_views(definition, shown, visible_after, flipped, documents)
     return SavedAnswer(
         question_id=question_id,
         version=answer.row_version,

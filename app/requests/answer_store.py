@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -64,6 +66,18 @@ def frozen_definition(request: QuestionnaireRequest) -> LoadedDefinition:
 # The statements of every portal save, built once: building one costs more than running it.
 _ANSWERS_OF_REQUEST = select(Answer).where(col(Answer.request_id) == bindparam("request_id"))
 _ANSWER_TABLE = Answer.__table__  # type: ignore[attr-defined]
+# Plain rows, not ORM objects: see load_values.
+_VALUES_OF_REQUEST = sa_select(_ANSWER_TABLE.c.question_id, _ANSWER_TABLE.c.value).where(
+    _ANSWER_TABLE.c.request_id == bindparam("request_id")
+)
+_ANSWER_TO = select(Answer).where(
+    col(Answer.request_id) == bindparam("request_id"),
+    col(Answer.question_id) == bindparam("question_id"),
+)
+_ANSWERS_TO = select(Answer).where(
+    col(Answer.request_id) == bindparam("request_id"),
+    col(Answer.question_id).in_(bindparam("question_ids", expanding=True)),
+)
 _UPDATE_ANSWER_IF_UNCHANGED = update(_ANSWER_TABLE).where(
     _ANSWER_TABLE.c.id == bindparam("answer_id"),
     _ANSWER_TABLE.c.row_version == bindparam("seen"),
@@ -76,6 +90,31 @@ def load_answers(session: Session, request_id: int) -> dict[str, Answer]:
     """Return the saved answers of a request keyed by question id."""
     rows = session.exec(_ANSWERS_OF_REQUEST, params={"request_id": request_id}).all()
     return {row.question_id: row for row in rows}
+
+
+def load_values(session: Session, request_id: int) -> dict[str, AnswerValue]:
+    """Return the request's answer values by question id, as plain values.
+
+    What visibility and progress need; each save reads them, and building an ORM row for
+    every answer of a long questionnaire cost four times as much (56 answers: 551 against
+    136 microseconds for 4).
+    """
+    rows = session.connection().execute(_VALUES_OF_REQUEST, {"request_id": request_id})
+    return {question_id: value for question_id, value in rows}  # noqa: C416 - rows, not pairs
+
+
+def load_answer(session: Session, request_id: int, question_id: str) -> Answer | None:
+    """Return the saved answer to one question of a request, if any."""
+    params = {"request_id": request_id, "question_id": question_id}
+    return session.exec(_ANSWER_TO, params=params).first()
+
+
+def load_answers_to(
+    session: Session, request_id: int, question_ids: Iterable[str]
+) -> dict[str, Answer]:
+    """Return the saved answers to the given questions of a request, keyed by question id."""
+    params = {"request_id": request_id, "question_ids": sorted(question_ids)}
+    return {row.question_id: row for row in session.exec(_ANSWERS_TO, params=params).all()}
 
 
 def answer_values(answers: dict[str, Answer]) -> dict[str, AnswerValue]:
@@ -140,9 +179,7 @@ def save_answer(
     _check_value(definition, question_id, value)
     assert request.id is not None
     if answers is None:
-        existing = session.exec(
-            select(Answer).where(Answer.request_id == request.id, Answer.question_id == question_id)
-        ).first()
+        existing = load_answer(session, request.id, question_id)
     else:
         existing = answers.get(question_id)
     now = utcnow()
