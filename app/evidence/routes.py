@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
@@ -41,7 +40,8 @@ async def upload(
     file: UploadFile,
     source_url: Annotated[str, Form(max_length=2000)] = "",
     source_terms: Annotated[str, Form(max_length=32)] = "",
-    source_obtained_on: Annotated[date | None, Form()] = None,
+    # Read as typed: a malformed date is refused with the other reasons an upload is refused.
+    source_obtained_on: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     session.commit()  # end the request's read (and a sign-in touch) before the write queue
     today = utcnow().date()

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.errors import InvalidInput
+from app.core.forms import DATE_HINT
 from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import is_web_address
 from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
@@ -45,16 +46,23 @@ def check_trust_center(url: str, terms: str) -> None:
 
 
 def provenance_from_form(
-    *, url: str, terms: str, obtained_on: date | None, today: date
+    *, url: str, terms: str, obtained_on: str, today: date
 ) -> Provenance | None:
-    """Return the provenance staff gave with an upload, or None when no address was given."""
+    """Return the provenance staff gave with an upload, or None when no address was given.
+
+    ``obtained_on`` is the date field as typed (blank: today).
+    """
     url = url.strip()
     if not url:
         return None
     check_trust_center(url, terms)
-    if obtained_on is not None and obtained_on > today:
+    try:
+        obtained = date.fromisoformat(obtained_on.strip()) if obtained_on.strip() else today
+    except ValueError:
+        raise InvalidInput(f"The date the report was obtained: {DATE_HINT}") from None
+    if obtained > today:
         raise InvalidInput("The report cannot have been obtained after today.")
-    return Provenance(url=url, terms=terms, obtained_on=obtained_on or today)
+    return Provenance(url=url, terms=terms, obtained_on=obtained)
 
 
 def provenance_of(document: Document) -> Provenance | None:

@@ -167,3 +167,17 @@ def test_bad_trust_center_details_are_refused_and_nothing_is_stored(client, sess
     )
     assert edit.status_code == 422
     assert session.get(Vendor, vendor.id).trust_center_url is None
+
+
+def test_an_unreadable_date_obtained_is_refused_in_words_and_nothing_is_stored(client, session):
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    upload = post_form(
+        client,
+        f"/vendors/{vendor.id}/documents",
+        {"source_url": ADDRESS, "source_terms": "public", "source_obtained_on": "last Tuesday"},
+        files={"file": (PDF.name, PDF.read_bytes(), "application/pdf")},
+    )
+    assert upload.status_code == 422
+    assert "The date the report was obtained: Enter a date like 2031-12-31." in upload.text
+    assert session.exec(select(Document).where(Document.vendor_id == vendor.id)).all() == []
