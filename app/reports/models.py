@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.core.db import JSONType, UTCDateTime, enum_type, utcnow
+from app.reports.domain.kinds import UPLOADED_KIND_LABELS
 from app.reports.domain.upload_policy import describe_flags
 
 
@@ -21,6 +22,11 @@ class DocumentKind(StrEnum):
     iso27001_certificate = "iso27001_certificate"
     iso42001_certificate = "iso42001_certificate"
     other = "other"
+
+    @property
+    def label(self) -> str:
+        """The kind in words, as pages show it ("SOC 2 report")."""
+        return UPLOADED_KIND_LABELS[self.value]
 
 
 class DocumentIdentity(StrEnum):

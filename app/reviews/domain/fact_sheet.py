@@ -14,6 +14,7 @@ from datetime import date
 from typing import Final
 
 from app.reports.domain.evaluation import INFORMATIVE_FIELDS
+from app.reports.domain.kinds import UPLOADED_KIND_LABELS
 from app.reviews.domain.rules import current_until
 
 # Below this confidence a fact is marked for a reviewer to confirm.
@@ -97,15 +98,8 @@ def quote_excerpt(quote: str, limit: int = QUOTE_CHARS) -> str:
     return kept.rstrip(" ,;:.-") + "…"
 
 
-KIND_LABELS: Final[Mapping[str, str]] = {
-    "soc1_report": "SOC 1 report",
-    "soc2_report": "SOC 2 report",
-    "soc3_report": "SOC 3 report",
-    "bridge_letter": "Bridge letter",
-    "iso27001_certificate": "ISO/IEC 27001 certificate",
-    "iso42001_certificate": "ISO/IEC 42001 certificate",
-    "other": "Other document",
-}
+# What a document was uploaded as, in words (the reports feature's one table).
+KIND_LABELS: Final[Mapping[str, str]] = UPLOADED_KIND_LABELS
 _READ_KIND_LABELS: Final[Mapping[str, str]] = {
     "bridge_letter": "Bridge letter",
     "iso_certificate": "Certificate",
