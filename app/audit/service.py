@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import insert, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql.elements import ColumnElement
@@ -33,7 +34,11 @@ _HEAD_KEY = "audit.appended_head"
 # The fields an event's hash covers, in the order the chain has always hashed them.
 _HASHED = ("sequence", "occurred_at", "actor", "action", "subject_type", "subject_id", "data")
 # Built once: every portal save appends an event.
-_APPEND = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
+_TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
+_APPEND = insert(_TABLE)
+_LOCK_APPENDS = text("SELECT pg_advisory_xact_lock(:k)")
+# Only the head's two columns, as plain values: a whole row costs more.
+_HEAD = sa_select(_TABLE.c.sequence, _TABLE.c.hash).order_by(_TABLE.c.sequence.desc()).limit(1)
 
 
 @dataclass(frozen=True)
@@ -106,16 +111,10 @@ def _current_head(session: Session) -> tuple[int, str]:
     appended: tuple[int, str] | None = session.info.get(_HEAD_KEY)
     if appended is not None:
         return appended
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().execute(
-            text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK}
-        )
-    # Only the head's two columns: this runs on every save, and a whole row costs more.
-    head = session.exec(
-        select(AuditEvent.sequence, AuditEvent.hash)
-        .order_by(col(AuditEvent.sequence).desc())
-        .limit(1)
-    ).first()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK_APPENDS, {"k": _PG_AUDIT_LOCK})
+    head = connection.execute(_HEAD).first()
     return (head[0], head[1]) if head is not None else (0, GENESIS_HASH)
 
 
