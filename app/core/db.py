@@ -166,14 +166,20 @@ def begins_as_writer(engine: Engine) -> bool:
     return bool(engine.get_execution_options().get(SQLITE_BEGIN_OPTION) == "IMMEDIATE")
 
 
+def _new_session(engine: Engine, *, writer: bool) -> Session:
+    """Open a session; a writer's transaction begins as one (see write_engine)."""
+    if writer:
+        return Session(write_engine(engine), expire_on_commit=False, info={WRITER_KEY: True})
+    return Session(engine, expire_on_commit=False)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """Open a session for a job or CLI command: commit on success, roll back on error.
 
     Jobs and commands write, so on SQLite the transaction begins as a writer (see write_engine).
     """
-    engine = write_engine(engine)
-    with Session(engine, expire_on_commit=False, info={WRITER_KEY: True}) as session:
+    with _new_session(engine, writer=True) as session:
         try:
             yield session
             session.commit()
@@ -221,11 +227,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     (the portal's autosave writes through the writer thread, public pages read nothing), so
     they pay no hop to a worker thread. Ending a transaction that did query runs on one.
     """
-    engine: Engine = request.app.state.engine
-    if request_writes(request):
-        session = Session(write_engine(engine), expire_on_commit=False, info={WRITER_KEY: True})
-    else:
-        session = Session(engine, expire_on_commit=False)
+    session = _new_session(request.app.state.engine, writer=request_writes(request))
     try:
         yield session
     except BaseException:

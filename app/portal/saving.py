@@ -140,7 +140,7 @@ def answer_clash(
     question = answering.frozen_definition(request).definition.question(question_id)
     if question is None:
         raise InvalidAnswer(f"There is no such question '{question_id}' here.")
-    row = answering.load_answers(session, request.id).get(question_id)
+    row = answering.load_answer(session, request.id, question_id)
     saved = row.value if row else None
     try:
         value = answer_from_form(question, getlist)

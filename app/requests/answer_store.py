@@ -325,7 +325,7 @@ def attach_document(
     actor: str,
 ) -> None:
     """Add a document to a file question's answer, keeping the files attached before."""
-    current = load_answers(session, id_of(request)).get(question_id)
+    current = load_answer(session, id_of(request), question_id)
     references = list(current.value) if current and isinstance(current.value, list) else []
     if str(document_id) not in references:
         references.append(str(document_id))
