@@ -16,7 +16,7 @@ from app.auth.models import User
 from app.auth.passwords import PASSWORDS_DIFFER, check_password_policy
 from app.auth.permissions import Permission
 from app.core.db import SessionDep
-from app.core.forms import FormState
+from app.core.forms import FormState, as_sentence
 from app.core.ratelimit import rate_limit
 from app.core.templating import templates
 
@@ -25,10 +25,6 @@ router = APIRouter(tags=["account"])
 StaffDep = Annotated[User, require(Permission.dashboard_view)]
 Secret = Annotated[str, Form(max_length=1024)]
 NOT_THE_SAME = PASSWORDS_DIFFER.capitalize() + "."
-
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:].rstrip(".") + "."
 
 
 def _password_page(
@@ -70,7 +66,7 @@ def change_password(
         )
     except PasswordChangeRefused as exc:
         # Every problem beside its field; passwords are never shown again, so no values.
-        errors = {name: _sentence(message) for name, message in exc.problems.items()}
+        errors = {name: as_sentence(message) for name, message in exc.problems.items()}
         return _password_page(request, FormState(errors=errors), status=422)
     return RedirectResponse("/account/password?saved=true", status_code=303)
 
@@ -104,7 +100,7 @@ def link_set_password(
     try:
         check_password_policy(password, email=person.email)
     except WeakPassword as exc:
-        errors["password"] = _sentence(exc.message)
+        errors["password"] = as_sentence(exc.message)
     if password != confirm:
         errors["confirm"] = NOT_THE_SAME
     if errors:
@@ -112,6 +108,6 @@ def link_set_password(
     try:
         admin_service.set_password_with_link(session, token, password)
     except WeakPassword as exc:
-        errors = {"password": _sentence(exc.message)}
+        errors = {"password": as_sentence(exc.message)}
         return _link_page(request, person, token, errors, status=422)
     return RedirectResponse("/login?password_set=true", status_code=303)

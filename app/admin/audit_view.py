@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from app.audit.actors import user_actor
 from app.audit.domain.wording import (
     CHANNEL_WORDS,
-    DOCUMENT_KIND_WORDS,
     SUBJECT_WORDS,
     action_words,
     detail_label,
@@ -25,6 +24,7 @@ from app.auth.models import ApiToken, User
 from app.core.rows import id_of
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition
+from app.reports.domain.kinds import DOCUMENT_KIND_WORDS
 from app.reports.models import Document
 from app.requests.models import QuestionnaireRequest
 from app.vendors.models import Vendor, VendorContact

@@ -97,10 +97,11 @@ def plain_message(error: ErrorDetails) -> str:
         return "Tick the box or leave it empty."
     if kind.startswith("url_"):
         return "Enter a web address like https://www.example.com."
-    return _sentence(message.removeprefix("Value error, "))
+    return as_sentence(message.removeprefix("Value error, "))
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
+    """Write a message as a sentence: a capital first, a full stop last."""
     text = text.strip()
     if not text:
         return "Check this field."

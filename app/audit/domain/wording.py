@@ -196,15 +196,6 @@ CHANNEL_WORDS: Final[Mapping[str, str]] = {
     "worker": "the background worker",
     "demo": "the demo data",
 }
-DOCUMENT_KIND_WORDS: Final[Mapping[str, str]] = {
-    "soc1_report": "SOC 1 report",
-    "soc2_report": "SOC 2 report",
-    "soc3_report": "SOC 3 report",
-    "bridge_letter": "bridge letter",
-    "iso27001_certificate": "ISO/IEC 27001 certificate",
-    "iso42001_certificate": "ISO/IEC 42001 certificate",
-    "other": "other document",
-}
 _CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 

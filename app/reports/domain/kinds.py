@@ -1,17 +1,21 @@
-"""What each kind of document is called on pages, exports and mail: one table for all."""
+"""What each kind of document is called on pages, exports, mail and the audit log: one table."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Final
 
-# By the kind a document was uploaded as (``DocumentKind`` values).
-UPLOADED_KIND_LABELS: Final[Mapping[str, str]] = {
+# By the kind a document was uploaded as (``DocumentKind`` values), as said inside a sentence.
+DOCUMENT_KIND_WORDS: Final[Mapping[str, str]] = {
     "soc1_report": "SOC 1 report",
     "soc2_report": "SOC 2 report",
     "soc3_report": "SOC 3 report",
-    "bridge_letter": "Bridge letter",
+    "bridge_letter": "bridge letter",
     "iso27001_certificate": "ISO/IEC 27001 certificate",
     "iso42001_certificate": "ISO/IEC 42001 certificate",
-    "other": "Other document",
+    "other": "other document",
+}
+# The same as labels ("Bridge letter").
+UPLOADED_KIND_LABELS: Final[Mapping[str, str]] = {
+    kind: words[:1].upper() + words[1:] for kind, words in DOCUMENT_KIND_WORDS.items()
 }
