@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -84,9 +85,11 @@ class ReviewPage:
     next_review_on: date | None = None
     review_months: int | None = None
 
-    @property
+    @cached_property
     def cuecs_mapped(self) -> frozenset[str]:
-        """Keys of the CUECs mapped to one of our controls (their owner is the control's)."""
+        """Keys of the CUECs mapped to one of our controls (their owner is the control's).
+
+        Read once: the CUEC section asks for every row."""
         linked = self.vendor.profile.get("cuec_controls_linked")
         return frozenset(str(key) for key in linked) if isinstance(linked, list) else frozenset()
 
