@@ -41,17 +41,14 @@ def get_control(session: Session, control_id: int) -> Control | None:
 
 
 def get_control_by_ref(session: Session, ref: str) -> Control | None:
-    """Return the control with this identifier (as typed in the catalogue), or None."""
-    return _by_ref(session, ref.strip())
-
-
-def _by_ref(session: Session, ref: str) -> Control | None:
-    return session.exec(select(Control).where(func.lower(Control.ref) == ref.lower())).first()
+    """Return the control with this identifier (any case, spaces around ignored), or None."""
+    wanted = ref.strip().lower()
+    return session.exec(select(Control).where(func.lower(Control.ref) == wanted)).first()
 
 
 def _upsert(session: Session, row: ControlRow) -> bool:
     """Store one control by identifier; return whether it is new."""
-    control = _by_ref(session, row.ref)
+    control = get_control_by_ref(session, row.ref)
     is_new = control is None
     control = control or Control(ref=row.ref, name=row.name, owner_email=row.owner_email)
     control.name, control.owner_email, control.updated_at = (
@@ -79,7 +76,7 @@ def save_control(session: Session, *, ref: str, name: str, owner_email: str, act
         subject_id=row.ref,
         data={"created": is_new, "owner": row.owner_email.lower()},
     )
-    control = _by_ref(session, row.ref)
+    control = get_control_by_ref(session, row.ref)
     assert control is not None
     return control
 
