@@ -69,7 +69,9 @@ def test_rewrap_moves_every_object_to_the_new_key_and_a_second_run_finds_them_cu
     again = rewrap_all(session, rotated, actor="cli")
     assert again.outcomes == {Rewrapped.current.value: 2}
     events = session.exec(
-        select(AuditEvent).where(col(AuditEvent.action) == "storage.rewrapped")
+        select(AuditEvent)
+        .where(col(AuditEvent.action) == "storage.rewrapped")
+        .order_by(col(AuditEvent.sequence))
     ).all()
     assert [event.data for event in events] == [
         {"objects": 2, "rewrapped": 2},

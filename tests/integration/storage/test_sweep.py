@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from app.audit.models import AuditEvent
@@ -47,7 +47,11 @@ def _document(session: Session, storage: LocalStorage):
 
 
 def _actions(session: Session, action: str) -> list[AuditEvent]:
-    return list(session.exec(select(AuditEvent).where(AuditEvent.action == action)).all())
+    return list(
+        session.exec(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.sequence))
+        ).all()
+    )
 
 
 def test_a_dry_run_lists_old_orphans_only_and_apply_removes_them(session, tmp_path):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.audit.models import AuditEvent
 from app.auth import service as auth_service
@@ -108,7 +108,11 @@ def test_sign_in_and_out_are_audited_without_secrets(client, session):
     sign_in(client, user)
     cookie = client.cookies.get(SESSION_COOKIE)
     post_form(client, "/logout")
-    events = session.exec(select(AuditEvent).where(AuditEvent.subject_id == str(user.id))).all()
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.subject_id == str(user.id))
+        .order_by(col(AuditEvent.sequence))
+    ).all()
     actions = [e.action for e in events]
     assert actions == ["user.created", "user.signed_in", "user.signed_out"]
     dumped = repr([e.data for e in events])
