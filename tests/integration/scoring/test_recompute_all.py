@@ -67,7 +67,12 @@ def _scores(session: Session, vendor: Vendor) -> list[Score]:
 
 
 def _events(session: Session, action: str) -> list[AuditEvent]:
-    return list(session.exec(select(AuditEvent).where(col(AuditEvent.action) == action)).all())
+    ordered = (
+        select(AuditEvent)
+        .where(col(AuditEvent.action) == action)
+        .order_by(col(AuditEvent.sequence))
+    )
+    return list(session.exec(ordered).all())
 
 
 def test_recompute_all_stores_one_score_per_changed_vendor_and_reports_progress(session):
