@@ -50,13 +50,17 @@ def parse_form(model: type[ModelT], form: FormData, *, lists: tuple[str, ...] = 
     return model.model_validate(data)
 
 
-def parse_fields(model: type[ModelT], fields: Mapping[str, str]) -> ModelT:
+def parse_fields(
+    model: type[ModelT], fields: Mapping[str, str], *, context: dict[str, object] | None = None
+) -> ModelT:
     """Build a model from fields a route already read with ``Form()``, blank ones not given.
 
     For routes that take their fields as plain strings so a malformed value (a date a script
     or an old browser typed) comes back beside its field instead of as FastAPI's bare 422.
+    ``context`` reaches the model's validators (today's date, for instance).
     """
-    return model.model_validate({key: value for key, value in fields.items() if value.strip()})
+    given = {key: value for key, value in fields.items() if value.strip()}
+    return model.model_validate(given, context=context)
 
 
 def typed_values(form: FormData, *, lists: tuple[str, ...] = ()) -> dict[str, object]:

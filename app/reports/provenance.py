@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
-from app.core.errors import InvalidInput
-from app.core.forms import DATE_HINT
 from app.core.rows import id_of
 from app.questionnaires.domain.answer_rules import is_web_address
 from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
@@ -37,32 +36,46 @@ class Provenance:
         return TRUST_CENTER_TERMS.get(self.terms, self.terms)
 
 
-def check_trust_center(url: str, terms: str) -> None:
-    """Refuse an address that is not a web address, or terms outside the fixed list."""
-    if not is_web_address(url):
-        raise InvalidInput("Enter the trust center address as a web address starting https://.")
-    if terms not in TRUST_CENTER_TERMS:
-        raise InvalidInput("Choose the terms that apply to downloading the report.")
+class TrustCenterSource(BaseModel):
+    """What staff typed, beside an upload, about the trust center the file came from.
 
-
-def provenance_from_form(
-    *, url: str, terms: str, obtained_on: str, today: date
-) -> Provenance | None:
-    """Return the provenance staff gave with an upload, or None when no address was given.
-
-    ``obtained_on`` is the date field as typed (blank: today).
+    All blank means the file did not come from a trust center. Validate with the context
+    ``{"today": date}`` so that a day after today is refused.
     """
-    url = url.strip()
-    if not url:
-        return None
-    check_trust_center(url, terms)
-    try:
-        obtained = date.fromisoformat(obtained_on.strip()) if obtained_on.strip() else today
-    except ValueError:
-        raise InvalidInput(f"The date the report was obtained: {DATE_HINT}") from None
-    if obtained > today:
-        raise InvalidInput("The report cannot have been obtained after today.")
-    return Provenance(url=url, terms=terms, obtained_on=obtained)
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    source_url: str = Field(default="", max_length=2000)
+    source_terms: str = Field(default="", max_length=32, validate_default=True)
+    source_obtained_on: date | None = None
+
+    @field_validator("source_url")
+    @classmethod
+    def _web_address(cls, url: str) -> str:
+        if url and not is_web_address(url):
+            raise ValueError("Enter the trust center address as a web address starting https://")
+        return url
+
+    @field_validator("source_terms")
+    @classmethod
+    def _listed_terms(cls, terms: str, info: ValidationInfo) -> str:
+        if info.data.get("source_url") and terms not in TRUST_CENTER_TERMS:
+            raise ValueError("Choose the terms that apply to downloading the report")
+        return terms
+
+    @field_validator("source_obtained_on")
+    @classmethod
+    def _not_after_today(cls, day: date | None, info: ValidationInfo) -> date | None:
+        today = (info.context or {}).get("today")
+        if day is not None and isinstance(today, date) and day > today:
+            raise ValueError("The report cannot have been obtained after today")
+        return day
+
+    def provenance(self, *, today: date) -> Provenance | None:
+        """Return the provenance to keep, or None when no address was given (blank date: today)."""
+        if not self.source_url:
+            return None
+        return Provenance(self.source_url, self.source_terms, self.source_obtained_on or today)
 
 
 def provenance_of(document: Document) -> Provenance | None:

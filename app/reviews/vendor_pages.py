@@ -1,12 +1,13 @@
 """Staff pages of one vendor that gather what lower features hold: the vendor's overview
-(contacts, requests, documents) with its add-contact and send forms, and its risk-profile
-intake. The forms live here because a form in error re-renders this page, as typed."""
+(contacts, requests, documents) with its add-contact, send and upload forms, and its
+risk-profile intake. The forms live here because a form in error re-renders this page, as
+typed."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -14,18 +15,31 @@ from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission
-from app.core.db import SessionDep
+from app.core.db import SessionDep, utcnow, writes_through_queue
 from app.core.errors import InvalidInput
-from app.core.forms import FormState, form_errors, input_errors, parse_form, typed_values
+from app.core.forms import (
+    FormState,
+    form_errors,
+    input_errors,
+    parse_fields,
+    parse_form,
+    typed_values,
+)
+from app.core.limits import UPLOAD_BODY_LIMIT
 from app.core.pagination import PageRequest
 from app.core.rows import id_of
 from app.core.templating import templates
 from app.core.versions import StaleEdit, submitted_version
+from app.evidence.deps import EvidenceStoreDep
+from app.evidence.intake import Upload, receive_upload
 from app.mail.deps import MailDispatcherDep
 from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.library import get_definition, latest_versions
 from app.reports import service as reports_service
+from app.reports.models import UploadChannel
+from app.reports.provenance import TrustCenterSource
+from app.reports.service import UploadRejected
 from app.requests import service as requests_service
 from app.requests.answer_pages import build_sections
 from app.requests.domain.answer_input import read_answers
@@ -45,6 +59,7 @@ router = APIRouter(tags=["vendors"])
 ReaderDep = Annotated[User, require(Permission.vendors_read)]
 EditorDep = Annotated[User, require(Permission.vendors_write)]
 SenderDep = Annotated[User, require(Permission.questionnaires_write)]
+UploaderDep = Annotated[User, require(Permission.reports_upload)]
 
 
 NO_FORM = FormState()
@@ -58,8 +73,13 @@ def _detail_page(
     vendor: Vendor,
     contact_form: FormState = NO_FORM,
     send_form: FormState = NO_FORM,
+    upload_form: FormState = NO_FORM,
+    status: int = 422,
 ) -> Response:
-    """Render the vendor's page; a form in error is shown open, as typed, with its messages."""
+    """Render the vendor's page; a form in error is shown open, as typed, with its messages.
+
+    ``status`` is the one a form in error answers with (422 unless the refusal says otherwise).
+    """
     assert vendor.id is not None
     documents = reports_service.list_documents(session, vendor_id=vendor.id)
     context = {
@@ -87,8 +107,10 @@ def _detail_page(
         "errors": {},
         "contact_form": contact_form,
         "send_form": send_form,
+        "upload_form": upload_form,
     }
-    status = 422 if contact_form.errors or send_form.errors else 200
+    if not (contact_form.errors or send_form.errors or upload_form.errors):
+        status = 200
     return templates.TemplateResponse(request, "vendors/detail.html", context, status_code=status)
 
 
@@ -142,6 +164,61 @@ async def vendor_send_request(
         return _detail_page(request, session, user=user, vendor=vendor, send_form=state)
     background.add_task(dispatcher.deliver)
     return RedirectResponse(f"/requests/{found.id}?done=sent", status_code=303)
+
+
+@router.post(
+    "/vendors/{vendor_id}/documents", name="documents.upload", max_body_size=UPLOAD_BODY_LIMIT
+)
+@writes_through_queue
+async def vendor_upload_document(
+    request: Request,
+    session: SessionDep,
+    store: EvidenceStoreDep,
+    user: UploaderDep,
+    vendor: VendorDep,
+    file: UploadFile | None = None,
+    # Read as typed, so a malformed one comes back beside its field with what was typed.
+    source_url: Annotated[str, Form(max_length=2000)] = "",
+    source_terms: Annotated[str, Form(max_length=32)] = "",
+    source_obtained_on: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    session.commit()  # end the request's read (and a sign-in touch) before the write queue
+    today = utcnow().date()
+    typed = {
+        "source_url": source_url,
+        "source_terms": source_terms,
+        "source_obtained_on": source_obtained_on,
+    }
+    try:
+        source = parse_fields(TrustCenterSource, typed, context={"today": today})
+    except ValidationError as exc:
+        # Browsers never send a file back: say so beside the file field.
+        errors = {"file": "Choose the file again: it was not kept."} | form_errors(exc)
+        state = FormState(dict(typed), errors)
+        return _detail_page(request, session, user=user, vendor=vendor, upload_form=state)
+    if file is None or not file.filename:
+        state = FormState(dict(typed), {"file": "Choose a file to upload."})
+        return _detail_page(request, session, user=user, vendor=vendor, upload_form=state)
+    upload = Upload(
+        source=file.file,
+        filename=file.filename,
+        channel=UploadChannel.staff,
+        actor=user_actor(id_of(user)),
+        uploaded_by_id=id_of(user),
+        provenance=source.provenance(today=today),
+    )
+    try:
+        outcome = await receive_upload(
+            request.app, store, upload, vendor_id=id_of(vendor), today=today
+        )
+    except UploadRejected as exc:
+        state = FormState(dict(typed), {"file": exc.message})
+        return _detail_page(
+            request, session, user=user, vendor=vendor, upload_form=state,
+            status=exc.status_code,
+        )  # fmt: skip
+    note = "duplicate" if outcome.is_duplicate else "uploaded"
+    return RedirectResponse(f"/vendors/{vendor.id}?document={note}#documents", status_code=303)
 
 
 def _profile_page(

@@ -17,6 +17,7 @@ from app.reports.models import Document
 from app.requests import answer_store as answering
 from app.vendors.models import Vendor
 from tests.factories import form_version, make_user, make_vendor, post_form, sign_in
+from tests.form_pages import error_summary, read_field
 from tests.portal_helpers import open_portal, portal_token, send_request
 
 PDF = Path(__file__).parents[1] / "fixtures" / "corpus" / "a01.pdf"
@@ -169,15 +170,47 @@ def test_bad_trust_center_details_are_refused_and_nothing_is_stored(client, sess
     assert session.get(Vendor, vendor.id).trust_center_url is None
 
 
-def test_an_unreadable_date_obtained_is_refused_in_words_and_nothing_is_stored(client, session):
+def test_an_upload_with_bad_source_details_says_each_problem_beside_its_field(client, session):
     vendor = make_vendor(session)
     sign_in(client, make_user(session, role=Role.risk_officer))
     upload = post_form(
         client,
         f"/vendors/{vendor.id}/documents",
-        {"source_url": ADDRESS, "source_terms": "public", "source_obtained_on": "last Tuesday"},
+        {
+            "source_url": "trust.vendor.example",
+            "source_terms": "",
+            "source_obtained_on": "last Tuesday",
+        },
         files={"file": (PDF.name, PDF.read_bytes(), "application/pdf")},
     )
     assert upload.status_code == 422
-    assert "The date the report was obtained: Enter a date like 2031-12-31." in upload.text
+    assert "Please correct these 3 things" in error_summary(upload.text)
+    address = read_field(upload.text, "source-url")
+    assert address.error == "Enter the trust center address as a web address starting https://."
+    assert address.is_invalid
+    obtained = read_field(upload.text, "source-date")
+    assert obtained.error == "Enter a date like 2031-12-31."
+    file = read_field(upload.text, "document-file")
+    assert file.error == "Choose the file again: it was not kept."
+    # What was typed is there to mend, and the trust-center section is open on it.
+    assert address.value == "trust.vendor.example"
+    assert obtained.value == "last Tuesday"
+    assert "<details open><summary>Obtained from the vendor" in upload.text
     assert session.exec(select(Document).where(Document.vendor_id == vendor.id)).all() == []
+
+
+def test_a_day_after_today_and_missing_terms_are_refused_beside_their_fields(client, session):
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    upload = post_form(
+        client,
+        f"/vendors/{vendor.id}/documents",
+        {"source_url": ADDRESS, "source_terms": "", "source_obtained_on": "2999-01-01"},
+        files={"file": (PDF.name, PDF.read_bytes(), "application/pdf")},
+    )
+    assert upload.status_code == 422
+    terms = read_field(upload.text, "source-terms")
+    assert terms.error == "Choose the terms that apply to downloading the report."
+    obtained = read_field(upload.text, "source-date")
+    assert obtained.error == "The report cannot have been obtained after today."
+    assert read_field(upload.text, "source-url").value == ADDRESS

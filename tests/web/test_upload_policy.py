@@ -21,6 +21,7 @@ from app.core.config import Settings
 from app.reports.models import Document
 from tests.api.helpers import bearer, token_for
 from tests.factories import csrf_token, make_user, make_vendor, post_form, sign_in
+from tests.form_pages import read_field
 from tests.portal_helpers import open_portal, portal_token, send_request
 from tests.unit.reports import fixture_pdfs
 
@@ -119,6 +120,9 @@ def test_unreadable_files_are_refused_with_a_reason_and_nothing_is_kept(
     response = post(data)
     assert response.status_code == 422
     assert words in response.text
+    if channel == "staff":  # the vendor's page again, the reason beside the file field
+        refusal = read_field(response.text, "document-file").error
+        assert refusal is not None and words in refusal
     assert session.exec(select(Document)).all() == []
     assert _stored_objects(settings) == []
     [event] = _events(session, "document.refused")
@@ -196,3 +200,33 @@ def test_an_upload_whose_write_fails_leaves_no_stored_object(
     with pytest.raises(RuntimeError):
         post(A01)
     assert _stored_objects(settings) == []
+
+
+def test_a_staff_upload_too_large_or_without_a_file_is_refused_on_the_vendors_page(
+    client, session, settings
+):
+    settings.max_upload_mb = 1
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    big = b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)
+    too_large = post_form(
+        client,
+        f"/vendors/{vendor.id}/documents",
+        {"source_url": "https://trust.vendor.example", "source_terms": "public"},
+        files={"file": ("big.pdf", big, "application/pdf")},
+    )
+    assert too_large.status_code == 413
+    assert read_field(too_large.text, "document-file").error == (
+        "The file is larger than 1 MB; the limit is 1 MB."
+    )
+    # The trust-center details typed beside it are kept for the next try.
+    assert read_field(too_large.text, "source-url").value == "https://trust.vendor.example"
+    no_file = post_form(
+        client,
+        f"/vendors/{vendor.id}/documents",
+        {"source_url": ""},
+        files={"file": ("", b"", "application/octet-stream")},
+    )
+    assert no_file.status_code == 422
+    assert read_field(no_file.text, "document-file").error == "Choose a file to upload."
+    assert session.exec(select(Document)).all() == []
