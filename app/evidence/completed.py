@@ -85,7 +85,8 @@ def receive_completed_questionnaire(
         with copy.open("wb") as handle:
             shutil.copyfileobj(upload.source, handle, length=1024 * 1024)
         if copy.stat().st_size > store.max_upload_bytes:
-            raise NotACompletedQuestionnaire("The file is larger than uploads may be.")
+            limit = store.max_upload_bytes // 2**20
+            raise NotACompletedQuestionnaire(f"The file is larger than {limit} MB, the limit.")
         source = _read(copy)
         with copy.open("rb") as stored:
             screened = reports_service.screen(

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.audit.actors import user_actor
 from app.auth.deps import require
@@ -24,6 +25,7 @@ from app.evidence.deps import EvidenceStoreDep
 from app.evidence.intake import Upload
 from app.reports.models import UploadChannel
 from app.vendors.deps import VendorDep
+from app.vendors.models import Vendor
 
 router = APIRouter(tags=["documents"])
 UploaderDep = Annotated[User, require(Permission.reports_upload)]
@@ -36,20 +38,27 @@ ReaderDep = Annotated[User, require(Permission.reports_read)]
     max_body_size=UPLOAD_BODY_LIMIT,
 )
 def upload_completed(
+    request: Request,
     session: SessionDep,
     store: EvidenceStoreDep,
     user: UploaderDep,
     vendor: VendorDep,
-    file: UploadFile,
+    file: UploadFile | None = None,
 ) -> Response:
+    if file is None or not file.filename:
+        return _completed_page(request, session, user, vendor, refusal="Choose a file to upload.")
     upload = Upload(
         source=file.file,
-        filename=file.filename or "questionnaire.xlsx",
+        filename=file.filename,
         channel=UploadChannel.staff,
         actor=user_actor(id_of(user)),
         uploaded_by_id=id_of(user),
     )
-    outcome = completed.receive_completed_questionnaire(session, store, upload, vendor=vendor)
+    try:
+        outcome = completed.receive_completed_questionnaire(session, store, upload, vendor=vendor)
+    except completed.NotACompletedQuestionnaire as exc:
+        # Said beside the file field; a refusal's audit event is kept.
+        return _completed_page(request, session, user, vendor, refusal=exc.message)
     filled = len(outcome.prefilled)
     target = f"/vendors/{vendor.id}/completed-questionnaires?prefilled={filled}"
     return RedirectResponse(target, status_code=303)
@@ -63,11 +72,28 @@ def completed_answers(
     vendor: VendorDep,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
+    return _completed_page(request, session, user, vendor, query=q)
+
+
+def _completed_page(
+    request: Request,
+    session: Session,
+    user: User,
+    vendor: Vendor,
+    *,
+    query: str = "",
+    refusal: str = "",
+) -> Response:
+    """Render the vendor's completed questionnaires; a refused upload is said beside its field."""
     context = {
         "user": user,
         "vendor": vendor,
-        "query": q,
-        "found": completed.search_answers(session, id_of(vendor), q),
+        "query": query,
+        "found": completed.search_answers(session, id_of(vendor), query),
         "can_upload": can(user.role, Permission.reports_upload),
+        "upload_errors": {"file": refusal} if refusal else {},
     }
-    return templates.TemplateResponse(request, "vendors/completed_questionnaires.html", context)
+    template = "vendors/completed_questionnaires.html"
+    return templates.TemplateResponse(
+        request, template, context, status_code=422 if refusal else 200
+    )

@@ -9,6 +9,7 @@ from app.evidence.models import CompletedQuestionnaire
 from app.reports.models import Document
 from app.requests import answer_store as answering
 from tests.factories import csrf_token, make_user, sign_in
+from tests.form_pages import error_summary, read_field
 from tests.portal_helpers import open_portal, portal_token, send_request
 from tests.questionnaire_workbooks import caiq_workbook, hecvat_workbook
 
@@ -119,3 +120,25 @@ def test_staff_upload_a_completed_caiq_and_risk_officers_search_its_answers(
     assert "IAM-14.1" not in found.text
     values = answering.answer_values(answering.load_answers(session, request.id))
     assert values["mfa_admin_access"] == "yes"
+
+
+def test_a_staff_upload_that_is_not_a_completed_questionnaire_is_refused_beside_the_field(
+    client, session, settings, tmp_path
+):
+    request, _ = send_request(session, settings, slug="security-baseline")
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    page_url = f"/vendors/{request.vendor_id}/completed-questionnaires"
+    token = csrf_token(client, page_url)
+    blank = caiq_workbook(tmp_path / "blank.xlsx")
+    response = client.post(
+        page_url,
+        data={"csrf_token": token},
+        files={"file": ("blank.xlsx", blank.read_bytes(), XLSX)},
+    )
+    assert response.status_code == 422
+    refusal = read_field(response.text, "completed-file").error
+    assert refusal is not None and "not a completed questionnaire we can read" in refusal
+    assert "Please correct this" in error_summary(response.text)
+    assert session.exec(select(Document)).all() == []
+    # The page is the vendor's completed questionnaires, ready for another file.
+    assert "Completed questionnaires from" in response.text
