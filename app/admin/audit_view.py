@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 
 from app.audit.actors import user_actor
 from app.audit.domain.wording import (
-    CHANNEL_WORDS,
     SUBJECT_WORDS,
     action_words,
     detail_label,
@@ -24,7 +23,7 @@ from app.auth.models import ApiToken, User
 from app.core.rows import id_of
 from app.questionnaires.errors import DefinitionNotFound
 from app.questionnaires.library import get_definition
-from app.reports.domain.kinds import DOCUMENT_KIND_WORDS
+from app.reports.domain.kinds import DOCUMENT_KIND_WORDS, UPLOAD_CHANNEL_WORDS
 from app.reports.models import Document
 from app.requests.models import QuestionnaireRequest
 from app.vendors.models import Vendor, VendorContact
@@ -168,8 +167,8 @@ def _detail(key: str, value: object, names: _Names) -> tuple[str, str]:
         return detail_label(key), known[int(str(value))]
     if key in ("question", "question_id") and str(value) in names.questions:
         return detail_label(key), names.questions[str(value)]
-    if key == "channel" and str(value) in CHANNEL_WORDS:
-        return detail_label(key), CHANNEL_WORDS[str(value)]
+    if key == "channel" and str(value) in UPLOAD_CHANNEL_WORDS:
+        return detail_label(key), UPLOAD_CHANNEL_WORDS[str(value)]
     if key == "kind" and str(value) in DOCUMENT_KIND_WORDS:
         return detail_label(key), DOCUMENT_KIND_WORDS[str(value)]
     return detail_label(key), detail_value(value)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.core.db import JSONType, UTCDateTime, enum_type, utcnow
-from app.reports.domain.kinds import UPLOADED_KIND_LABELS
+from app.reports.domain.kinds import UPLOAD_CHANNEL_WORDS, UPLOADED_KIND_LABELS
 from app.reports.domain.upload_policy import describe_flags
 
 
@@ -40,6 +40,11 @@ class UploadChannel(StrEnum):
     portal = "portal"
     staff = "staff"
     api = "api"
+
+    @property
+    def words(self) -> str:
+        """Say who uploaded, as after "by" ("the vendor, through the questionnaire")."""
+        return UPLOAD_CHANNEL_WORDS[self.value]
 
 
 class ExtractionStatus(StrEnum):

@@ -77,7 +77,7 @@ def test_a_vendor_gives_the_address_and_terms_then_attaches_the_report(client, s
     assert "From the vendor's trust center" in review.text
     assert ADDRESS in review.text
     assert "Sign a non-disclosure agreement" in review.text
-    assert "by the vendor through the questionnaire" in review.text
+    assert "attached by the vendor, through the questionnaire" in review.text
 
 
 def test_a_trust_center_answer_needs_a_web_address_and_known_terms(client, session, settings):

@@ -189,13 +189,6 @@ DETAIL_LABELS: Final[Mapping[str, str]] = {
     "question": "Question",
     "question_id": "Question",
 }
-CHANNEL_WORDS: Final[Mapping[str, str]] = {
-    "portal": "the vendor, through the questionnaire",
-    "staff": "staff",
-    "api": "the API",
-    "worker": "the background worker",
-    "demo": "the demo data",
-}
 _CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 

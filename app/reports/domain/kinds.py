@@ -1,4 +1,5 @@
-"""What each kind of document is called on pages, exports, mail and the audit log: one table."""
+"""What each kind of document, and each way one arrives, is called on pages, exports, mail and
+the audit log: one table each."""
 
 from __future__ import annotations
 
@@ -18,4 +19,13 @@ DOCUMENT_KIND_WORDS: Final[Mapping[str, str]] = {
 # The same as labels ("Bridge letter").
 UPLOADED_KIND_LABELS: Final[Mapping[str, str]] = {
     kind: words[:1].upper() + words[1:] for kind, words in DOCUMENT_KIND_WORDS.items()
+}
+# By the way a document arrived (``UploadChannel`` values), as said after "uploaded by"; the
+# audit log also names the background worker and the demo data as the hands that kept a file.
+UPLOAD_CHANNEL_WORDS: Final[Mapping[str, str]] = {
+    "portal": "the vendor, through the questionnaire",
+    "staff": "staff",
+    "api": "the API",
+    "worker": "the background worker",
+    "demo": "the demo data",
 }
