@@ -40,7 +40,9 @@ def test_approving_records_the_decision_with_its_reason_and_keeps_history(
         post_form(client, path, {"outcome": "approved", "reason": "Clean report"}).status_code
         == 303
     )
-    decisions = session.exec(select(Decision).where(Decision.vendor_id == vendor.id)).all()
+    decisions = session.exec(
+        select(Decision).where(Decision.vendor_id == vendor.id).order_by(col(Decision.id))
+    ).all()
     assert [d.outcome.value for d in decisions] == ["rejected", "approved"]
     assert session.get(VendorReview, vendor.id).latest_decision == "approved"
     page = client.get(f"/vendors/{vendor.id}/review")
