@@ -1,13 +1,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from sqlmodel import select
+
+from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.core.db import utcnow
 from app.reports.models import DocumentKind
-from tests.factories import form_version, make_user, make_vendor, sign_in
+from app.scoring import service as scoring_service
+from app.vendors.models import Vendor
+from tests.factories import (
+    csrf_token,
+    form_version,
+    make_user,
+    make_vendor,
+    post_form,
+    sign_in,
+)
 from tests.form_pages import error_summary, read_field
 from tests.web.reviews.helpers import add_document, report_facts
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 
 
 def test_vendor_list_shows_an_empty_state(client, session):
@@ -49,12 +64,6 @@ def test_vendor_page_shows_profile_and_unknown_vendor_is_404(client, session):
 
 
 def test_procurement_creates_and_edits_a_vendor_with_its_profile(client, session):
-    from sqlmodel import select
-
-    from app.audit.models import AuditEvent
-    from app.vendors.models import Vendor
-    from tests.factories import post_form
-
     sign_in(client, make_user(session, role=Role.procurement))
     response = post_form(
         client,
@@ -99,8 +108,6 @@ def test_procurement_creates_and_edits_a_vendor_with_its_profile(client, session
 
 
 def test_a_vendor_without_a_name_is_not_created_and_the_form_says_why(client, session):
-    from tests.factories import post_form
-
     sign_in(client, make_user(session, role=Role.procurement))
     response = post_form(client, "/vendors", {"name": "", "domain": "x.example"})
     assert response.status_code == 422
@@ -110,8 +117,6 @@ def test_a_vendor_without_a_name_is_not_created_and_the_form_says_why(client, se
 
 
 def test_contacts_can_be_added_and_a_bad_email_is_refused(client, session):
-    from tests.factories import post_form
-
     vendor = make_vendor(session)
     sign_in(client, make_user(session, role=Role.procurement))
     assert (
@@ -128,32 +133,32 @@ def test_contacts_can_be_added_and_a_bad_email_is_refused(client, session):
 
 
 def test_staff_upload_a_report_for_a_vendor_and_it_is_read_and_scored(client, session):
-    from pathlib import Path
-
-    from tests.factories import csrf_token
-
     # a02 is about Corvid Metrics, Inc.: the vendor is known by that name too.
     vendor = make_vendor(session, aliases=["Corvid Metrics"])
     sign_in(client, make_user(session, role=Role.risk_officer))
-    pdf = (Path(__file__).resolve().parents[2] / "fixtures" / "corpus" / "a02.pdf").read_bytes()
-    response = client.post(
-        f"/vendors/{vendor.id}/documents",
-        data={"csrf_token": csrf_token(client, "/vendors")},
-        files={"file": ("corvid-soc2.pdf", pdf, "application/pdf")},
-    )
+    pdf = (CORPUS / "a02.pdf").read_bytes()
+
+    def upload():
+        return client.post(
+            f"/vendors/{vendor.id}/documents",
+            data={"csrf_token": csrf_token(client, "/vendors")},
+            files={"file": ("corvid-soc2.pdf", pdf, "application/pdf")},
+        )
+
+    response = upload()
     assert response.status_code == 200
+    assert "The document was uploaded." in response.text
     assert "corvid-soc2.pdf" in response.text
     assert "2 exception(s)" in response.text
-    from app.scoring import service as scoring_service
-
     score = scoring_service.latest_score(session, vendor.id)
     assert score is not None
     assert score.value is not None
+    again = upload()
+    assert "That file is already on record for this vendor, so nothing was added." in again.text
+    assert again.text.count("corvid-soc2.pdf<br>") == 1
 
 
 def test_the_vendor_profile_intake_derives_the_inherent_tier_and_scoring_flags(client, session):
-    from tests.factories import post_form
-
     vendor = make_vendor(session, inherent_tier=None)
     sign_in(client, make_user(session, role=Role.procurement))
     page = client.get(f"/vendors/{vendor.id}/profile")
