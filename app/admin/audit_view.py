@@ -180,8 +180,11 @@ def _sentence(event: AuditEvent, actor: str, names: _Names) -> str:
         _NO_OBJECT_PREFIXES
     )
     if takes_object and event.subject_type:
-        return f"{actor} {verb} {_subject(event.subject_type, event.subject_id, names)}."
-    return f"{actor} {verb}."
+        said = f"{actor} {verb} {_subject(event.subject_type, event.subject_id, names)}"
+    else:
+        said = f"{actor} {verb}"
+    # A name may end the sentence with its own full stop ("Skyquill Software, Inc.").
+    return said if said.endswith(".") else f"{said}."
 
 
 def present(session: Session, events: Sequence[AuditEvent]) -> list[EventRow]:

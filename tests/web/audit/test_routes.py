@@ -147,3 +147,18 @@ def test_a_document_kind_reads_as_words(client, session):
     page = client.get("/admin/audit").text
     assert "Kind: SOC 2 report" in page
     assert "Kind: soc2 report" not in page
+
+
+def test_a_name_ending_in_a_full_stop_ends_the_sentence_once(client, session):
+    vendor = make_vendor(session, name="Skyquill Software, Inc.")
+    audit_service.record(
+        session,
+        actor=user_actor(make_user(session).id),
+        action="vendor.updated",
+        subject_type="vendor",
+        subject_id=vendor.id,
+    )
+    sign_in(client, make_user(session, role=Role.auditor))
+    page = client.get("/admin/audit").text
+    assert "Skyquill Software, Inc." in page
+    assert "Skyquill Software, Inc.." not in page
