@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO, Literal, Protocol, get_args
+from typing import Any, BinaryIO, Literal, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
@@ -18,7 +18,7 @@ from app.audit.actions import AuditAction
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.rows import id_of
-from app.reports.domain.facts import ExtractionResult
+from app.reports.domain.facts import CORRECTABLE_FIELDS, ExtractionResult
 from app.reports.domain.upload_policy import refusal_reason
 from app.reports.errors import ReportReadError
 from app.reports.extraction import extract_facts_from_pdf
@@ -35,25 +35,6 @@ from app.reports.storage import DocumentStorage, UploadTooLarge
 
 logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "1"
-CorrectableField = Literal[
-    "framework",
-    "report_type",
-    "service_organization",
-    "service_auditor",
-    "period_start",
-    "period_end",
-    "report_date",
-    "opinion",
-    "trust_services_criteria",
-    "exceptions_count",
-    "subservice_organizations",
-    "subservice_method",
-    "cuecs",
-    "bridge_through",
-    "certificate_expiry",
-]
-# Every labelled fact except the document kind can be corrected by a reviewer.
-CORRECTABLE_FIELDS: tuple[str, ...] = get_args(CorrectableField)
 _DATE_FIELDS = ("period_start", "period_end", "report_date", "bridge_through", "certificate_expiry")
 _BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 

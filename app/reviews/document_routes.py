@@ -25,7 +25,8 @@ from app.core.templating import templates
 from app.core.versions import StaleEdit, submitted_version
 from app.evidence import corrections
 from app.reports.deps import document_storage
-from app.reports.service import CORRECTABLE_FIELDS, safe_filename
+from app.reports.domain.facts import CORRECTABLE_FIELDS
+from app.reports.service import safe_filename
 from app.reviews import documents, vendor_review
 from app.reviews.domain import evidence
 from app.reviews.pages import render_correction

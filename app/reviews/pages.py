@@ -14,6 +14,7 @@ from app.core.errors import NotFound
 from app.core.rows import id_of
 from app.core.templating import templates
 from app.reports import service as reports_service
+from app.reports.domain.facts import CORRECTABLE_FIELDS
 from app.reports.models import Document
 from app.reviews import vendor_review
 from app.reviews.document_views import fact_line, fact_version
@@ -62,7 +63,7 @@ def render_correction(
 ) -> Response:
     """Render the form that corrects one fact of a document, with what was read beside it."""
     facts = reports_service.get_facts(session, id_of(document))
-    if facts is None or field_name not in reports_service.CORRECTABLE_FIELDS:
+    if facts is None or field_name not in CORRECTABLE_FIELDS:
         raise NotFound("There is no such fact to correct.")
     vendor = vendors_service.get_vendor(session, document.vendor_id)
     assert vendor is not None

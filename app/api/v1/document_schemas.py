@@ -9,9 +9,8 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from app.api.schemas import StrictBody
 from app.core.rows import id_of
-from app.reports import service as reports_service
+from app.reports.domain.facts import CORRECTABLE_FIELDS, CorrectableField
 from app.reports.models import Document, DocumentKind, ExtractionStatus, ReportFacts, UploadChannel
-from app.reports.service import CorrectableField
 
 
 class DocumentOut(BaseModel):
@@ -141,7 +140,7 @@ class FactsOut(BaseModel):
     @classmethod
     def of(cls, facts: ReportFacts) -> FactsOut:
         """Return the API view of the facts of one document."""
-        fields = reports_service.CORRECTABLE_FIELDS
+        fields = CORRECTABLE_FIELDS
         extracted = {name: getattr(facts, name) for name in fields}
         corrected = {name: c["value"] for name, c in facts.corrections.items() if name in fields}
         return cls(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,9 +13,8 @@ ReportType = Literal["type1", "type2"]
 Opinion = Literal["unqualified", "qualified", "adverse", "disclaimer"]
 SubserviceMethod = Literal["carve-out", "inclusive"]
 
-# The sixteen labelled fields, in the order of the corpus label schema.
-FIELD_NAMES: tuple[str, ...] = (
-    "doc_kind",
+# Every labelled fact except the document kind: a reviewer can correct each of them.
+CorrectableField = Literal[
     "framework",
     "report_type",
     "service_organization",
@@ -31,7 +30,10 @@ FIELD_NAMES: tuple[str, ...] = (
     "cuecs",
     "bridge_through",
     "certificate_expiry",
-)
+]
+CORRECTABLE_FIELDS: tuple[str, ...] = get_args(CorrectableField)
+# The sixteen labelled fields, in the order of the corpus label schema.
+FIELD_NAMES: tuple[str, ...] = ("doc_kind", *CORRECTABLE_FIELDS)
 
 
 class _Frozen(BaseModel):
