@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +18,11 @@ from app.core.errors import DiligenceError
 
 console = Console()
 err_console = Console(stderr=True)
+
+TodayOption = Annotated[
+    str | None, typer.Option(help="Evaluate as of this date (YYYY-MM-DD); default today.")
+]
+"""A command's ``--today``: read it with ``as_of_date``."""
 
 
 def as_of_date(today: str | None) -> date:

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.core.db import session_scope, utcnow
+from app.core.config import Settings
+from app.core.db import get_engine, session_scope, utcnow
 from app.mail.models import OutgoingMail
-from app.mail.transport import Mail, Mailer, render_mail
+from app.mail.transport import Mail, Mailer, get_mailer, render_mail
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -147,3 +148,9 @@ class MailDispatcher:
         except Exception:
             logger.exception("delivering queued mail failed; it stays queued")
             return 0
+
+
+def deliver_now(settings: Settings) -> int:
+    """Deliver what a command has just queued, over a small pool of its own; return the count."""
+    engine = get_engine(settings.database_url, pool_size=2)
+    return MailDispatcher(engine, get_mailer(settings)).deliver()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from app.audit.actors import CLI
-from app.core.cli import as_of_date, cli_session, console
+from app.core.cli import TodayOption, as_of_date, cli_session, console
 from app.remediation.service import reopen_lapsed_acceptances
 
 app = typer.Typer(help="Remediation with the vendor.", no_args_is_help=True)
@@ -20,9 +18,7 @@ def remediation() -> None:
 
 @app.command("reopen-expired")
 def reopen_expired(
-    today: Annotated[
-        str | None, typer.Option(help="Evaluate as of this date (YYYY-MM-DD); default today.")
-    ] = None,
+    today: TodayOption = None,
 ) -> None:
     """Reopen every accepted risk whose end date has come; safe to run repeatedly."""
     as_of = as_of_date(today)

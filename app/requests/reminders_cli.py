@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from app.core.cli import as_of_date, cli_session, console
+from app.core.cli import TodayOption, as_of_date, cli_session, console
 from app.core.config import get_settings
-from app.core.db import get_engine
-from app.mail.service import MailDispatcher
-from app.mail.transport import get_mailer
+from app.mail.service import deliver_now
 from app.requests.reminders import send_reminders
 
 app = typer.Typer(help="Reminders and notices to vendors.", no_args_is_help=True)
@@ -18,17 +14,14 @@ app = typer.Typer(help="Reminders and notices to vendors.", no_args_is_help=True
 
 @app.command("send")
 def send(
-    today: Annotated[
-        str | None, typer.Option(help="Evaluate as of this date (YYYY-MM-DD); default today.")
-    ] = None,
+    today: TodayOption = None,
 ) -> None:
     """Queue and send every reminder due today; safe to run repeatedly."""
     as_of = as_of_date(today)
     settings = get_settings()
     with cli_session() as session:
         run = send_reminders(session, today=as_of, settings=settings)
-    engine = get_engine(settings.database_url, pool_size=2)
-    delivered = MailDispatcher(engine, get_mailer(settings)).deliver()
+    delivered = deliver_now(settings)
     console.print(
         f"{run.due_reminders} due-date reminder(s), {run.currency_notices} report notice(s) "
         f"queued; {delivered} message(s) delivered"

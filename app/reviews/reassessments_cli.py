@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from app.audit.actors import CLI
-from app.core.cli import as_of_date, cli_session, console
+from app.core.cli import TodayOption, as_of_date, cli_session, console
 from app.core.config import get_settings
-from app.core.db import get_engine
-from app.mail.service import MailDispatcher
-from app.mail.transport import get_mailer
+from app.mail.service import deliver_now
 from app.reviews.reassessments import send_due_reassessments
 
 app = typer.Typer(help="Reassessments by inherent tier.", no_args_is_help=True)
@@ -24,17 +20,14 @@ def reassessments() -> None:
 
 @app.command("send")
 def send(
-    today: Annotated[
-        str | None, typer.Option(help="Evaluate as of this date (YYYY-MM-DD); default today.")
-    ] = None,
+    today: TodayOption = None,
 ) -> None:
     """Send the reassessments whose date has come; safe to run repeatedly (each goes once)."""
     as_of = as_of_date(today)
     settings = get_settings()
     with cli_session() as session:
         run = send_due_reassessments(session, today=as_of, settings=settings, actor=CLI)
-    engine = get_engine(settings.database_url, pool_size=2)
-    delivered = MailDispatcher(engine, get_mailer(settings)).deliver()
+    delivered = deliver_now(settings)
     console.print(
         f"{run.vendors} vendor(s) sent {run.requests} questionnaire(s); "
         f"{run.without_contact} due without a primary contact; {delivered} message(s) delivered"
