@@ -77,6 +77,26 @@ class Upload:
     # Set when the file is a report the vendor publishes in its trust center.
     provenance: Provenance | None = None
 
+    @classmethod
+    def by_user(
+        cls,
+        source: BinaryIO,
+        filename: str,
+        *,
+        user_id: int,
+        channel: UploadChannel = UploadChannel.staff,
+        provenance: Provenance | None = None,
+    ) -> Upload:
+        """Return a file a signed-in person gave, on a staff page or through the API."""
+        return cls(
+            source=source,
+            filename=filename,
+            channel=channel,
+            actor=actors.user_actor(user_id),
+            uploaded_by_id=user_id,
+            provenance=provenance,
+        )
+
 
 @dataclass(frozen=True)
 class Destination:

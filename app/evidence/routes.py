@@ -12,7 +12,6 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from app.audit.actors import user_actor
 from app.auth.deps import require
 from app.auth.models import User
 from app.auth.permissions import Permission, can
@@ -23,7 +22,6 @@ from app.core.templating import templates
 from app.evidence import completed
 from app.evidence.deps import EvidenceStoreDep
 from app.evidence.intake import Upload
-from app.reports.models import UploadChannel
 from app.vendors.deps import VendorDep
 from app.vendors.models import Vendor
 
@@ -47,13 +45,7 @@ def upload_completed(
 ) -> Response:
     if file is None or not file.filename:
         return _completed_page(request, session, user, vendor, refusal="Choose a file to upload.")
-    upload = Upload(
-        source=file.file,
-        filename=file.filename,
-        channel=UploadChannel.staff,
-        actor=user_actor(id_of(user)),
-        uploaded_by_id=id_of(user),
-    )
+    upload = Upload.by_user(file.file, file.filename, user_id=id_of(user))
     try:
         outcome = completed.receive_completed_questionnaire(session, store, upload, vendor=vendor)
     except completed.NotACompletedQuestionnaire as exc:

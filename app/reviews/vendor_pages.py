@@ -37,7 +37,6 @@ from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.library import get_definition, latest_versions
 from app.reports import service as reports_service
-from app.reports.models import UploadChannel
 from app.reports.provenance import TrustCenterSource
 from app.reports.service import UploadRejected
 from app.requests import service as requests_service
@@ -199,13 +198,8 @@ async def vendor_upload_document(
     if file is None or not file.filename:
         state = FormState(dict(typed), {"file": "Choose a file to upload."})
         return _detail_page(request, session, user=user, vendor=vendor, upload_form=state)
-    upload = Upload(
-        source=file.file,
-        filename=file.filename,
-        channel=UploadChannel.staff,
-        actor=user_actor(id_of(user)),
-        uploaded_by_id=id_of(user),
-        provenance=source.provenance(today=today),
+    upload = Upload.by_user(
+        file.file, file.filename, user_id=id_of(user), provenance=source.provenance(today=today)
     )
     try:
         outcome = await receive_upload(

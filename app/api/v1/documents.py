@@ -31,7 +31,6 @@ from app.api.v1.document_schemas import (
     UploadOut,
 )
 from app.api.v1.loaders import DocumentDep, VendorDep
-from app.audit.actors import user_actor
 from app.auth.models import User
 from app.auth.permissions import Permission
 from app.core.db import SessionDep, utcnow, writes, writes_through_queue
@@ -101,13 +100,7 @@ async def upload_document(
     password needed, over the page or memory limits) is refused with 422 and a reason.
     """
     filename = (file.filename or "document.pdf")[:255]
-    upload = Upload(
-        source=file.file,
-        filename=filename,
-        channel=UploadChannel.api,
-        actor=user_actor(id_of(user)),
-        uploaded_by_id=id_of(user),
-    )
+    upload = Upload.by_user(file.file, filename, user_id=id_of(user), channel=UploadChannel.api)
     session.commit()  # end the request's read before the write queue
     fingerprint = await run_in_threadpool(_fingerprint, file.file, filename)
     vendor_id = id_of(vendor)
