@@ -37,6 +37,7 @@ from app.questionnaires.domain.vocabulary import TRUST_CENTER_TERMS
 from app.questionnaires.errors import IncompleteProfile
 from app.questionnaires.library import get_definition, latest_versions
 from app.reports import service as reports_service
+from app.reports.models import ExtractionStatus
 from app.reports.provenance import TrustCenterSource
 from app.reports.service import UploadRejected
 from app.requests import service as requests_service
@@ -211,7 +212,12 @@ async def vendor_upload_document(
             request, session, user=user, vendor=vendor, upload_form=state,
             status=exc.status_code,
         )  # fmt: skip
-    note = "duplicate" if outcome.is_duplicate else "uploaded"
+    if outcome.is_duplicate:
+        note = "duplicate"
+    elif outcome.document.extraction_status is ExtractionStatus.pending:
+        note = "queued"  # read by the background worker
+    else:
+        note = "uploaded"
     return RedirectResponse(f"/vendors/{vendor.id}?document={note}#documents", status_code=303)
 
 

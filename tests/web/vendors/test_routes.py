@@ -222,3 +222,32 @@ def test_the_vendor_page_names_what_each_document_was_read_as(client, session, s
     assert "SOC 2 Type 2, period end" in read
     assert "Bridge letter" in read and "bridge letter" not in read
     assert "ISO/IEC 27001:2022" in read and "iso certificate" not in read
+
+
+class _NotedQueue:
+    """A job queue that only notes the documents it was asked to read."""
+
+    def __init__(self) -> None:
+        self.deferred: list[int] = []
+
+    def defer_reading(self, session, document_id: int) -> None:
+        self.deferred.append(document_id)
+
+
+def test_a_document_left_to_the_background_reader_says_it_is_being_read(app, client, session):
+    queue = _NotedQueue()
+    app.state.reading_queue = queue
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    response = client.post(
+        f"/vendors/{vendor.id}/documents",
+        data={"csrf_token": csrf_token(client, "/vendors")},
+        files={"file": ("report.pdf", (CORPUS / "a02.pdf").read_bytes(), "application/pdf")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert "document=queued" in response.headers["location"]
+    page = client.get(response.headers["location"]).text
+    assert "The document was uploaded and is being read" in page
+    assert "Being read; refresh the page in a moment." in page
+    assert len(queue.deferred) == 1
