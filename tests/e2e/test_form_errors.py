@@ -70,6 +70,19 @@ def test_staff_forms_keep_what_was_typed(
     page.get_by_role("button", name="Send questionnaire").click()
     page.get_by_text("Questionnaire sent").wait_for()
 
+    # A staff upload whose trust-center address is not one: the vendor's page stays, as typed.
+    page.get_by_role("link", name=re.compile(VENDOR)).first.click()
+    page.locator("#document-file").set_input_files(
+        files=[{"name": "report.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7"}]
+    )
+    page.get_by_text("Obtained from the vendor's trust center").click()
+    page.locator("#source-url").fill("quillfeather.example/trust")
+    page.get_by_role("button", name="Upload", exact=True).click()
+    assert "web address starting https://" in _error_of(page, "source-url")
+    assert _error_of(page, "document-file") == "Choose the file again: it was not kept."
+    assert page.locator("#source-url").input_value() == "quillfeather.example/trust"
+    check(page, "form-error-staff-upload")
+
     page.goto("/account/api-tokens")
     page.get_by_label("Name", exact=True).fill("GRC sync")
     page.get_by_label("Expires after").fill("999")
