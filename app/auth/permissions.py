@@ -167,6 +167,7 @@ ROUTE_ACCESS: dict[str, RouteAccess] = {
     "reviews.acknowledge": Permission.reports_download,
     "vendors.list": Permission.vendors_read,
     "vendors.detail": Permission.vendors_read,
+    "vendors.documents": Permission.vendors_read,
     "vendors.new": Permission.vendors_write,
     "vendors.create": Permission.vendors_write,
     "vendors.edit": Permission.vendors_write,

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlmodel import Session
 
 from app.audit.actors import user_actor
 from app.auth.deps import require
@@ -81,7 +82,6 @@ def _detail_page(
     ``status`` is the one a form in error answers with (422 unless the refusal says otherwise).
     """
     assert vendor.id is not None
-    documents = reports_service.list_documents(session, vendor_id=vendor.id)
     context = {
         "user": user,
         "vendor": vendor,
@@ -89,15 +89,7 @@ def _detail_page(
         "requests": requests_service.list_requests(
             session, page=PageRequest.of(1, 50), vendor_id=vendor.id
         ),
-        "documents": documents,
-        # What each document was read as, named as the review page names it ("ISO/IEC 27001").
-        "read_as": {
-            id_of(document): fact_sheet.kind_label(
-                facts.doc_kind, merged_facts(facts), document.kind.value
-            )
-            for document, facts in documents
-            if facts is not None
-        },
+        **_documents_context(session, vendor),
         "review": session.get(VendorReview, vendor.id),
         "tier_set": tier_set_for(vendor),
         "questionnaires": [loaded.definition for loaded in latest_versions()],
@@ -114,11 +106,42 @@ def _detail_page(
     return templates.TemplateResponse(request, "vendors/detail.html", context, status_code=status)
 
 
+def _documents_context(session: Session, vendor: Vendor) -> dict[str, object]:
+    """What the documents table shows, and whether one is still being read."""
+    documents = reports_service.list_documents(session, vendor_id=id_of(vendor))
+    return {
+        "documents": documents,
+        # What each document was read as, named as the review page names it ("ISO/IEC 27001").
+        "read_as": {
+            id_of(document): fact_sheet.kind_label(
+                facts.doc_kind, merged_facts(facts), document.kind.value
+            )
+            for document, facts in documents
+            if facts is not None
+        },
+        "still_reading": any(
+            facts is None and document.extraction_status is ExtractionStatus.pending
+            for document, facts in documents
+        ),
+    }
+
+
 @router.get("/vendors/{vendor_id}", name="vendors.detail")
 def vendor_detail(
     request: Request, session: SessionDep, user: ReaderDep, vendor: VendorDep
 ) -> Response:
     return _detail_page(request, session, user=user, vendor=vendor)
+
+
+@router.get("/vendors/{vendor_id}/documents", name="vendors.documents")
+def vendor_documents(
+    request: Request, session: SessionDep, user: ReaderDep, vendor: VendorDep
+) -> Response:
+    """Return the documents table alone: the vendor's page asks for it while one is being read."""
+    if "hx-request" not in request.headers:
+        return RedirectResponse(f"/vendors/{vendor.id}#documents", status_code=303)
+    context = {"user": user, "vendor": vendor, **_documents_context(session, vendor)}
+    return templates.TemplateResponse(request, "vendors/_documents.html", context)
 
 
 @router.post("/vendors/{vendor_id}/contacts", name="vendors.add_contact")

@@ -8,7 +8,9 @@ from sqlmodel import select
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.core.db import utcnow
+from app.jobs import tasks
 from app.reports.models import DocumentKind
+from app.reports.storage_backends import get_storage
 from app.scoring import service as scoring_service
 from app.vendors.models import Vendor
 from tests.factories import (
@@ -234,7 +236,9 @@ class _NotedQueue:
         self.deferred.append(document_id)
 
 
-def test_a_document_left_to_the_background_reader_says_it_is_being_read(app, client, session):
+def test_a_document_left_to_the_background_reader_says_it_is_being_read(
+    app, client, session, settings
+):
     queue = _NotedQueue()
     app.state.reading_queue = queue
     vendor = make_vendor(session)
@@ -249,5 +253,25 @@ def test_a_document_left_to_the_background_reader_says_it_is_being_read(app, cli
     assert "document=queued" in response.headers["location"]
     page = client.get(response.headers["location"]).text
     assert "The document was uploaded and is being read" in page
-    assert "Being read; refresh the page in a moment." in page
-    assert len(queue.deferred) == 1
+    assert "Being read…" in page
+    [document_id] = queue.deferred
+    # The table asks for itself again until the document is read, then stops asking.
+    table_url = f"/vendors/{vendor.id}/documents"
+    assert f'hx-get="http://testserver{table_url}"' in page or f'hx-get="{table_url}"' in page
+    assert "htmx.min.js" in page
+    htmx = {"HX-Request": "true"}
+    while_reading = client.get(table_url, headers=htmx)
+    assert while_reading.status_code == 200
+    assert 'hx-trigger="every 3s"' in while_reading.text
+    assert "<h1>" not in while_reading.text  # the table alone
+    tasks.read_pending_document(
+        session, document_id, storage=get_storage(settings), today=utcnow().date()
+    )
+    session.commit()
+    read = client.get(table_url, headers=htmx)
+    assert "hx-trigger" not in read.text
+    assert "SOC 2 Type 2" in read.text and "2 exception(s)" in read.text
+    # Opened in the browser's address bar, the address leads to the vendor's page.
+    plain = client.get(table_url, follow_redirects=False)
+    assert plain.status_code == 303
+    assert plain.headers["location"].endswith(f"/vendors/{vendor.id}#documents")
