@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO, Literal, Protocol
+from typing import Any, BinaryIO, Protocol
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit_service
 from app.audit.actions import AuditAction
 from app.core.db import utcnow
-from app.core.errors import InvalidInput, ServiceUnavailable
+from app.core.errors import InvalidInput
 from app.core.rows import id_of
+from app.reports import stored_objects
 from app.reports.domain.facts import CORRECTABLE_FIELDS, ExtractionResult
 from app.reports.domain.upload_policy import refusal_reason
 from app.reports.errors import ReportReadError
@@ -194,7 +193,7 @@ def upload_document(
     """Keep a screened upload and record it, or record why it was refused.
 
     The row is inserted first and the object written under its random key after; a
-    transaction that then rolls back removes the object again (see ``_remove_if_rolled_back``).
+    transaction that then rolls back removes the object again (see ``stored_objects``).
     The same file twice is recognised and kept once. With a reading queue, a PDF's facts are
     left ``pending`` and read by a background job.
     """
@@ -291,7 +290,7 @@ def _keep(
     )
     session.add(document)
     session.flush()  # the row can be written: only now does the object follow
-    _remove_if_rolled_back(session, storage, screened.key)
+    stored_objects.remove_if_rolled_back(session, storage, screened.key)
     storage.commit(screened.staged, screened.key)
     return document
 
@@ -395,69 +394,7 @@ def delete_document(
     session.flush()
     still_used = session.exec(select(Document.id).where(Document.storage_key == key)).first()
     if still_used is None:
-        _delete_after_commit(session, storage, key)
-
-
-_DELETIONS = "stored_objects_to_delete"
-_WRITTEN = "stored_objects_written"
-
-
-def _remove_if_rolled_back(session: Session, storage: DocumentStorage, key: str) -> None:
-    # An object whose row is rolled back would be an orphan: remove it with the row.
-    _schedule(
-        session, (storage, key), _WRITTEN, ("after_rollback", _remove_written), _forget_written
-    )
-
-
-def _delete_after_commit(session: Session, storage: DocumentStorage, key: str) -> None:
-    # Only once the rows are gone for good: a rolled-back removal keeps its file.
-    _schedule(
-        session, (storage, key), _DELETIONS, ("after_commit", _delete_pending), _forget_pending
-    )
-
-
-_Handler = Callable[[OrmSession], None]
-
-
-def _schedule(
-    session: Session,
-    item: tuple[DocumentStorage, str],
-    pending: str,
-    delete: tuple[Literal["after_commit", "after_rollback"], _Handler],
-    forget: _Handler,
-) -> None:
-    """Delete an object when the transaction ends one way and forget it when it ends the other."""
-    session.info.setdefault(pending, []).append(item)
-    delete_on, handler = delete
-    if not event.contains(session, delete_on, handler):
-        event.listen(session, delete_on, handler)
-        event.listen(
-            session, "after_commit" if delete_on == "after_rollback" else "after_rollback", forget
-        )
-
-
-def _delete_all(session: OrmSession, pending: str) -> None:
-    for storage, key in session.info.pop(pending, []):
-        try:
-            storage.delete(key)
-        except (OSError, ServiceUnavailable) as exc:  # the storage sweep removes it later
-            logger.warning("stored object %s could not be removed: %s", key[:12], exc)
-
-
-def _remove_written(session: OrmSession) -> None:
-    _delete_all(session, _WRITTEN)
-
-
-def _forget_written(session: OrmSession) -> None:
-    session.info.pop(_WRITTEN, None)
-
-
-def _delete_pending(session: OrmSession) -> None:
-    _delete_all(session, _DELETIONS)
-
-
-def _forget_pending(session: OrmSession) -> None:
-    session.info.pop(_DELETIONS, None)
+        stored_objects.delete_after_commit(session, storage, key)
 
 
 def read_document(

@@ -3,13 +3,15 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.core.db import utcnow
 from app.jobs import tasks
-from app.reports.models import DocumentKind
+from app.reports.models import Document, DocumentKind
 from app.reports.storage_backends import get_storage
 from app.scoring import service as scoring_service
 from app.vendors.models import Vendor
@@ -275,3 +277,31 @@ def test_a_document_left_to_the_background_reader_says_it_is_being_read(
     plain = client.get(table_url, follow_redirects=False)
     assert plain.status_code == 303
     assert plain.headers["location"].endswith(f"/vendors/{vendor.id}#documents")
+
+
+class _UnreachableQueue:
+    """A job queue that cannot queue, failing in a savepoint as the real one does."""
+
+    def defer_reading(self, session, document_id: int) -> None:
+        try:
+            with session.begin_nested():
+                session.execute(text("SELECT * FROM no_such_job_table"))
+        except SQLAlchemyError:
+            pass  # the sweeper queues the reading later
+
+
+def test_an_upload_whose_reading_could_not_be_queued_keeps_its_file(app, client, session, settings):
+    app.state.reading_queue = _UnreachableQueue()
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    pdf = (CORPUS / "a02.pdf").read_bytes()
+    response = client.post(
+        f"/vendors/{vendor.id}/documents",
+        data={"csrf_token": csrf_token(client, "/vendors")},
+        files={"file": ("report.pdf", pdf, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    document = session.exec(select(Document).where(Document.vendor_id == vendor.id)).one()
+    # The file is there for the reading that the sweeper queues later.
+    assert get_storage(settings).read(document.storage_key, sha256=document.sha256) == pdf
