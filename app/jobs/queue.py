@@ -66,7 +66,10 @@ class JobQueue:
         except AlreadyEnqueued:
             return False
         except (ProcrastinateException, SQLAlchemyError) as exc:
-            logger.warning("job %s was not queued (the sweeper retries): %s", task, exc)
+            # procrastinate's own message is a bare "Database error": the cause says which.
+            reason = exc.__cause__ or exc
+            said = " ".join(str(reason).split()) or type(reason).__name__
+            logger.warning("job %s was not queued (the sweeper retries): %s", task, said)
             return False
         return True
 
