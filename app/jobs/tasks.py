@@ -63,10 +63,14 @@ def read_pending_document(
         return "already read"
     try:
         reports_service.read_document(session, document=document, storage=storage)
-    except DocumentIntegrityError as exc:
-        # A damaged stored copy will not heal by retrying; say so on the document.
+    except (DocumentIntegrityError, FileNotFoundError) as exc:
+        # A damaged or missing stored copy will not heal by retrying; say so on the document.
         document.extraction_status = ExtractionStatus.failed
-        document.extraction_error = "The stored file failed its integrity check."
+        document.extraction_error = (
+            "The stored file is missing; upload the document again."
+            if isinstance(exc, FileNotFoundError)
+            else "The stored file failed its integrity check."
+        )
         session.add(document)
         logger.error("document %s: %s", document_id, exc)
         return "failed"

@@ -305,3 +305,27 @@ def test_an_upload_whose_reading_could_not_be_queued_keeps_its_file(app, client,
     document = session.exec(select(Document).where(Document.vendor_id == vendor.id)).one()
     # The file is there for the reading that the sweeper queues later.
     assert get_storage(settings).read(document.storage_key, sha256=document.sha256) == pdf
+
+
+def test_a_pending_document_whose_file_is_gone_is_marked_failed_not_retried_for_ever(
+    app, client, session, settings
+):
+    queue = _NotedQueue()
+    app.state.reading_queue = queue
+    vendor = make_vendor(session)
+    sign_in(client, make_user(session, role=Role.risk_officer))
+    client.post(
+        f"/vendors/{vendor.id}/documents",
+        data={"csrf_token": csrf_token(client, "/vendors")},
+        files={"file": ("report.pdf", (CORPUS / "a02.pdf").read_bytes(), "application/pdf")},
+    )
+    [document_id] = queue.deferred
+    storage = get_storage(settings)
+    storage.delete(session.get(Document, document_id).storage_key)
+    outcome = tasks.read_pending_document(
+        session, document_id, storage=storage, today=utcnow().date()
+    )
+    assert outcome == "failed"
+    page = client.get(f"/vendors/{vendor.id}").text
+    assert "Could not be read: The stored file is missing; upload the document again." in page
+    assert "hx-trigger" not in page
