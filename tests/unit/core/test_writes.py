@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,9 @@ from sqlmodel import Session
 from app.core import writes
 from app.core.db import create_db_engine
 from app.core.writes import run_write
+from app.reports import crypto
+from app.reports.storage import CHUNK, LocalStorage
+from app.reports.stored_objects import remove_if_rolled_back
 from tests.conftest import drop_postgres_database, fresh_database_url
 
 ROWS = sa.table("row", sa.column("id", sa.Integer), sa.column("label", sa.String))
@@ -100,3 +104,47 @@ def test_a_failing_write_rolls_back_only_itself_when_writes_share_a_commit(app, 
     assert isinstance(refused, Refused)
     assert _labels(app) == ["after", "before", "slow"]
     assert group_sizes == [3]
+
+
+def test_a_failing_write_removes_only_its_own_stored_file_from_a_shared_commit(
+    app, monkeypatch, tmp_path
+):
+    storage = LocalStorage(tmp_path / "objects", crypto.KeyRing(bytes(range(32))))
+    stored: dict[str, str] = {}
+    group_sizes: list[int] = []
+    commit_together = writes._commit_together
+
+    def spy(group):
+        group_sizes.append(len(group))
+        commit_together(group)
+
+    monkeypatch.setattr(writes, "_commit_together", spy)
+
+    def upload(label: str, *, fail: bool = False, pause: float = 0.0):
+        def work(session: Session) -> str:
+            session.execute(sa.insert(ROWS).values(label=label))
+            data = io.BytesIO(f"%PDF-1.7 {label}".encode())
+            stored[label] = storage.commit(storage.stage(data, max_bytes=CHUNK))
+            remove_if_rolled_back(session, storage, stored[label])
+            time.sleep(pause)
+            if fail:
+                raise Refused(label)
+            return label
+
+        return work
+
+    async def main() -> list[object]:
+        busy = asyncio.ensure_future(run_write(app, upload("slow", pause=0.3)))
+        await asyncio.sleep(0.05)
+        grouped = [upload("before"), upload("refused", fail=True), upload("after")]
+        outcomes = await asyncio.gather(
+            *(run_write(app, work) for work in grouped), return_exceptions=True
+        )
+        return [await busy, *outcomes]
+
+    _run(main)
+
+    assert group_sizes == [3]
+    assert _labels(app) == ["after", "before", "slow"]
+    kept = {key for key, _ in storage.stored_objects()}
+    assert kept == {stored["slow"], stored["before"], stored["after"]}
