@@ -78,27 +78,37 @@ def test_many_concurrent_writes_all_commit_without_lock_errors(app):
     assert _labels(app) == sorted(results)
 
 
-def test_a_failing_write_rolls_back_only_itself_when_writes_share_a_commit(app, monkeypatch):
-    group_sizes: list[int] = []
+@pytest.fixture
+def group_sizes(monkeypatch) -> list[int]:
+    """The size of every group the writer commits together."""
+    sizes: list[int] = []
     commit_together = writes._commit_together
 
     def spy(group):
-        group_sizes.append(len(group))
+        sizes.append(len(group))
         commit_together(group)
 
     monkeypatch.setattr(writes, "_commit_together", spy)
+    return sizes
+
+
+def _slow_then_three_together(app, make_write) -> list[object]:
+    """Run a slow write, and meanwhile three that queue up behind it: the middle one fails."""
 
     async def main() -> list[object]:
-        # The slow first write keeps the writer busy so that the next three queue up together.
-        busy = asyncio.ensure_future(run_write(app, _insert("slow", pause=0.3)))
+        busy = asyncio.ensure_future(run_write(app, make_write("slow", pause=0.3)))
         await asyncio.sleep(0.05)
-        grouped = [_insert("before"), _insert("refused", fail=True), _insert("after")]
+        grouped = [make_write("before"), make_write("refused", fail=True), make_write("after")]
         outcomes = await asyncio.gather(
             *(run_write(app, work) for work in grouped), return_exceptions=True
         )
         return [await busy, *outcomes]
 
-    slow, before, refused, after = _run(main)
+    return _run(main)
+
+
+def test_a_failing_write_rolls_back_only_itself_when_writes_share_a_commit(app, group_sizes):
+    slow, before, refused, after = _slow_then_three_together(app, _insert)
 
     assert (slow, before, after) == ("slow", "before", "after")
     assert isinstance(refused, Refused)
@@ -107,18 +117,10 @@ def test_a_failing_write_rolls_back_only_itself_when_writes_share_a_commit(app, 
 
 
 def test_a_failing_write_removes_only_its_own_stored_file_from_a_shared_commit(
-    app, monkeypatch, tmp_path
+    app, group_sizes, tmp_path
 ):
     storage = LocalStorage(tmp_path / "objects", crypto.KeyRing(bytes(range(32))))
     stored: dict[str, str] = {}
-    group_sizes: list[int] = []
-    commit_together = writes._commit_together
-
-    def spy(group):
-        group_sizes.append(len(group))
-        commit_together(group)
-
-    monkeypatch.setattr(writes, "_commit_together", spy)
 
     def upload(label: str, *, fail: bool = False, pause: float = 0.0):
         def work(session: Session) -> str:
@@ -133,16 +135,7 @@ def test_a_failing_write_removes_only_its_own_stored_file_from_a_shared_commit(
 
         return work
 
-    async def main() -> list[object]:
-        busy = asyncio.ensure_future(run_write(app, upload("slow", pause=0.3)))
-        await asyncio.sleep(0.05)
-        grouped = [upload("before"), upload("refused", fail=True), upload("after")]
-        outcomes = await asyncio.gather(
-            *(run_write(app, work) for work in grouped), return_exceptions=True
-        )
-        return [await busy, *outcomes]
-
-    _run(main)
+    _slow_then_three_together(app, upload)
 
     assert group_sizes == [3]
     assert _labels(app) == ["after", "before", "slow"]
