@@ -29,6 +29,16 @@ from tests.web.reviews.helpers import add_document, report_facts
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 
 
+def _upload(client, vendor, pdf: bytes, *, name: str = "report.pdf", follow: bool = True):
+    """Upload a file on the vendor's page, as a risk officer signed in on ``client`` does."""
+    return client.post(
+        f"/vendors/{vendor.id}/documents",
+        data={"csrf_token": csrf_token(client, "/vendors")},
+        files={"file": (name, pdf, "application/pdf")},
+        follow_redirects=follow,
+    )
+
+
 def test_vendor_list_shows_an_empty_state(client, session):
     sign_in(client, make_user(session, role=Role.procurement))
     page = client.get("/vendors")
@@ -142,14 +152,7 @@ def test_staff_upload_a_report_for_a_vendor_and_it_is_read_and_scored(client, se
     sign_in(client, make_user(session, role=Role.risk_officer))
     pdf = (CORPUS / "a02.pdf").read_bytes()
 
-    def upload():
-        return client.post(
-            f"/vendors/{vendor.id}/documents",
-            data={"csrf_token": csrf_token(client, "/vendors")},
-            files={"file": ("corvid-soc2.pdf", pdf, "application/pdf")},
-        )
-
-    response = upload()
+    response = _upload(client, vendor, pdf, name="corvid-soc2.pdf")
     assert response.status_code == 200
     assert "The document was uploaded." in response.text
     assert "corvid-soc2.pdf" in response.text
@@ -157,7 +160,7 @@ def test_staff_upload_a_report_for_a_vendor_and_it_is_read_and_scored(client, se
     score = scoring_service.latest_score(session, vendor.id)
     assert score is not None
     assert score.value is not None
-    again = upload()
+    again = _upload(client, vendor, pdf, name="corvid-soc2.pdf")
     assert "That file is already on record for this vendor, so nothing was added." in again.text
     assert again.text.count("corvid-soc2.pdf<br>") == 1
 
@@ -245,12 +248,7 @@ def test_a_document_left_to_the_background_reader_says_it_is_being_read(
     app.state.reading_queue = queue
     vendor = make_vendor(session)
     sign_in(client, make_user(session, role=Role.risk_officer))
-    response = client.post(
-        f"/vendors/{vendor.id}/documents",
-        data={"csrf_token": csrf_token(client, "/vendors")},
-        files={"file": ("report.pdf", (CORPUS / "a02.pdf").read_bytes(), "application/pdf")},
-        follow_redirects=False,
-    )
+    response = _upload(client, vendor, (CORPUS / "a02.pdf").read_bytes(), follow=False)
     assert response.status_code == 303
     assert "document=queued" in response.headers["location"]
     page = client.get(response.headers["location"]).text
@@ -295,12 +293,7 @@ def test_an_upload_whose_reading_could_not_be_queued_keeps_its_file(app, client,
     vendor = make_vendor(session)
     sign_in(client, make_user(session, role=Role.risk_officer))
     pdf = (CORPUS / "a02.pdf").read_bytes()
-    response = client.post(
-        f"/vendors/{vendor.id}/documents",
-        data={"csrf_token": csrf_token(client, "/vendors")},
-        files={"file": ("report.pdf", pdf, "application/pdf")},
-        follow_redirects=False,
-    )
+    response = _upload(client, vendor, pdf, follow=False)
     assert response.status_code == 303
     document = session.exec(select(Document).where(Document.vendor_id == vendor.id)).one()
     # The file is there for the reading that the sweeper queues later.
@@ -314,11 +307,7 @@ def test_a_pending_document_whose_file_is_gone_is_marked_failed_not_retried_for_
     app.state.reading_queue = queue
     vendor = make_vendor(session)
     sign_in(client, make_user(session, role=Role.risk_officer))
-    client.post(
-        f"/vendors/{vendor.id}/documents",
-        data={"csrf_token": csrf_token(client, "/vendors")},
-        files={"file": ("report.pdf", (CORPUS / "a02.pdf").read_bytes(), "application/pdf")},
-    )
+    _upload(client, vendor, (CORPUS / "a02.pdf").read_bytes())
     [document_id] = queue.deferred
     storage = get_storage(settings)
     storage.delete(session.get(Document, document_id).storage_key)
