@@ -169,20 +169,27 @@ def test_the_sweeper_requeues_a_document_whose_job_was_lost_but_only_once(settin
     assert len(mine) == 1
 
 
+def _document_with_storage_key(session: Session, key: str) -> Document:
+    document = Document(
+        vendor_id=make_vendor(session).id or 0,
+        filename="lost.pdf",
+        content_type="application/pdf",
+        size_bytes=10,
+        sha256=key,
+        storage_key=key,
+        uploaded_via=UploadChannel.staff,
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
 def test_a_failing_job_is_scheduled_again(settings, queue):
+    key = "ef" * 32
+    # A read that fails but may heal: a folder stands where the stored object should be.
+    (settings.storage_dir / key[:2] / key).mkdir(parents=True)
     with session_scope(_engine(settings)) as session:
-        vendor = make_vendor(session)
-        document = Document(
-            vendor_id=vendor.id or 0,
-            filename="lost.pdf",
-            content_type="application/pdf",
-            size_bytes=10,
-            sha256="ef" * 32,
-            storage_key="ef" * 32,  # nothing stored under it: reading fails
-            uploaded_via=UploadChannel.staff,
-        )
-        session.add(document)
-        session.flush()
+        document = _document_with_storage_key(session, key)
         queue.defer_reading(session, document.id or 0)
 
     _work_off_the_queue(settings)
@@ -190,6 +197,22 @@ def test_a_failing_job_is_scheduled_again(settings, queue):
     (job,) = [j for j in _jobs(settings, READ_DOCUMENT) if j["args"]["document_id"] == document.id]
     assert job["status"] == "todo"
     assert job["attempts"] == 1
+
+
+def test_a_document_whose_stored_file_is_gone_fails_once_in_words(settings, queue):
+    with session_scope(_engine(settings)) as session:
+        document = _document_with_storage_key(session, "ab" * 32)  # nothing stored under it
+        queue.defer_reading(session, document.id or 0)
+
+    _work_off_the_queue(settings)
+
+    waiting = [j for j in _jobs(settings, READ_DOCUMENT) if j["args"]["document_id"] == document.id]
+    assert [job["status"] for job in waiting] in ([], ["succeeded"])  # not scheduled again
+    with Session(_engine(settings)) as session:
+        stored = session.get(Document, document.id)
+        assert stored is not None
+        assert stored.extraction_status is ExtractionStatus.failed
+        assert stored.extraction_error == "The stored file is missing; upload the document again."
 
 
 def test_mail_asked_for_by_many_requests_is_one_waiting_job(settings, queue):
