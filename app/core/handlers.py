@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +26,14 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _page_address(request: Request) -> str:
+    """Return the path (and query) of the page the person is on, to come back to it."""
+    # A fragment asked for by htmx names the page it was asked from; only its path is kept.
+    current = urlsplit(request.headers.get("hx-current-url", ""))
+    url = current if current.path else urlsplit(str(request.url))
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
 def _render(
     request: Request,
     *,
@@ -45,8 +53,12 @@ def _render(
 async def handle_diligence_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DiligenceError)
     if isinstance(exc, NotAuthenticated) and not _wants_json(request):
-        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-        return RedirectResponse(f"/login?next={target}", status_code=303)
+        sign_in = f"/login?next={quote(_page_address(request))}"
+        if "hx-request" in request.headers:
+            # htmx would follow a redirect and swap the sign-in page into a fragment of the
+            # page: it sends the whole browser there instead when told so.
+            return Response(status_code=401, headers={"HX-Redirect": sign_in})
+        return RedirectResponse(sign_in, status_code=303)
     # A refusal that says where to go instead (e.g. to enrol a second factor) sends pages there.
     redirect_to = getattr(exc, "redirect_to", None)
     if isinstance(redirect_to, str) and not _wants_json(request):

@@ -17,6 +17,19 @@ def test_staff_pages_send_anonymous_visitors_to_sign_in(client):
     assert response.headers["location"] == "/login?next=/vendors"
 
 
+def test_a_fragment_asked_for_after_sign_in_lapsed_sends_the_whole_page_to_sign_in(client):
+    # The vendor page's documents table asks for itself while a document is being read.
+    page = "http://testserver/vendors/7?document=queued"
+    response = client.get(
+        "/vendors/7/documents",
+        headers={"HX-Request": "true", "HX-Current-URL": page},
+        follow_redirects=False,
+    )
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/login?next=/vendors/7%3Fdocument%3Dqueued"
+    assert response.text == ""  # nothing for htmx to swap into the page
+
+
 def test_signing_in_sets_an_httponly_cookie_and_returns_to_the_page(client, session):
     user = make_user(session)
     response = post_form(
