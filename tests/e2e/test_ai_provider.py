@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 from tests.e2e.conftest import PASSWORD, STAFF
 from tests.e2e.support import LiveServer, PageChecker, portal_link, sign_in, sign_out, watch_console
-from tests.e2e.test_journeys import choose, expect_text, question, saving, type_answer
+from tests.e2e.test_journeys import (
+    choose,
+    expect_text,
+    question,
+    saving,
+    settled,
+    type_answer,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -77,6 +84,7 @@ def answer_about_the_ai_features(page: Page) -> None:
 def attach_the_report_from_the_trust_center(page: Page, check: PageChecker) -> None:
     block = question(page, "soc2_report_trust_center")
     block.wait_for(state="visible")
+    settled(page)
     with saving(page, "soc2_report_trust_center") as response:
         block.get_by_label("Terms that apply to downloading it").select_option("nda")
     assert response.value.ok

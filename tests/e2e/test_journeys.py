@@ -50,8 +50,18 @@ def saving(page: Page, question_id: str) -> EventContextManager[Response]:
     )
 
 
+def settled(page: Page) -> None:
+    """Wait until htmx has settled what it last swapped in.
+
+    A question that just appeared gets its save triggers when htmx settles it (20 ms after the
+    swap); a person never types that fast, a test does, and its answer would not be saved.
+    """
+    page.locator(".htmx-added, .htmx-settling").first.wait_for(state="detached")
+
+
 def choose(page: Page, question_id: str, label: str) -> None:
     """Pick a radio or checkbox answer and wait until the portal says it was saved."""
+    settled(page)
     block = question(page, question_id)
     option = block.get_by_label(label, exact=True)
     if option.is_checked():  # pre-answered from the uploaded report
@@ -64,6 +74,7 @@ def choose(page: Page, question_id: str, label: str) -> None:
 
 def type_answer(page: Page, question_id: str, value: str) -> None:
     """Type a text, number or date answer and wait until the portal says it was saved."""
+    settled(page)
     block = question(page, question_id)
     field = page.locator(f"#f-{question_id}")
     with saving(page, question_id) as response:
