@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from app.reports.domain.kinds import DOCUMENT_KIND_WORDS
 from app.scoring.domain.inputs import Answers, DocumentFacts
 
 # Questionnaire document kinds, as facts say them: (doc_kind, framework).
@@ -24,14 +25,6 @@ KIND_FACTS: dict[str, tuple[str, str | None]] = {
 }
 # ISO certificate kinds, by the standard they are issued against.
 _ISO_STANDARDS: dict[str, str] = {"iso27001_certificate": "27001", "iso42001_certificate": "42001"}
-KIND_NAMES: dict[str, str] = {
-    "soc1_report": "SOC 1 report",
-    "soc2_report": "SOC 2 report",
-    "soc3_report": "SOC 3 report",
-    "bridge_letter": "bridge letter",
-    "iso27001_certificate": "ISO/IEC 27001 certificate",
-    "iso42001_certificate": "ISO/IEC 42001 certificate",
-}
 # Claims whose subject is fixed whatever section asks them.
 _FIXED_KINDS: dict[str, tuple[str, ...]] = {
     "holds_current_soc2_type2": ("soc2_report",),
@@ -83,7 +76,7 @@ def _newest(documents: Sequence[DocumentFacts]) -> DocumentFacts:
 
 def describe_kinds(kinds: Sequence[str]) -> str:
     """Name document kinds in words ("SOC 2 report or SOC 3 report")."""
-    return " or ".join(KIND_NAMES.get(kind, kind) for kind in kinds)
+    return " or ".join(DOCUMENT_KIND_WORDS.get(kind, kind) for kind in kinds)
 
 
 def target_for(
